@@ -1,0 +1,82 @@
+import { cdk8s, javascript, JsonFile } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-istio',
+  description: 'Typed cdk8s constructs that synthesize complete, validated Istio and cert-manager manifests.',
+  author: 'cdk8s-istio maintainers',
+  authorAddress: 'maintainers@users.noreply.h-seed-3974b78d.example',
+  repositoryUrl: 'https://github.com/maintainers/main.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  keywords: ['cdk8s', 'istio', 'cert-manager', 'service-mesh', 'kubernetes'],
+
+  // jsii and TypeScript move together; TypeScript "latest" (7.x) cannot be loaded by ts-jest/ts-node.
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.3',
+
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.4.2',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  devDeps: [
+    'cdk8s-cli@^2.207.0',
+    'ajv@^8.17.0',
+    'yaml@^2.6.0',
+    '@types/node@^20.0.0',
+  ],
+
+  github: false,
+  release: false,
+  docgen: true,
+
+  jestOptions: {
+    // Snapshots only change on purpose (`npx projen test:update`), never in CI.
+    updateSnapshot: UpdateSnapshot.NEVER,
+    passWithNoTests: false,
+    jestConfig: {
+      // Examples are synthesized by the tests too; they live outside src/ and test/.
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      collectCoverage: false,
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'scripts'],
+    ignorePatterns: ['src/imports/', '*.d.ts', 'node_modules/', 'lib/', 'dist/'],
+  },
+  tsconfigDev: {
+    include: ['../examples/**/*.ts', '../scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+  gitignore: ['/dist/', '.tmp/'],
+});
+
+// The registry reachable from these machines lacks the platform binaries of unrs-resolver@1.13
+// (pulled in by jest 30 and eslint-import-resolver-typescript); 1.12.2 resolves everywhere.
+project.package.addField('overrides', {
+  'unrs-resolver': '1.12.2',
+});
+project.npmignore?.exclude('/examples/', '/scripts/', '/.ci/');
+project.package.addField('engines', { node: '>= 20.0.0' });
+
+// Regenerate the typed L1 classes from the CRD bundles beside the repository.
+project.addTask('import', {
+  description: 'Regenerate src/imports/ from ../shared/crds (only the API versions we emit)',
+  exec: 'ts-node --project test/tsconfig.json scripts/import-crds.ts',
+});
+
+// Synthesize every example app to dist/examples/<name>/.
+project.addTask('examples', {
+  description: 'Synthesize every example app in examples/ to dist/examples/<name>/',
+  exec: 'ts-node --project test/tsconfig.json scripts/synth-examples.ts',
+});
+
+// eslint's project service needs a tsconfig beside the examples and scripts.
+for (const dir of ['examples', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../tsconfig.json', compilerOptions: { noEmit: true, rootDir: '..' }, include: ['**/*.ts'] },
+  });
+}
+
+project.synth();

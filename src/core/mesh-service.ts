@@ -1,0 +1,63 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { dnsLabelRule, hostRule, qualifyServiceHost } from './hosts';
+import { portRule } from './numbers';
+import { check } from './validation-error';
+
+/** Options for {@link MeshService.fromName}. */
+export interface MeshServiceOptions {
+  /**
+   * The service port routes send traffic to.
+   * @default - the only port of a kplus.Service; no port (Istio picks the service's port) otherwise
+   */
+  readonly port?: number;
+  /**
+   * The cluster's DNS domain, used to build the service's fully-qualified host.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+}
+
+/**
+ * A Kubernetes service in the mesh, as routes, subsets and policies refer to it.
+ *
+ * Hosts are always fully qualified (`reviews.bookinfo.svc.cluster.local`), so a rule means the
+ * same service whichever namespace it is read from.
+ */
+export class MeshService {
+  /** A service defined with cdk8s-plus in this app. */
+  public static fromService(service: kplus.Service, options: MeshServiceOptions = {}): MeshService {
+    const namespace = service.metadata.namespace ?? Chart.of(service).namespace ?? 'default';
+    const ports = service.ports.map((p) => p.port);
+    const port = options.port ?? (ports.length === 1 ? ports[0] : undefined);
+    if (options.port !== undefined && ports.length > 0 && !ports.includes(options.port)) {
+      check(service.node.path, 'port', options.port, () => `is not a port of service '${service.name}' (its ports: ${ports.join(', ')})`,
+        'Pick one of the ports the Service exposes.');
+    }
+    return new MeshService(service.name, namespace, port, options.clusterDomain);
+  }
+
+  /** A service by name and namespace (not necessarily defined in this app). */
+  public static fromName(name: string, namespace: string, options: MeshServiceOptions = {}): MeshService {
+    return new MeshService(name, namespace, options.port, options.clusterDomain);
+  }
+
+  /** The fully-qualified host, e.g. `reviews.bookinfo.svc.cluster.local`. */
+  public readonly host: string;
+
+  private constructor(
+    /** The service name. */
+    public readonly name: string,
+    /** The service's namespace. */
+    public readonly namespace: string,
+    /** The port routes target, if one was chosen. */
+    public readonly port?: number,
+    clusterDomain: string = 'cluster.local',
+  ) {
+    check(`service '${name}'`, 'name', name, dnsLabelRule, "Service names are DNS labels such as 'reviews'.");
+    check(`service '${name}'`, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'bookinfo'.");
+    check(`service '${name}'`, 'clusterDomain', clusterDomain, hostRule({ shortName: true }), "Use the cluster's DNS domain, usually 'cluster.local'.");
+    if (port !== undefined) check(`service '${name}'`, 'port', port, portRule, 'Use the service port number, e.g. 9080.');
+    this.host = qualifyServiceHost(name, namespace, clusterDomain);
+  }
+}

@@ -1,0 +1,58 @@
+import { IConstruct } from 'constructs';
+import { dnsLabelRule, dnsSubdomainRule } from './hosts';
+import { check, fail } from './validation-error';
+
+/**
+ * Turns free text (a construct id, a host) into a DNS-label-shaped name: lowercase, runs of
+ * anything else collapsed to '-'. Readable and stable: no hash suffix, so users and other
+ * objects can reference the result.
+ */
+export function toDnsLabel(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * A readable object name for a host: the service name for cluster hosts
+ * (`reviews.bookinfo.svc.cluster.local` -> `reviews`), the whole host with dots turned into
+ * dashes otherwise (`api.example.com` -> `api-example-com`, `*.example.com` -> `wildcard-example-com`).
+ */
+export function nameForHost(host: string): string {
+  const clusterLocal = /^([^.]+)\.[^.]+\.svc(\.|$)/.exec(host);
+  if (clusterLocal) return clusterLocal[1];
+  return toDnsLabel(host.replace(/^\*/, 'wildcard'));
+}
+
+/** Checks a name users pass or we derive: DNS label (63) or DNS subdomain (253). */
+export function checkObjectName(scope: IConstruct | string, property: string, name: string, shape: 'label' | 'subdomain' = 'subdomain'): string {
+  return check(scope, property, name, shape === 'label' ? dnsLabelRule : dnsSubdomainRule,
+    shape === 'label'
+      ? "Use a name such as 'public-gateway' (no dots, at most 63 characters)."
+      : "Use a name such as 'reviews' or 'reviews.v2' (lowercase, at most 253 characters).");
+}
+
+const REGISTRIES = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * Claims kind/namespace/name for one construct within its app. Two constructs producing the
+ * same object would make one silently overwrite the other at `kubectl apply`; we fail instead
+ * and name both.
+ */
+export function claimObjectName(scope: IConstruct, apiVersion: string, kind: string, namespace: string | undefined, name: string): void {
+  const root = scope.node.root;
+  let claimed = REGISTRIES.get(root);
+  if (!claimed) {
+    claimed = new Map();
+    REGISTRIES.set(root, claimed);
+  }
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const key = `${group}/${kind}/${namespace ?? ''}/${name}`;
+  const owner = claimed.get(key);
+  if (owner !== undefined && owner !== scope.node.path) {
+    fail(scope, 'metadata.name', `must be unique, but ${kind} '${namespace ? `${namespace}/` : ''}${name}' is also produced by '${owner}'`,
+      name, 'Give one of the constructs another id or an explicit name.');
+  }
+  claimed.set(key, scope.node.path);
+}

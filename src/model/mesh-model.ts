@@ -1,0 +1,274 @@
+import { IConstruct } from 'constructs';
+import { describeValue, fail, pathOf } from '../core/validation-error';
+
+/**
+ * The per-app model of traffic intent, keyed by host.
+ *
+ * Constructs never create VirtualServices or DestinationRules themselves: they add routes,
+ * subsets and traffic policy here, and a renderer turns each route table and each destination
+ * into exactly one object at synth. That is what keeps one VirtualService per host and binding
+ * (Istio does not merge several for a mesh host, IST0109) however many constructs touch it, and
+ * what lets another renderer (Kubernetes Gateway API) reuse the same intent.
+ */
+export class MeshModel {
+  /** The model of the app `scope` belongs to. */
+  public static of(scope: IConstruct): MeshModel {
+    const root = scope.node.root;
+    let model = MODELS.get(root);
+    if (!model) {
+      model = new MeshModel();
+      MODELS.set(root, model);
+    }
+    return model;
+  }
+
+  private readonly tables = new Map<string, RouteTable>();
+  private readonly destinations = new Map<string, Destination>();
+  private readonly listeners: Array<(event: ModelEvent) => void> = [];
+
+  private constructor() {}
+
+  /** Renderers subscribe to learn when a route table or destination first appears. */
+  public onNew(listener: (event: ModelEvent) => void): void {
+    this.listeners.push(listener);
+    for (const table of this.tables.values()) listener({ table });
+    for (const destination of this.destinations.values()) listener({ destination });
+  }
+
+  /** The route table of a host in a binding, created on first use by `owner`. */
+  public routeTable(owner: IConstruct, key: RouteTableKey): RouteTable {
+    const id = `${key.namespace}|${bindingId(key.binding)}|${key.host}`;
+    let table = this.tables.get(id);
+    if (!table) {
+      table = new RouteTable(key, owner);
+      this.tables.set(id, table);
+      for (const listener of this.listeners) listener({ table });
+    }
+    return table;
+  }
+
+  /** The destination (subsets + traffic policy) of a service host, created on first use. */
+  public destination(owner: IConstruct, host: string, namespace: string, name: string): Destination {
+    const id = `${namespace}|${host}`;
+    let destination = this.destinations.get(id);
+    if (!destination) {
+      destination = new Destination(host, namespace, name, owner);
+      this.destinations.set(id, destination);
+      for (const listener of this.listeners) listener({ destination });
+    }
+    return destination;
+  }
+
+  /** Every destination, in creation order (deterministic). */
+  public allDestinations(): Destination[] {
+    return [...this.destinations.values()];
+  }
+
+  /** Every route table, in creation order (deterministic). */
+  public allRouteTables(): RouteTable[] {
+    return [...this.tables.values()];
+  }
+}
+
+const MODELS = new WeakMap<IConstruct, MeshModel>();
+
+export interface ModelEvent {
+  readonly table?: RouteTable;
+  readonly destination?: Destination;
+}
+
+/** Where routes apply: sidecars and waypoints of the mesh, or one Istio Gateway. */
+export type Binding = { readonly kind: 'mesh' } | { readonly kind: 'gateway'; readonly gateway: string; readonly alsoMesh?: boolean };
+
+export function bindingId(binding: Binding): string {
+  return binding.kind === 'mesh' ? 'mesh' : `gateway:${binding.gateway}`;
+}
+
+export interface RouteTableKey {
+  /** The host clients call: a service FQDN for the mesh, an external name at a gateway. */
+  readonly host: string;
+  /** Where the rendered object lives. */
+  readonly namespace: string;
+  readonly binding: Binding;
+  /** The readable name of the rendered object. */
+  readonly name: string;
+}
+
+/** A destination of a route, already validated. */
+export interface RouteDestination {
+  readonly host: string;
+  readonly subset?: string;
+  readonly port?: number;
+  readonly weight?: number;
+}
+
+/** One HTTP route; fields are in Istio's wire format, produced and validated by constructs. */
+export interface HttpRouteIntent {
+  readonly owner: IConstruct;
+  /** Conditions (ORed); none makes this the default route. */
+  readonly match?: Array<Record<string, any>>;
+  readonly route?: RouteDestination[];
+  readonly redirect?: Record<string, any>;
+  readonly directResponse?: Record<string, any>;
+  readonly rewrite?: Record<string, any>;
+  readonly fault?: Record<string, any>;
+  readonly mirror?: RouteDestination;
+  readonly mirrorPercentage?: number;
+  readonly timeout?: string;
+  readonly retries?: Record<string, any>;
+  readonly headers?: Record<string, any>;
+  readonly corsPolicy?: Record<string, any>;
+  /** Readable rule name (shows in Envoy stats and access logs). */
+  readonly name?: string;
+}
+
+/** One TCP or TLS route. */
+export interface StreamRouteIntent {
+  readonly owner: IConstruct;
+  readonly match?: Array<Record<string, any>>;
+  readonly route: RouteDestination[];
+}
+
+/**
+ * The routes of one host in one binding. Matched routes keep the order they were added in and
+ * always precede the one default (match-less) route, which is rendered last.
+ */
+export class RouteTable {
+  public readonly http: HttpRouteIntent[] = [];
+  public readonly tcp: StreamRouteIntent[] = [];
+  public readonly tls: StreamRouteIntent[] = [];
+  private readonly extraHosts = new Set<string>();
+
+  constructor(public readonly key: RouteTableKey, public readonly firstOwner: IConstruct) {}
+
+  /** All hosts of the rendered object (the key host first). */
+  public get hosts(): string[] {
+    return [this.key.host, ...[...this.extraHosts].filter((h) => h !== this.key.host)];
+  }
+
+  public addHost(host: string): void {
+    this.extraHosts.add(host);
+  }
+
+  public addHttp(route: HttpRouteIntent): void {
+    this.rejectDuplicateMatch(route, this.http, 'http');
+    this.http.push(route);
+  }
+
+  public addTcp(route: StreamRouteIntent): void {
+    this.rejectDuplicateMatch(route, this.tcp, 'tcp');
+    this.tcp.push(route);
+  }
+
+  public addTls(route: StreamRouteIntent): void {
+    this.rejectDuplicateMatch(route, this.tls, 'tls');
+    this.tls.push(route);
+  }
+
+  /** Routes in the documented order: matched routes as added, then the default route. */
+  public ordered<T extends { match?: unknown[] }>(routes: T[]): T[] {
+    return [...routes.filter((r) => r.match && r.match.length > 0), ...routes.filter((r) => !r.match || r.match.length === 0)];
+  }
+
+  /** The constructs that contributed to this table. */
+  public get owners(): IConstruct[] {
+    return [...new Set([...this.http, ...this.tcp, ...this.tls].map((r) => r.owner))];
+  }
+
+  private rejectDuplicateMatch(route: MatchedRoute, existing: MatchedRoute[], kind: string) {
+    const isDefault = !route.match || route.match.length === 0;
+    for (const other of existing) {
+      const otherDefault = !other.match || other.match.length === 0;
+      if (isDefault && otherDefault) {
+        fail(route.owner, `${kind} default route for '${this.key.host}'`,
+          `conflicts with the default route already set by '${pathOf(other.owner)}'`, this.key.host,
+          'A host has one default route: let one construct own it (e.g. one CanaryRelease per service), or give this route a match.');
+      }
+      if (!isDefault && !otherDefault) {
+        const taken = new Set(other.match!.map((m) => stableJson(m)));
+        const repeated = route.match!.find((m) => taken.has(stableJson(m)));
+        if (repeated) {
+          fail(route.owner, `${kind} match for '${this.key.host}'`,
+            `repeats a match already routed by '${pathOf(other.owner)}' (the second route would never be used)`, repeated,
+            'Remove one of the two routes, or make the matches differ.');
+        }
+      }
+    }
+  }
+}
+
+interface MatchedRoute {
+  readonly owner: IConstruct;
+  readonly match?: Array<Record<string, any>>;
+}
+
+/** A subset of a destination: a named group of endpoints selected by labels. */
+export interface SubsetIntent {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly owner: IConstruct;
+  trafficPolicy?: Record<string, any>;
+}
+
+/**
+ * Subsets and traffic policy of one service host. Policy fields from several constructs merge
+ * per top-level field (connectionPool, outlierDetection, loadBalancer, tls, ...); two
+ * constructs setting the same field is an error naming both.
+ */
+export class Destination {
+  public readonly subsets = new Map<string, SubsetIntent>();
+  public readonly trafficPolicy: Record<string, any> = {};
+  public readonly portLevelSettings = new Map<number, Record<string, any>>();
+  private readonly policyOwners = new Map<string, IConstruct>();
+  public exportTo?: string[];
+
+  constructor(
+    public readonly host: string,
+    public readonly namespace: string,
+    /** Readable name of the rendered DestinationRule. */
+    public readonly name: string,
+    public readonly firstOwner: IConstruct,
+  ) {}
+
+  public addSubset(subset: SubsetIntent): void {
+    const existing = this.subsets.get(subset.name);
+    if (existing && stableJson(existing.labels) !== stableJson(subset.labels)) {
+      fail(subset.owner, `subset '${subset.name}' of '${this.host}'`,
+        `has labels ${describeValue(subset.labels)} but '${pathOf(existing.owner)}' defines it with ${describeValue(existing.labels)}`,
+        subset.labels, 'Use the same version labels in both constructs, or another subset name.');
+    }
+    if (!existing) this.subsets.set(subset.name, subset);
+  }
+
+  /** Sets one top-level traffic policy field (e.g. `outlierDetection`), port-wide or for one port. */
+  public setPolicy(owner: IConstruct, field: string, value: Record<string, any>, port?: number): void {
+    const key = port === undefined ? field : `${port}:${field}`;
+    const previous = this.policyOwners.get(key);
+    if (previous && previous !== owner) {
+      fail(owner, `trafficPolicy.${field}${port ? ` (port ${port})` : ''} of '${this.host}'`,
+        `is already set by '${pathOf(previous)}'`, value,
+        'Configure this field in one construct only (e.g. one CircuitBreaker per host).');
+    }
+    this.policyOwners.set(key, owner);
+    if (port === undefined) {
+      this.trafficPolicy[field] = value;
+    } else {
+      const settings = this.portLevelSettings.get(port) ?? { port: { number: port } };
+      settings[field] = value;
+      this.portLevelSettings.set(port, settings);
+    }
+  }
+
+  public get owners(): IConstruct[] {
+    return [...new Set([this.firstOwner, ...this.policyOwners.values(), ...[...this.subsets.values()].map((s) => s.owner)])];
+  }
+}
+
+/** JSON with sorted keys, for comparing intents. */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as any)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,29 @@
+import { ApiObject, ApiObjectMetadata, GroupVersionKind, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { claimObjectName } from '../core/naming';
+
+/**
+ * Creates an object of a generated L1 kind (its GVK comes from the L1 class) whose spec is
+ * produced at synth in Istio's wire format.
+ *
+ * We do not go through the L1 constructors: their `toJson_*` mappers rename fields
+ * (`consecutive5XxErrors` -> `consecutive5xxErrors`) and silently drop anything they do not
+ * know, so a wire-format spec would lose fields. The CRD schema check in the tests covers what
+ * the L1 types would have.
+ */
+export function wireObject(
+  scope: Construct,
+  id: string,
+  gvk: GroupVersionKind,
+  metadata: ApiObjectMetadata & { name: string },
+  spec: () => Record<string, any>,
+  owner: Construct = scope,
+): ApiObject {
+  claimObjectName(owner, gvk.apiVersion, gvk.kind, metadata.namespace, metadata.name);
+  return new ApiObject(scope, id, {
+    apiVersion: gvk.apiVersion,
+    kind: gvk.kind,
+    metadata,
+    spec: Lazy.any({ produce: spec }),
+  });
+}

@@ -1,0 +1,104 @@
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { wireObject } from './api-object';
+import * as networking from '../imports/networking.istio.io';
+import { Destination, HttpRouteIntent, MeshModel, RouteDestination, RouteTable, StreamRouteIntent } from '../model/mesh-model';
+
+const ATTACHED = new WeakSet<MeshModel>();
+
+/**
+ * The model of `scope`'s app, with the Istio renderer attached: every route table becomes one
+ * `networking.istio.io/v1` VirtualService, every destination one DestinationRule.
+ */
+export function meshModel(scope: IConstruct): MeshModel {
+  const model = MeshModel.of(scope);
+  if (!ATTACHED.has(model)) {
+    ATTACHED.add(model);
+    model.onNew((event) => {
+      if (event.table) renderVirtualService(event.table);
+      if (event.destination) renderDestinationRule(event.destination);
+    });
+  }
+  return model;
+}
+
+/** Rendered objects live in the chart of the first construct that touched the host. */
+function containerFor(owner: IConstruct): Construct {
+  const chart = Chart.of(owner);
+  const id = 'cdk8s-istio.rendered';
+  return (chart.node.tryFindChild(id) as Construct | undefined) ?? new Construct(chart, id);
+}
+
+function renderVirtualService(table: RouteTable): void {
+  const { name, namespace } = table.key;
+  wireObject(containerFor(table.firstOwner), `VirtualService-${namespace}-${name}`, networking.VirtualService.GVK,
+    { name, namespace }, () => virtualServiceSpec(table), table.firstOwner as Construct);
+}
+
+function renderDestinationRule(destination: Destination): void {
+  const { name, namespace } = destination;
+  wireObject(containerFor(destination.firstOwner), `DestinationRule-${namespace}-${name}`, networking.DestinationRule.GVK,
+    { name, namespace }, () => destinationRuleSpec(destination), destination.firstOwner as Construct);
+}
+
+export function virtualServiceSpec(table: RouteTable): Record<string, any> {
+  const binding = table.key.binding;
+  return prune({
+    hosts: table.hosts,
+    gateways: binding.kind === 'gateway' ? [binding.gateway, ...(binding.alsoMesh ? ['mesh'] : [])] : undefined,
+    http: nonEmpty(table.ordered(table.http).map(httpRoute)),
+    tls: nonEmpty(table.ordered(table.tls).map(streamRoute)),
+    tcp: nonEmpty(table.ordered(table.tcp).map(streamRoute)),
+  });
+}
+
+function httpRoute(route: HttpRouteIntent): Record<string, any> {
+  return prune({
+    name: route.name,
+    match: route.match,
+    route: route.route ? destinations(route.route) : undefined,
+    redirect: route.redirect,
+    directResponse: route.directResponse,
+    rewrite: route.rewrite,
+    fault: route.fault,
+    mirror: route.mirror ? wireDestination(route.mirror) : undefined,
+    mirrorPercentage: route.mirror && route.mirrorPercentage !== undefined ? { value: route.mirrorPercentage } : undefined,
+    timeout: route.timeout,
+    retries: route.retries,
+    headers: route.headers,
+    corsPolicy: route.corsPolicy,
+  });
+}
+
+function streamRoute(route: StreamRouteIntent): Record<string, any> {
+  return prune({ match: route.match, route: destinations(route.route) });
+}
+
+/** A single destination takes all traffic: its weight is left out, as Istio documents it. */
+function destinations(routes: readonly RouteDestination[]): Array<Record<string, any>> {
+  return routes.map((r) => prune({ destination: wireDestination(r), weight: routes.length > 1 ? r.weight : undefined }));
+}
+
+function wireDestination(r: RouteDestination): Record<string, any> {
+  return prune({ host: r.host, subset: r.subset, port: r.port !== undefined ? { number: r.port } : undefined });
+}
+
+export function destinationRuleSpec(d: Destination): Record<string, any> {
+  const ports = [...d.portLevelSettings.keys()].sort((a, b) => a - b).map((p) => d.portLevelSettings.get(p)!);
+  const policy = prune({ ...d.trafficPolicy, portLevelSettings: nonEmpty(ports) });
+  return prune({
+    host: d.host,
+    trafficPolicy: Object.keys(policy).length > 0 ? policy : undefined,
+    subsets: nonEmpty([...d.subsets.values()].map((s) => prune({ name: s.name, labels: s.labels, trafficPolicy: s.trafficPolicy }))),
+    exportTo: d.exportTo,
+  });
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
+}
+
+/** Drops undefined fields so the YAML shows only what was asked for. */
+export function prune<T extends Record<string, any>>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
