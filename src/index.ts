@@ -1,4 +1,5 @@
 export * from './core/export-to';
+export * from './core/mesh-gateway';
 export * from './core/mesh-service';
 export * from './core/protocol';
 export * from './traffic/load-balancer';
