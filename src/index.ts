@@ -4,3 +4,7 @@ export * from './core/mesh-service';
 export * from './core/protocol';
 export * from './traffic/load-balancer';
 export * from './traffic/circuit-breaker';
+export * from './traffic/http-match';
+export * from './traffic/route-policy';
+export * from './traffic/release-version';
+export * from './traffic/canary-release';

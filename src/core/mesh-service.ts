@@ -34,7 +34,7 @@ export class MeshService {
       check(service.node.path, 'port', options.port, () => `is not a port of service '${service.name}' (its ports: ${ports.join(', ')})`,
         'Pick one of the ports the Service exposes.');
     }
-    return new MeshService(service.name, namespace, port, options.clusterDomain);
+    return new MeshService(service.name, namespace, port, options.clusterDomain, service);
   }
 
   /** A service by name and namespace (not necessarily defined in this app). */
@@ -53,6 +53,8 @@ export class MeshService {
     /** The port routes target, if one was chosen. */
     public readonly port?: number,
     clusterDomain: string = 'cluster.local',
+    /** The cdk8s-plus Service, when the app defines it. */
+    public readonly kplusService?: kplus.Service,
   ) {
     check(`service '${name}'`, 'name', name, dnsLabelRule, "Service names are DNS labels such as 'reviews'.");
     check(`service '${name}'`, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'bookinfo'.");

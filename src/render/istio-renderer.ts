@@ -1,10 +1,16 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { wireObject } from './api-object';
 import * as networking from '../imports/networking.istio.io';
 import { Destination, HttpRouteIntent, MeshModel, RouteDestination, RouteTable, StreamRouteIntent } from '../model/mesh-model';
 
 const ATTACHED = new WeakSet<MeshModel>();
+const RENDERED = new WeakMap<RouteTable | Destination, ApiObject>();
+
+/** The object rendered for a route table or destination (for escape hatches). */
+export function renderedObject(source: RouteTable | Destination): ApiObject {
+  return RENDERED.get(source)!;
+}
 
 /**
  * The model of `scope`'s app, with the Istio renderer attached: every route table becomes one
@@ -31,14 +37,16 @@ function containerFor(owner: IConstruct): Construct {
 
 function renderVirtualService(table: RouteTable): void {
   const { name, namespace } = table.key;
-  wireObject(containerFor(table.firstOwner), `VirtualService-${namespace}-${name}`, networking.VirtualService.GVK,
+  const obj = wireObject(containerFor(table.firstOwner), `VirtualService-${namespace}-${name}`, networking.VirtualService.GVK,
     { name, namespace }, () => virtualServiceSpec(table), table.firstOwner as Construct);
+  RENDERED.set(table, obj);
 }
 
 function renderDestinationRule(destination: Destination): void {
   const { name, namespace } = destination;
-  wireObject(containerFor(destination.firstOwner), `DestinationRule-${namespace}-${name}`, networking.DestinationRule.GVK,
+  const obj = wireObject(containerFor(destination.firstOwner), `DestinationRule-${namespace}-${name}`, networking.DestinationRule.GVK,
     { name, namespace }, () => destinationRuleSpec(destination), destination.firstOwner as Construct);
+  RENDERED.set(destination, obj);
 }
 
 export function virtualServiceSpec(table: RouteTable): Record<string, any> {

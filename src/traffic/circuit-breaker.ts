@@ -1,11 +1,12 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LoadBalancer } from './load-balancer';
 import { istioDuration } from '../core/durations';
 import { MeshService } from '../core/mesh-service';
 import { countRule, portRule, rangeRule } from '../core/numbers';
 import { check, fail } from '../core/validation-error';
-import { meshModel, prune } from '../render/istio-renderer';
+import { Destination } from '../model/mesh-model';
+import { meshModel, prune, renderedObject } from '../render/istio-renderer';
 
 /** Limits on connections and requests to each endpoint of a service (Envoy's circuit breakers). */
 export interface ConnectionPoolOptions {
@@ -122,6 +123,7 @@ export interface CircuitBreakerProps {
 export class CircuitBreaker extends Construct {
   /** The protected service. */
   public readonly service: MeshService;
+  private readonly destination: Destination;
 
   constructor(scope: Construct, id: string, props: CircuitBreakerProps) {
     super(scope, id);
@@ -146,6 +148,7 @@ export class CircuitBreaker extends Construct {
     }
 
     const destination = meshModel(this).destination(this, this.service.host, this.service.namespace, this.service.name);
+    this.destination = destination;
     if (props.subset !== undefined) {
       this.node.addValidation({
         validate: () => {
@@ -165,6 +168,11 @@ export class CircuitBreaker extends Construct {
         destination.setPolicy(this, field, value, props.port);
       }
     }
+  }
+
+  /** The service's one DestinationRule, shared with other constructs on the host. For escape hatches. */
+  public get destinationRule(): ApiObject {
+    return renderedObject(this.destination);
   }
 
   private renderConnectionPool(pool: ConnectionPoolOptions): Record<string, any> | undefined {

@@ -1,0 +1,357 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { RequestMatch, renderRequestMatch } from './http-match';
+import { LoadBalancer } from './load-balancer';
+import { ReleaseVersion, VERSION_LABEL } from './release-version';
+import { FaultInjection, RetryPolicy, renderFault, renderRetries } from './route-policy';
+import { istioDuration } from '../core/durations';
+import { gatewayHostRule } from '../core/hosts';
+import { IMeshGateway, gatewayRef } from '../core/mesh-gateway';
+import { MeshService } from '../core/mesh-service';
+import { toDnsLabel } from '../core/naming';
+import { percentageRule, portRule, weightRule } from '../core/numbers';
+import { Protocol, isHttpProtocol } from '../core/protocol';
+import { check, describeValue, fail } from '../core/validation-error';
+import { addWarning } from '../core/warnings';
+import { Destination, HttpRouteIntent, RouteDestination, RouteTable } from '../model/mesh-model';
+import { meshModel, renderedObject } from '../render/istio-renderer';
+
+/** A route for requests that match conditions, placed before the release's default route. */
+export interface MatchRoute {
+  /** The conditions; several entries are alternatives (OR). */
+  readonly matches: RequestMatch[];
+  /** The version that receives matching requests. @default - split as `weights` */
+  readonly version?: string;
+  /** Weights per version for matching requests (must sum to 100). @default - all to `version` */
+  readonly weights?: Record<string, number>;
+  /** Faults injected for matching requests only. @default - none */
+  readonly fault?: FaultInjection;
+  /** Timeout of matching requests. @default - the release's timeout */
+  readonly timeout?: Duration;
+  /** Retries of matching requests. @default - the release's retries */
+  readonly retries?: RetryPolicy;
+  /** Rule name, shown in Envoy stats and access logs. @default - none */
+  readonly name?: string;
+}
+
+/** Mirrors (shadows) a copy of live traffic to a version; responses of the copy are discarded. */
+export interface MirrorOptions {
+  /** The version receiving the copy. */
+  readonly version: string;
+  /** Share of requests copied, in percent. @default 100 */
+  readonly percentage?: number;
+}
+
+/** Properties of a {@link CanaryRelease}. */
+export interface CanaryReleaseProps {
+  /** The service being released; its port is the one routed (required for TCP). */
+  readonly service: MeshService;
+  /** The versions, stable first. Subsets are named after them. */
+  readonly versions: ReleaseVersion[];
+  /**
+   * Share of traffic to the second version (the canary), in percent; the first gets the rest.
+   * Only with exactly two versions. Exclusive with `weights`.
+   * @default - all traffic to the first version, unless `weights` is set
+   */
+  readonly canaryWeight?: number;
+  /**
+   * Weights per version name for an N-way split (bookinfo's v1/v2/v3), summing to 100.
+   * Versions left out get no traffic.
+   * @default - all traffic to the first version, unless `canaryWeight` is set
+   */
+  readonly weights?: Record<string, number>;
+  /** Routes for matching requests, in order, before the weighted default route. @default - none */
+  readonly matchRoutes?: MatchRoute[];
+  /** The protocol of the service port: HTTP-family (HTTP routes) or TCP (TCP routes by port). @default Protocol.HTTP */
+  readonly protocol?: Protocol;
+  /** Faults injected on the default route. @default - none */
+  readonly fault?: FaultInjection;
+  /** Mirror a copy of the default route's traffic to a version. @default - no mirroring */
+  readonly mirror?: MirrorOptions;
+  /** Timeout of the default route (and of match routes that set none). @default - Istio's default (none) */
+  readonly timeout?: Duration;
+  /** Retries of the default route (and of match routes that set none). @default - Istio's default (2 attempts) */
+  readonly retries?: RetryPolicy;
+  /**
+   * Consistent-hash load balancing for session affinity. It holds within a version only: a
+   * weighted split still moves a user between versions (you will get a warning).
+   * @default - no affinity
+   */
+  readonly sessionAffinity?: LoadBalancer;
+  /** Also route traffic entering through this gateway. @default - mesh traffic only */
+  readonly gateway?: IMeshGateway;
+  /** The external hosts routed at the gateway; each must be served by it. @default - all of the gateway's hosts */
+  readonly gatewayHosts?: string[];
+  /** The gateway port matched for TCP routes. @default - the service port */
+  readonly gatewayPort?: number;
+  /** Route mesh-internal traffic too (set false for gateway-only exposure). @default true */
+  readonly meshRouting?: boolean;
+}
+
+/**
+ * Releases a new version of a service gradually: DestinationRule subsets from the versions,
+ * weighted routes, routes for matching requests (e.g. `end-user: jason` to v2), fault injection,
+ * mirroring, timeouts and retries — for mesh traffic and, optionally, at a gateway.
+ *
+ * Routes are rendered in a fixed order: match routes as listed, then the weighted default
+ * route. The release contributes to the host's one VirtualService and one DestinationRule, so a
+ * CircuitBreaker on the same service ends up in the same DestinationRule.
+ *
+ * @example
+ * new CanaryRelease(chart, 'reviews', {
+ *   service: MeshService.fromName('reviews', 'bookinfo', { port: 9080 }),
+ *   versions: [ReleaseVersion.fromLabels('v1'), ReleaseVersion.fromLabels('v2')],
+ *   canaryWeight: 10,
+ * });
+ * @see https://istio.io/latest/docs/tasks/traffic-management/traffic-shifting/
+ */
+export class CanaryRelease extends Construct {
+  /** The released service. */
+  public readonly service: MeshService;
+  /** Version names in order (stable first). */
+  public readonly versionNames: string[];
+  private readonly tables: RouteTable[] = [];
+  private readonly destinationOfService: Destination;
+
+  constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
+    super(scope, id);
+    this.service = props.service;
+    const versions = props.versions ?? [];
+    if (versions.length === 0) {
+      fail(this, 'versions', 'must list at least one version', versions, "Add ReleaseVersion.fromLabels('v1').");
+    }
+    versions.forEach((v, i) => v._validate(this, `versions[${i}]`));
+    this.versionNames = versions.map((v) => v.name);
+    const duplicate = this.versionNames.find((n, i) => this.versionNames.indexOf(n) !== i);
+    if (duplicate) fail(this, 'versions', 'must have distinct names', this.versionNames, `'${duplicate}' appears twice.`);
+
+    const protocol = props.protocol ?? Protocol.HTTP;
+    const http = isHttpProtocol(protocol);
+    if (!http && protocol !== Protocol.TCP) {
+      fail(this, 'protocol', 'must be HTTP, HTTP2, GRPC, GRPC-WEB or TCP for a release', protocol,
+        'TLS services are routed on SNI at a gateway (SecureGateway PASSTHROUGH); use TCP for opaque traffic.');
+    }
+    if (!http) this.rejectHttpOnlyProps(props);
+    const port = this.service.port;
+    if (!http && port === undefined) {
+      fail(this, 'service.port', 'is required for TCP routes (they match on a port)', port, 'Use MeshService.fromName(name, ns, { port: 9000 }).');
+    }
+
+    // Subsets: one per version, in the service's one DestinationRule.
+    const model = meshModel(this);
+    const destination = model.destination(this, this.service.host, this.service.namespace, this.service.name);
+    this.destinationOfService = destination;
+    for (const version of versions) {
+      destination.addSubset({ name: version.name, labels: version.labels, owner: this });
+      if (version.deployment) this.labelDeployment(version);
+    }
+    if (props.sessionAffinity) this.applyAffinity(props, destination);
+
+    const split = this.defaultSplit(props);
+    const routes = this.httpRoutes(props, split);
+
+    const bindings: Array<{ table: RouteTable; gatewayPort?: number }> = [];
+    if (props.meshRouting ?? true) {
+      bindings.push({
+        table: model.routeTable(this, {
+          host: this.service.host, namespace: this.service.namespace, binding: { kind: 'mesh' }, name: this.service.name,
+        }),
+      });
+    } else if (!props.gateway) {
+      fail(this, 'meshRouting', 'can only be false when a gateway is given', false, 'Set gateway, or leave meshRouting on.');
+    }
+    if (props.gateway) {
+      for (const host of this.gatewayHosts(props.gateway, props.gatewayHosts)) {
+        bindings.push({ table: gatewayRouteTable(this, props.gateway, host), gatewayPort: props.gatewayPort });
+      }
+    } else if (props.gatewayHosts || props.gatewayPort) {
+      fail(this, props.gatewayHosts ? 'gatewayHosts' : 'gatewayPort', 'needs a gateway', props.gatewayHosts ?? props.gatewayPort,
+        'Set gateway to the SecureGateway (or MeshGateway.fromName) that serves these hosts.');
+    }
+
+    for (const { table, gatewayPort } of bindings) {
+      this.tables.push(table);
+      if (http) {
+        for (const route of routes) table.addHttp(route);
+      } else {
+        const matchPort = check(this, 'gatewayPort', gatewayPort ?? port!, portRule, 'Use the port clients connect to.');
+        table.addTcp({ owner: this, match: [{ port: matchPort }], route: split });
+      }
+    }
+  }
+
+  /**
+   * The VirtualServices carrying this release's routes (mesh first, then one per gateway host),
+   * shared with other constructs routing the same hosts. For escape hatches (`addJsonPatch`).
+   */
+  public get virtualServices(): ApiObject[] {
+    return this.tables.map(renderedObject);
+  }
+
+  /** The service's one DestinationRule (subsets and traffic policy). For escape hatches. */
+  public get destinationRule(): ApiObject {
+    return renderedObject(this.destinationOfService);
+  }
+
+  private rejectHttpOnlyProps(props: CanaryReleaseProps): void {
+    const httpOnly: Array<keyof CanaryReleaseProps> = ['matchRoutes', 'fault', 'mirror', 'timeout', 'retries'];
+    for (const key of httpOnly) {
+      if (props[key] !== undefined) {
+        fail(this, key, 'applies to HTTP routes only, but protocol is TCP', describeValue(props[key]).slice(0, 60),
+          'TCP routes can only split by weight; remove this setting or use an HTTP protocol.');
+      }
+    }
+  }
+
+  /** Destinations of the default route: canaryWeight, weights, or all to the first version. */
+  private defaultSplit(props: CanaryReleaseProps): RouteDestination[] {
+    if (props.canaryWeight !== undefined && props.weights !== undefined) {
+      fail(this, 'canaryWeight', 'cannot be combined with weights', props.canaryWeight, 'Use canaryWeight for two versions, weights for more.');
+    }
+    if (props.canaryWeight !== undefined) {
+      if (this.versionNames.length !== 2) {
+        fail(this, 'canaryWeight', `needs exactly two versions (stable, canary), but there are ${this.versionNames.length}`, props.canaryWeight,
+          'Use weights for an N-way split.');
+      }
+      const canary = check(this, 'canaryWeight', props.canaryWeight, weightRule, 'Give the canary a whole-number percentage, e.g. 10.');
+      return this.destinations({ [this.versionNames[0]]: 100 - canary, [this.versionNames[1]]: canary }, 'canaryWeight');
+    }
+    if (props.weights !== undefined) return this.destinations(props.weights, 'weights');
+    return this.destinations({ [this.versionNames[0]]: 100 }, 'versions');
+  }
+
+  private destinations(weights: Record<string, number>, property: string): RouteDestination[] {
+    const entries = Object.entries(weights);
+    if (entries.length === 0) fail(this, property, 'must give at least one version a weight', weights, `Versions: ${this.versionNames.join(', ')}.`);
+    let total = 0;
+    for (const [name, weight] of entries) {
+      if (!this.versionNames.includes(name)) {
+        fail(this, `${property}['${name}']`, `must name a version of this release (${this.versionNames.join(', ')})`, name, 'Add the version to versions, or fix the name.');
+      }
+      total += check(this, `${property}['${name}']`, weight, weightRule, 'Weights are whole-number percentages from 0 to 100.');
+    }
+    if (total === 0) fail(this, property, 'must not all be 0 (no version would get traffic)', weights, 'Give at least one version a positive weight.');
+    if (total !== 100) fail(this, property, `must sum to 100, but sum to ${total}`, weights, 'Weights are percentages of the traffic: adjust them to add up to 100.');
+    // Stable, deterministic order: the order of `versions`.
+    return this.versionNames
+      .filter((n) => n in weights)
+      .map((n) => ({ host: this.service.host, subset: n, port: this.service.port, weight: weights[n] }));
+  }
+
+  private httpRoutes(props: CanaryReleaseProps, split: RouteDestination[]): HttpRouteIntent[] {
+    const routes: HttpRouteIntent[] = [];
+    (props.matchRoutes ?? []).forEach((r, i) => {
+      const property = `matchRoutes[${i}]`;
+      if (!r.matches || r.matches.length === 0) {
+        fail(this, `${property}.matches`, 'must list at least one match', r.matches, 'A route without matches is the default route: use weights/canaryWeight for it.');
+      }
+      if (r.version !== undefined && r.weights !== undefined) fail(this, `${property}.version`, 'cannot be combined with weights', r.version, 'Use one of them.');
+      let route: RouteDestination[];
+      if (r.weights) {
+        route = this.destinations(r.weights, `${property}.weights`);
+      } else if (r.version !== undefined) {
+        route = this.destinations({ [r.version]: 100 }, `${property}.version`);
+      } else {
+        route = split;
+      }
+      const timeout = r.timeout ?? props.timeout;
+      routes.push(this.policies({
+        owner: this,
+        name: r.name,
+        match: r.matches.map((m, j) => renderRequestMatch(this, `${property}.matches[${j}]`, m)),
+        route,
+      }, property, timeout, r.retries ?? props.retries, r.fault));
+    });
+    const mirror = props.mirror ? this.renderMirror(props.mirror) : undefined;
+    routes.push(this.policies({ owner: this, route: split, ...mirror }, 'default route', props.timeout, props.retries, props.fault));
+    return routes;
+  }
+
+  private policies(route: HttpRouteIntent, property: string, timeout?: Duration, retries?: RetryPolicy, fault?: FaultInjection): HttpRouteIntent {
+    return {
+      ...route,
+      timeout: timeout ? istioDuration(this, `${property}.timeout`, timeout) : undefined,
+      retries: retries ? renderRetries(this, `${property}.retries`, retries, timeout) : undefined,
+      fault: fault ? renderFault(this, `${property}.fault`, fault) : undefined,
+    };
+  }
+
+  private renderMirror(mirror: MirrorOptions): Pick<HttpRouteIntent, 'mirror' | 'mirrorPercentage'> {
+    if (!this.versionNames.includes(mirror.version)) {
+      fail(this, 'mirror.version', `must name a version of this release (${this.versionNames.join(', ')})`, mirror.version, 'Mirror to one of the versions.');
+    }
+    const percentage = check(this, 'mirror.percentage', mirror.percentage ?? 100, percentageRule, 'Use a percentage from 0 to 100.');
+    return {
+      mirror: { host: this.service.host, subset: mirror.version, port: this.service.port },
+      mirrorPercentage: percentage,
+    };
+  }
+
+  private gatewayHosts(gateway: IMeshGateway, hosts: string[] | undefined): string[] {
+    const served = gateway.hosts.map((h) => (h.includes('/') ? h.split('/')[1] : h));
+    const chosen = hosts ?? served;
+    if (chosen.length === 0) fail(this, 'gatewayHosts', 'must list at least one host', chosen, `The gateway serves: ${served.join(', ') || 'nothing'}.`);
+    for (const host of chosen) {
+      check(this, 'gatewayHosts', host, gatewayHostRule({ wildcard: true }), 'Use the external host, e.g. bookinfo.example.com.');
+      const covered = served.some((s) => s === '*' || s === host || (s.startsWith('*.') && host.endsWith(s.slice(1))));
+      if (!covered) {
+        fail(this, 'gatewayHosts', `must be served by gateway '${gatewayRef(gateway)}' (hosts: ${served.join(', ')})`, host,
+          'Add the host to the gateway, or route a host it serves; otherwise the gateway answers 404.');
+      }
+    }
+    return chosen;
+  }
+
+  private applyAffinity(props: CanaryReleaseProps, destination: Destination): void {
+    const affinity = props.sessionAffinity!;
+    if (!affinity.isSessionAffinity) {
+      fail(this, 'sessionAffinity', 'must be a consistent-hash load balancer', 'simple', 'Use LoadBalancer.consistentHashOnHeader/Cookie/SourceIp.');
+    }
+    destination.setPolicy(this, 'loadBalancer', affinity._render(this, 'sessionAffinity'));
+    const weighted = props.canaryWeight !== undefined ? props.canaryWeight > 0 && props.canaryWeight < 100
+      : Object.values(props.weights ?? {}).filter((w) => w > 0).length > 1;
+    if (weighted) {
+      addWarning(this, 'sessionAffinity holds within a version only: the weighted split picks the version first, so a user can still move between versions. '
+        + 'Route sticky users with a match (header or cookie) to keep them on one version.');
+    }
+  }
+
+  private labelDeployment(version: ReleaseVersion): void {
+    const deployment = version.deployment!;
+    const existing = deployment.podMetadata.getLabel(VERSION_LABEL);
+    if (existing !== undefined && existing !== version.name) {
+      fail(this, `versions['${version.name}']`, `uses deployment '${deployment.node.path}' whose pods are labelled ${VERSION_LABEL}=${existing}`, version.name,
+        `Name the version '${existing}', or remove the label from the deployment.`);
+    }
+    if (existing === undefined) deployment.podMetadata.addLabel(VERSION_LABEL, version.name);
+    this.node.addValidation({ validate: () => this.checkSelects(version) });
+  }
+
+  /** The service must select the version's pods, or the subset would have no endpoints. */
+  private checkSelects(version: ReleaseVersion): string[] {
+    const service = this.service.kplusService;
+    if (!service) return [];
+    const selector: Record<string, string> = ApiObject.of(service).toJson().spec?.selector ?? {};
+    const podLabels: Record<string, string> = ApiObject.of(version.deployment!).toJson().spec?.template?.metadata?.labels ?? {};
+    const missing = Object.entries(selector).filter(([k, v]) => podLabels[k] !== v);
+    if (Object.keys(selector).length === 0 || missing.length > 0) {
+      return [`${this.node.path}: versions['${version.name}'] deployment '${version.deployment!.node.path}' is not selected by service '${service.name}' `
+        + `(service selector ${describeValue(selector)}, pod labels ${describeValue(podLabels)}). Make the Service select the deployment (service.select(deployment)) `
+        + 'or give its pods the selector labels; otherwise the subset has no endpoints and requests fail with 503.'];
+    }
+    return [];
+  }
+}
+
+/**
+ * The one route table of an external host at a gateway. It lives in the gateway's namespace
+ * (next to the Gateway it binds to) and is named `<gateway>-<host>`.
+ */
+export function gatewayRouteTable(owner: Construct, gateway: IMeshGateway, host: string): RouteTable {
+  return meshModel(owner).routeTable(owner, {
+    host,
+    namespace: gateway.gatewayNamespace,
+    binding: { kind: 'gateway', gateway: gatewayRef(gateway) },
+    name: `${gateway.gatewayName}-${toDnsLabel(host.replace(/^\*/, 'wildcard'))}`,
+  });
+}

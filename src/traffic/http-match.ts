@@ -1,0 +1,143 @@
+import { IConstruct } from 'constructs';
+import { labelValueRule } from '../core/labels';
+import { portRule } from '../core/numbers';
+import { check, fail } from '../core/validation-error';
+
+/**
+ * How a string is compared: exactly, by prefix, or by an RE2 regular expression.
+ */
+export class StringMatch {
+  /** Equal to `value`. */
+  public static exact(value: string): StringMatch {
+    return new StringMatch('exact', value);
+  }
+  /** Starting with `value` (must not be empty). */
+  public static prefix(value: string): StringMatch {
+    return new StringMatch('prefix', value);
+  }
+  /** Matching the RE2 regular expression `value` (whole string, at most 1024 characters). */
+  public static regex(value: string): StringMatch {
+    return new StringMatch('regex', value);
+  }
+
+  private constructor(
+    /** `exact`, `prefix` or `regex`. */
+    public readonly kind: string,
+    /** The value compared against. */
+    public readonly value: string,
+  ) {}
+
+  /** @internal */
+  public _render(scope: IConstruct, property: string): Record<string, string> {
+    if (this.kind !== 'exact' && this.value.length === 0) {
+      fail(scope, property, `must not be an empty ${this.kind}`, this.value, 'An empty prefix or regex matches everything: leave the condition out instead.');
+    }
+    if (this.kind === 'regex') {
+      if (this.value.length > 1024) fail(scope, property, 'must be a regex of at most 1024 characters', `${this.value.slice(0, 40)}...`, 'Shorten the expression.');
+      try {
+        new RegExp(this.value);
+      } catch (error) {
+        fail(scope, property, `must be a valid regular expression (${(error as Error).message})`, this.value, 'Istio uses RE2 syntax.');
+      }
+      if (/\(\?[=!<]/.test(this.value) || /\\[1-9]/.test(this.value)) {
+        fail(scope, property, 'must not use lookaround or backreferences (RE2 has neither)', this.value, 'Rewrite the expression without them.');
+      }
+    }
+    return { [this.kind]: this.value };
+  }
+}
+
+/** HTTP methods, as Istio and Envoy name them. */
+export enum HttpMethod {
+  GET = 'GET',
+  HEAD = 'HEAD',
+  POST = 'POST',
+  PUT = 'PUT',
+  DELETE = 'DELETE',
+  PATCH = 'PATCH',
+  OPTIONS = 'OPTIONS',
+  CONNECT = 'CONNECT',
+  TRACE = 'TRACE',
+}
+
+/**
+ * Conditions on a request; all given conditions must hold.
+ *
+ * Cookies have no match of their own in Istio: they are matched as a regex on the `Cookie`
+ * header, which this class writes for you.
+ */
+export interface RequestMatch {
+  /** Header conditions (names are lowercased). @default - no header condition */
+  readonly headers?: Record<string, StringMatch>;
+  /** Headers that must be absent or not match. @default - none */
+  readonly withoutHeaders?: Record<string, StringMatch>;
+  /** Path condition. @default - any path */
+  readonly uri?: StringMatch;
+  /** Request method. @default - any method */
+  readonly method?: HttpMethod;
+  /** Query parameter conditions. @default - none */
+  readonly queryParams?: Record<string, StringMatch>;
+  /** Cookies with exact values, e.g. `{ user: 'jason' }`. @default - none */
+  readonly cookies?: Record<string, string>;
+  /** Only requests from workloads with these labels (sidecar mesh only). @default - any source */
+  readonly sourceLabels?: Record<string, string>;
+  /** Only requests arriving on this port. @default - any port */
+  readonly port?: number;
+  /** Case-insensitive URI matching. @default false */
+  readonly ignoreUriCase?: boolean;
+}
+
+const HEADER_NAME = /^[a-z0-9!#$%&'*+\-.^_`|~]+$/;
+
+function escapeRegex(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Renders a RequestMatch in Istio's wire format. */
+export function renderRequestMatch(scope: IConstruct, property: string, match: RequestMatch): Record<string, any> {
+  const out: Record<string, any> = {};
+  const headers: Record<string, any> = {};
+  for (const [rawName, value] of Object.entries(match.headers ?? {})) {
+    const name = rawName.toLowerCase();
+    if (!HEADER_NAME.test(name) && !name.startsWith('@request.auth.claims.')) {
+      fail(scope, `${property}.headers`, 'must use valid header names', rawName, "Header names are tokens such as 'end-user' or 'x-canary'.");
+    }
+    headers[name] = value._render(scope, `${property}.headers['${name}']`);
+  }
+  if (match.cookies && Object.keys(match.cookies).length > 0) {
+    if (headers.cookie) {
+      fail(scope, `${property}.cookies`, "cannot be combined with a 'cookie' header match", match.cookies, 'Express all cookie conditions in cookies.');
+    }
+    const parts = Object.entries(match.cookies).map(([name, value]) => {
+      if (!/^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/.test(name)) fail(scope, `${property}.cookies`, 'must use valid cookie names', name, 'Cookie names are tokens such as "user".');
+      return `(?:^|.*;\\s*)${escapeRegex(name)}=${escapeRegex(value)}(?:;.*)?$`;
+    });
+    // RE2 has no lookahead, so one expression cannot require several cookies in any order.
+    if (parts.length > 1) {
+      fail(scope, `${property}.cookies`, 'must name a single cookie (RE2 cannot match several cookies in any order)', match.cookies,
+        'Match one cookie here and use a header match for the rest.');
+    }
+    headers.cookie = { regex: parts[0] };
+  }
+  if (Object.keys(headers).length > 0) out.headers = headers;
+  const without: Record<string, any> = {};
+  for (const [rawName, value] of Object.entries(match.withoutHeaders ?? {})) {
+    without[rawName.toLowerCase()] = value._render(scope, `${property}.withoutHeaders['${rawName}']`);
+  }
+  if (Object.keys(without).length > 0) out.withoutHeaders = without;
+  if (match.uri) out.uri = match.uri._render(scope, `${property}.uri`);
+  if (match.method) out.method = { exact: match.method };
+  if (match.queryParams && Object.keys(match.queryParams).length > 0) {
+    out.queryParams = Object.fromEntries(Object.entries(match.queryParams).map(([k, v]) => [k, v._render(scope, `${property}.queryParams['${k}']`)]));
+  }
+  if (match.sourceLabels) {
+    for (const [k, v] of Object.entries(match.sourceLabels)) check(scope, `${property}.sourceLabels['${k}']`, v, labelValueRule, 'Label values look like "v1".');
+    out.sourceLabels = match.sourceLabels;
+  }
+  if (match.port !== undefined) out.port = check(scope, `${property}.port`, match.port, portRule, 'Use a port number from 1 to 65535.');
+  if (match.ignoreUriCase) out.ignoreUriCase = true;
+  if (Object.keys(out).length === 0) {
+    fail(scope, property, 'must set at least one condition', match, 'An empty match matches every request: leave the route without a match to make it the default.');
+  }
+  return out;
+}
