@@ -14,8 +14,12 @@ export interface ConnectionPoolOptions {
   readonly maxConnections?: number;
   /** TCP connect timeout. @default 10s (Istio's default) */
   readonly connectTimeout?: Duration;
-  /** Send TCP keepalives after this idle time. @default - no keepalive */
+  /** Send TCP keepalives after this idle time. @default - the OS default (usually 2h) once any keepalive field is set; no keepalive otherwise */
   readonly tcpKeepaliveTime?: Duration;
+  /** Time between keepalive probes. @default - the OS default (usually 75s) */
+  readonly tcpKeepaliveInterval?: Duration;
+  /** Unanswered probes before the connection is dropped. @default - the OS default (usually 9) */
+  readonly tcpKeepaliveProbes?: number;
   /** Maximum requests queued while waiting for a connection. @default - Istio's default (2^32-1) */
   readonly maxPendingRequests?: number;
   /** Maximum concurrent requests to each endpoint (HTTP/2 and gRPC). @default - Istio's default (2^32-1) */
@@ -183,7 +187,7 @@ export class CircuitBreaker extends Construct {
     const tcp = prune({
       maxConnections: count('maxConnections'),
       connectTimeout: pool.connectTimeout && istioDuration(this, 'connectionPool.connectTimeout', pool.connectTimeout),
-      tcpKeepalive: pool.tcpKeepaliveTime && { time: istioDuration(this, 'connectionPool.tcpKeepaliveTime', pool.tcpKeepaliveTime) },
+      tcpKeepalive: this.renderKeepalive(pool),
     });
     const http = prune({
       http1MaxPendingRequests: count('maxPendingRequests'),
@@ -195,6 +199,16 @@ export class CircuitBreaker extends Construct {
     });
     const result = prune({ tcp: empty(tcp) ? undefined : tcp, http: empty(http) ? undefined : http });
     return empty(result) ? undefined : result;
+  }
+
+  private renderKeepalive(pool: ConnectionPoolOptions): Record<string, any> | undefined {
+    const keepalive = prune({
+      time: pool.tcpKeepaliveTime && istioDuration(this, 'connectionPool.tcpKeepaliveTime', pool.tcpKeepaliveTime),
+      interval: pool.tcpKeepaliveInterval && istioDuration(this, 'connectionPool.tcpKeepaliveInterval', pool.tcpKeepaliveInterval),
+      probes: pool.tcpKeepaliveProbes === undefined ? undefined
+        : check(this, 'connectionPool.tcpKeepaliveProbes', pool.tcpKeepaliveProbes, rangeRule(1, 1000), 'Use a small whole number such as 9.'),
+    });
+    return empty(keepalive) ? undefined : keepalive;
   }
 
   private renderOutlierDetection(o: OutlierDetectionOptions): Record<string, any> {

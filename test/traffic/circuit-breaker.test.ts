@@ -40,6 +40,8 @@ describe('CircuitBreaker', () => {
         maxConnections: 100,
         connectTimeout: Duration.millis(250),
         tcpKeepaliveTime: Duration.minutes(2),
+        tcpKeepaliveInterval: Duration.seconds(30),
+        tcpKeepaliveProbes: 3,
         maxPendingRequests: 10,
         maxRequests: 50,
         maxRequestsPerConnection: 20,
@@ -57,7 +59,7 @@ describe('CircuitBreaker', () => {
       },
     });
     expect(p.connectionPool).toEqual({
-      tcp: { maxConnections: 100, connectTimeout: '0.25s', tcpKeepalive: { time: '120s' } },
+      tcp: { maxConnections: 100, connectTimeout: '0.25s', tcpKeepalive: { time: '120s', interval: '30s', probes: 3 } },
       http: { http1MaxPendingRequests: 10, http2MaxRequests: 50, maxRequestsPerConnection: 20, maxRetries: 3, idleTimeout: '30s', h2UpgradePolicy: 'UPGRADE' },
     });
     expect(p.outlierDetection).toEqual({
@@ -110,6 +112,7 @@ describe('CircuitBreaker validation', () => {
     ['failover and distribute', { localityFailover: [{ from: 'a', to: 'b' }], localityDistribute: { 'a/*': { 'a/*': 100 } } }, 'test/httpbin: localityFailover cannot be combined with localityDistribute'],
     ['distribute not summing to 100', { localityDistribute: { 'a/*': { 'a/*': 60, 'b/*': 30 } } }, "test/httpbin: localityDistribute['a/*'] weights must sum to 100, got {\"a/*\":60,\"b/*\":30}. They sum to 90; adjust them."],
     ['distribute weight 0', { localityDistribute: { 'a/*': { 'a/*': 100, 'b/*': 0 } } }, "test/httpbin: localityDistribute['a/*']['b/*'] must be a whole number from 1 to 100, got 0."],
+    ['keepalive probes', { connectionPool: { tcpKeepaliveProbes: 0 } }, 'test/httpbin: connectionPool.tcpKeepaliveProbes must be a whole number from 1 to 1000, got 0.'],
     ['bad port', { port: 0, connectionPool: { maxConnections: 1 } }, 'test/httpbin: port must be a whole number from 1 to 65535, got 0.'],
     ['port and subset', { port: 80, subset: 'v1', connectionPool: { maxConnections: 1 } }, 'test/httpbin: port cannot be combined with subset in one CircuitBreaker, got 80.'],
     ['empty hash header', { loadBalancer: LoadBalancer.consistentHashOnHeader('') }, "test/httpbin: loadBalancer.httpHeaderName must not be empty, got ''."],
