@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { wireObject } from './api-object';
-import * as networking from '../imports/networking.istio.io';
+import { GVK } from './gvk';
 import { Destination, HttpRouteIntent, MeshModel, RouteDestination, RouteTable, StreamRouteIntent } from '../model/mesh-model';
 
 const ATTACHED = new WeakSet<MeshModel>();
@@ -37,14 +37,14 @@ function containerFor(owner: IConstruct): Construct {
 
 function renderVirtualService(table: RouteTable): void {
   const { name, namespace } = table.key;
-  const obj = wireObject(containerFor(table.firstOwner), `VirtualService-${namespace}-${name}`, networking.VirtualService.GVK,
+  const obj = wireObject(containerFor(table.firstOwner), `VirtualService-${namespace}-${name}`, GVK.VirtualService,
     { name, namespace }, () => virtualServiceSpec(table), table.firstOwner as Construct);
   RENDERED.set(table, obj);
 }
 
 function renderDestinationRule(destination: Destination): void {
   const { name, namespace } = destination;
-  const obj = wireObject(containerFor(destination.firstOwner), `DestinationRule-${namespace}-${name}`, networking.DestinationRule.GVK,
+  const obj = wireObject(containerFor(destination.firstOwner), `DestinationRule-${namespace}-${name}`, GVK.DestinationRule,
     { name, namespace }, () => destinationRuleSpec(destination), destination.firstOwner as Construct);
   RENDERED.set(destination, obj);
 }

@@ -1,0 +1,98 @@
+// The benchmark mesh: N services, ~50 per namespace, built three ways.
+//   constructs: our constructs (what a cdk8s-istio user writes)
+//   raw:        the identical manifests as raw cdk8s ApiObjects (what a hand-writing cdk8s user writes)
+// Both must synthesize byte-identical YAML.
+'use strict';
+const { ApiObject, Chart, Duration } = require('cdk8s');
+
+const SERVICES_PER_NAMESPACE = 50;
+const PORT = 8080;
+
+function namespaceOf(i) {
+  return `mesh-${Math.floor(i / SERVICES_PER_NAMESPACE)}`;
+}
+
+/**
+ * One chart for the whole mesh. cdk8s' App.synth re-validates the whole app once per chart
+ * (O(charts x constructs)), so a chart per namespace makes both variants quadratic in N; see
+ * docs/performance.md.
+ */
+function meshChart(app) {
+  return new Chart(app, 'mesh');
+}
+
+function namespaces(n) {
+  const result = [];
+  for (let i = 0; i < n; i += SERVICES_PER_NAMESPACE) result.push(namespaceOf(i));
+  return result;
+}
+
+function constructsMesh(app, n, lib) {
+  const chart = meshChart(app);
+  for (const namespace of namespaces(n)) {
+    if (lib.MtlsNamespace) new lib.MtlsNamespace(chart, namespace, { name: namespace });
+  }
+  for (let i = 0; i < n; i++) {
+    const namespace = namespaceOf(i);
+    const service = lib.MeshService.fromName(`svc-${i}`, namespace, { port: PORT });
+    new lib.CanaryRelease(chart, `svc-${i}-release`, {
+      service,
+      versions: [lib.ReleaseVersion.fromLabels('v1'), lib.ReleaseVersion.fromLabels('v2')],
+      canaryWeight: 10,
+      matchRoutes: [{ matches: [{ headers: { 'x-canary': lib.StringMatch.exact('true') } }], version: 'v2' }],
+      timeout: Duration.seconds(10),
+      retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: [lib.RetryOn.GATEWAY_ERROR, lib.RetryOn.CONNECT_FAILURE] },
+    });
+    new lib.CircuitBreaker(chart, `svc-${i}-breaker`, { service, preset: lib.CircuitBreakerPreset.BALANCED });
+    if (lib.allowServiceAccounts) lib.allowServiceAccounts(chart, `svc-${i}`, namespace, `client-${i}`);
+  }
+}
+
+function rawMesh(app, n, security) {
+  const chart = meshChart(app);
+  for (const namespace of namespaces(n)) {
+    if (security) security.namespaceObjects(chart, namespace);
+  }
+  for (let i = 0; i < n; i++) {
+    const namespace = namespaceOf(i);
+    const name = `svc-${i}`;
+    const host = `${name}.${namespace}.svc.cluster.local`;
+    const destination = (subset) => ({ host, port: { number: PORT }, subset });
+    new ApiObject(chart, `dr-${i}`, {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name, namespace },
+      spec: {
+        host,
+        subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }],
+        trafficPolicy: {
+          connectionPool: {
+            tcp: { maxConnections: 1000, connectTimeout: '5s' },
+            http: { http1MaxPendingRequests: 1000, http2MaxRequests: 1000 },
+          },
+          outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
+        },
+      },
+    });
+    const policy = { timeout: '10s', retries: { attempts: 3, perTryTimeout: '2s', retryOn: 'gateway-error,connect-failure' } };
+    new ApiObject(chart, `vs-${i}`, {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name, namespace },
+      spec: {
+        hosts: [host],
+        http: [
+          { match: [{ headers: { 'x-canary': { exact: 'true' } } }], route: [{ destination: destination('v2') }], ...policy },
+          { route: [{ destination: destination('v1'), weight: 90 }, { destination: destination('v2'), weight: 10 }], ...policy },
+        ],
+      },
+    });
+  }
+  if (security) {
+    for (let i = 0; i < n; i++) {
+      security.serviceObjects(chart, `svc-${i}`, namespaceOf(i), `client-${i}`);
+    }
+  }
+}
+
+module.exports = { constructsMesh, rawMesh, SERVICES_PER_NAMESPACE, namespaces };

@@ -1,0 +1,97 @@
+// npm run bench: synth time, peak memory and scaling of our constructs against raw cdk8s.
+// Every measurement runs in a fresh process; we report medians and ratios within this run.
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const REPO = path.resolve(__dirname, '..');
+const SIZES = (process.env.BENCH_SIZES || '100,1000,10000').split(',').map(Number);
+const RUNS = Number(process.env.BENCH_RUNS || 3);
+const VARIANTS = (process.env.BENCH_VARIANTS || 'constructs,raw,analysis').split(',');
+
+function measure(variant, n, extra = []) {
+  const result = spawnSync(process.execPath, ['--max-old-space-size=8192', path.join(__dirname, 'run-one.js'), variant, String(n), ...extra], {
+    cwd: REPO, encoding: 'utf8', env: { ...process.env, CDK8S_ISTIO_SILENT: '1' },
+  });
+  if (result.status !== 0) throw new Error(`${variant} N=${n} failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop());
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function loadTime(moduleName, runs = 7) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const script = `const t=process.hrtime.bigint();require(${JSON.stringify(moduleName)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: REPO, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    times.push(Number(r.stdout.trim()));
+  }
+  return median(times);
+}
+
+function dirSize(dir) {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    total += entry.isDirectory() ? dirSize(p) : fs.statSync(p).size;
+  }
+  return total;
+}
+
+function packageSizeMb() {
+  // What `npm pack` would ship, unpacked.
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: REPO, encoding: 'utf8' });
+  const info = JSON.parse(r.stdout)[0];
+  return info.unpackedSize / 1e6;
+}
+
+const results = { machine: { cpus: os.cpus().length, node: process.version }, runs: RUNS, sizes: {} };
+for (const n of SIZES) {
+  const row = {};
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  // Byte-identical output is part of the contract: check it once per size.
+  const ours = measure('constructs', n, ['--yaml', path.join(tmp, 'constructs.yaml')]);
+  const raw = measure('raw', n, ['--yaml', path.join(tmp, 'raw.yaml')]);
+  row.identicalYaml = fs.readFileSync(path.join(tmp, 'constructs.yaml'), 'utf8') === fs.readFileSync(path.join(tmp, 'raw.yaml'), 'utf8');
+  row.objects = ours.objects;
+  for (const variant of VARIANTS) {
+    const samples = [];
+    for (let i = 0; i < RUNS; i++) samples.push(measure(variant, n));
+    row[variant] = { synthMs: median(samples.map((s) => s.synthMs)), peakRssMb: median(samples.map((s) => s.peakRssMb)) };
+  }
+  if (row.constructs && row.raw) {
+    row.constructsOverRaw = +(row.constructs.synthMs / row.raw.synthMs).toFixed(3);
+    row.memoryConstructsOverRaw = +(row.constructs.peakRssMb / row.raw.peakRssMb).toFixed(3);
+  }
+  if (row.analysis && row.constructs) row.analysisOverConstructs = +(row.analysis.synthMs / row.constructs.synthMs).toFixed(3);
+  results.sizes[n] = row;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  console.error(`N=${n}: ${JSON.stringify(row)}`);
+}
+const scaling = {};
+if (results.sizes[1000] && results.sizes[10000]) {
+  for (const variant of VARIANTS) {
+    scaling[variant] = +(results.sizes[10000][variant].synthMs / results.sizes[1000][variant].synthMs).toFixed(2);
+  }
+}
+results.scaling10kOver1k = scaling;
+results.loadMs = { 'cdk8s-istio': loadTime('./lib'), 'cdk8s-plus-28': loadTime('cdk8s-plus-28') };
+results.packageMb = +packageSizeMb().toFixed(2);
+
+fs.mkdirSync(path.join(REPO, 'dist', 'bench'), { recursive: true });
+fs.writeFileSync(path.join(REPO, 'dist', 'bench', 'results.json'), JSON.stringify(results, null, 2));
+
+const lines = ['| N | objects | identical | ' + VARIANTS.map((v) => `${v} ms`).join(' | ') + ' | (1)/(2) | (3)/(1) | RSS (1) MB | RSS (2) MB | RSS (1)/(2) |', '|' + ' --- |'.repeat(8 + VARIANTS.length)];
+for (const [n, row] of Object.entries(results.sizes)) {
+  lines.push(`| ${n} | ${row.objects} | ${row.identicalYaml} | ${VARIANTS.map((v) => row[v].synthMs).join(' | ')} | ${row.constructsOverRaw} | ${row.analysisOverConstructs ?? '-'} | ${row.constructs.peakRssMb} | ${row.raw.peakRssMb} | ${row.memoryConstructsOverRaw} |`);
+}
+console.log(lines.join('\n'));
+console.log(`scaling t(10k)/t(1k): ${JSON.stringify(scaling)}`);
+console.log(`require(): cdk8s-istio ${results.loadMs['cdk8s-istio'].toFixed(1)} ms, cdk8s-plus-28 ${results.loadMs['cdk8s-plus-28'].toFixed(1)} ms; package ${results.packageMb} MB unpacked`);
+console.log('written to dist/bench/results.json');

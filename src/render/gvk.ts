@@ -1,0 +1,26 @@
+import { GroupVersionKind } from 'cdk8s';
+
+/**
+ * The kinds we emit. The generated L1 modules (src/imports) are large — cert-manager's alone
+ * is close to 1 MB of JavaScript — and loading them only to read `GVK` would make every
+ * `require('cdk8s-istio')` slower than cdk8s-plus. test/imports.test.ts pins each entry to the
+ * GVK of its generated L1 class, so the two cannot drift apart.
+ */
+export const GVK = {
+  VirtualService: { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' },
+  DestinationRule: { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule' },
+  Gateway: { apiVersion: 'networking.istio.io/v1', kind: 'Gateway' },
+  ServiceEntry: { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry' },
+  Sidecar: { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar' },
+  WorkloadEntry: { apiVersion: 'networking.istio.io/v1', kind: 'WorkloadEntry' },
+  PeerAuthentication: { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication' },
+  AuthorizationPolicy: { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy' },
+  RequestAuthentication: { apiVersion: 'security.istio.io/v1', kind: 'RequestAuthentication' },
+  Telemetry: { apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry' },
+  Certificate: { apiVersion: 'cert-manager.io/v1', kind: 'Certificate' },
+  Issuer: { apiVersion: 'cert-manager.io/v1', kind: 'Issuer' },
+  ClusterIssuer: { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer' },
+  KubernetesGateway: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway' },
+  HTTPRoute: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' },
+  Namespace: { apiVersion: 'v1', kind: 'Namespace' },
+} satisfies Record<string, GroupVersionKind>;
