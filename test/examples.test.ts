@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { synthApp } from './helpers';
+import { compactness, exampleFile } from '../scripts/compactness';
 import { exampleNames, synthExample } from '../scripts/synth-examples';
 
 describe.each(exampleNames())('example %s', (name) => {
@@ -11,5 +12,10 @@ describe.each(exampleNames())('example %s', (name) => {
     const manifests = synthApp(app);
     expect(manifests.length).toBeGreaterThan(0);
     expect(manifests).toMatchSnapshot();
+    if (name.startsWith('bookinfo-')) {
+      // Bookinfo's routing scenarios must take at most a fifth of the YAML's lines.
+      const yaml = fs.readdirSync(outdir).map((f) => fs.readFileSync(path.join(outdir, f), 'utf8')).join('\n');
+      expect(compactness(name, exampleFile(name), yaml).ratio).toBeLessThanOrEqual(0.2);
+    }
   });
 });
