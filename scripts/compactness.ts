@@ -19,8 +19,8 @@ export function codeLines(source: string): number {
   }).length;
 }
 
-export function compactness(example: string, exampleFile: string, yaml: string): Compactness {
-  const typescriptLines = codeLines(fs.readFileSync(exampleFile, 'utf8'));
+export function compactness(example: string, sourceFile: string, yaml: string): Compactness {
+  const typescriptLines = codeLines(fs.readFileSync(sourceFile, 'utf8'));
   const yamlLines = yaml.split('\n').filter((l) => l.trim() !== '' && l.trim() !== '---').length;
   return { example, typescriptLines, yamlLines, ratio: Math.round((typescriptLines / yamlLines) * 100) / 100 };
 }
