@@ -167,6 +167,8 @@ export class SecureGateway extends Construct implements IMeshGateway {
   /** The secure port. */
   public readonly httpsPort: number;
   private readonly gatewayHosts: string[];
+  private readonly selectorKey: string;
+  private readonly ports: number[];
 
   constructor(scope: Construct, id: string, props: SecureGatewayProps) {
     super(scope, id);
@@ -181,6 +183,7 @@ export class SecureGateway extends Construct implements IMeshGateway {
       fail(this, 'httpPort', `must differ from httpsPort (${this.httpsPort})`, httpPort, 'Use 80 for HTTP and 443 for HTTPS.');
     }
     const selector = checkLabels(this, 'selector', props.selector ?? { istio: 'ingressgateway' });
+    this.selectorKey = Object.keys(selector).sort().map((k) => `${k}=${selector[k]}`).join(',');
 
     const certificate = this.checkCertificate(props);
     this.credentialName = certificate ? certificate.secretName ?? `${this.gatewayName}-tls` : undefined;
@@ -205,6 +208,7 @@ export class SecureGateway extends Construct implements IMeshGateway {
 
     const passthrough = this.tlsMode === GatewayTlsMode.PASSTHROUGH;
     const secureProtocol = passthrough ? 'TLS' : 'HTTPS';
+    this.ports = httpsRedirect ? [this.httpsPort, httpPort] : [this.httpsPort];
     const servers = [
       { port: { number: this.httpsPort, name: `${secureProtocol.toLowerCase()}-${this.httpsPort}`, protocol: secureProtocol }, hosts: this.hosts, tls },
       ...(httpsRedirect
@@ -214,7 +218,7 @@ export class SecureGateway extends Construct implements IMeshGateway {
     wireObject(this, 'Resource', networking.Gateway.GVK, { name: this.gatewayName, namespace: this.gatewayNamespace },
       () => ({ selector, servers }));
 
-    this.node.addValidation({ validate: () => this.checkBoundRoutes() });
+    this.node.addValidation({ validate: () => [...this.checkBoundRoutes(), ...this.checkConflictingGateways()] });
   }
 
   /** The external hosts of the Gateway. */
@@ -389,6 +393,24 @@ export class SecureGateway extends Construct implements IMeshGateway {
         `The VirtualService host must match a Gateway host (${this.gatewayHosts.join(', ')}); add it to hosts.`);
     }
     return host;
+  }
+
+  /**
+   * istioctl IST0145: two Gateways on the same workload and port with overlapping hosts; the
+   * proxy keeps one of them, which one is undefined.
+   */
+  private checkConflictingGateways(): string[] {
+    const errors: string[] = [];
+    for (const other of this.node.root.node.findAll()) {
+      if (!(other instanceof SecureGateway) || other === this || other.selectorKey !== this.selectorKey) continue;
+      const port = this.ports.find((p) => other.ports.includes(p));
+      const host = this.gatewayHosts.find((h) => other.gatewayHosts.some((o) => hostCovers(o, h) || hostCovers(h, o)));
+      if (port !== undefined && host !== undefined) {
+        errors.push(`${this.node.path}: hosts overlap with gateway '${other.node.path}' on the same workload (${this.selectorKey}) and port ${port}, got '${host}'. `
+          + 'Istio keeps only one of the two servers (istioctl IST0145); serve the host from one SecureGateway, or use another port or workload.');
+      }
+    }
+    return errors;
   }
 
   /** VirtualServices bound to this gateway (ours, or a CanaryRelease's) must use its hosts. */

@@ -272,3 +272,18 @@ describe('SecureGateway validation', () => {
       .toThrow('test/gw: certificate.privateKey.size must be one of 256, 384, 521 for ECDSA, got 2048.');
   });
 });
+
+describe('SecureGateway conflicts', () => {
+  test('fails at synth when two gateways on one workload and port share a host (IST0145)', () => {
+    const chart = newChart();
+    new SecureGateway(chart, 'a', { hosts: ['*.example.com'], certificate: GatewayCertificate.fromSecret('a') });
+    new SecureGateway(chart, 'b', { hosts: ['shop.example.com'], certificate: GatewayCertificate.fromSecret('b') });
+    expect(() => synth(chart)).toThrow("test/a: hosts overlap with gateway 'test/b' on the same workload (istio=ingressgateway) and port 443, got '*.example.com'.");
+  });
+  test('accepts the same host on another workload', () => {
+    const chart = newChart();
+    new SecureGateway(chart, 'a', { hosts: ['shop.example.com'], certificate: GatewayCertificate.fromSecret('a') });
+    new SecureGateway(chart, 'b', { hosts: ['shop.example.com'], certificate: GatewayCertificate.fromSecret('b'), selector: { istio: 'internal-gateway' } });
+    expect(synth(chart)).toHaveLength(2);
+  });
+});
