@@ -8,7 +8,7 @@ import { istioDuration } from '../core/durations';
 import { gatewayHostRule } from '../core/hosts';
 import { IMeshGateway, gatewayRef } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
-import { toDnsLabel } from '../core/naming';
+import { nameForHost } from '../core/naming';
 import { percentageRule, portRule, weightRule } from '../core/numbers';
 import { Protocol, isHttpProtocol } from '../core/protocol';
 import { check, describeValue, fail } from '../core/validation-error';
@@ -352,6 +352,6 @@ export function gatewayRouteTable(owner: Construct, gateway: IMeshGateway, host:
     host,
     namespace: gateway.gatewayNamespace,
     binding: { kind: 'gateway', gateway: gatewayRef(gateway) },
-    name: `${gateway.gatewayName}-${toDnsLabel(host.replace(/^\*/, 'wildcard'))}`,
+    name: `${gateway.gatewayName}-${nameForHost(host)}`,
   });
 }

@@ -1,0 +1,83 @@
+import { Construct } from 'constructs';
+import { dnsLabelRule } from '../core/hosts';
+import { checkLabels } from '../core/labels';
+import { IMeshGateway } from '../core/mesh-gateway';
+import { MeshService } from '../core/mesh-service';
+import { checkObjectName, toDnsLabel } from '../core/naming';
+import { check } from '../core/validation-error';
+import { wireObject } from '../render/api-object';
+import { GVK } from '../render/gvk';
+
+/** Properties of an {@link EgressGateway}. */
+export interface EgressGatewayProps {
+  /** The namespace of the egress gateway workload; the Gateway goes here. @default 'istio-system' */
+  readonly namespace?: string;
+  /** Labels of the egress gateway pods. @default { istio: 'egressgateway' } */
+  readonly selector?: Record<string, string>;
+  /** The Gateway's name. @default - the construct id as a DNS label */
+  readonly name?: string;
+  /** The egress gateway's Kubernetes Service. @default - `istio-egressgateway` in the gateway's namespace */
+  readonly service?: MeshService;
+}
+
+/** A server an ExternalService adds to the egress Gateway. */
+interface EgressServer {
+  readonly host: string;
+  readonly port: number;
+  readonly protocol: string;
+  readonly name: string;
+  readonly tls: Record<string, any>;
+}
+
+/**
+ * An Istio egress gateway: the single exit of the mesh for external services routed through it
+ * (ExternalService `egressGateway`), so egress can be audited and firewalled on a few nodes.
+ *
+ * Each ExternalService adds its hosts as servers: port 443 with ISTIO_MUTUAL for HTTP the
+ * sidecar sends over mTLS (the two-hop pattern), or TLS PASSTHROUGH for TLS the app originates.
+ *
+ * @example
+ * const egress = new EgressGateway(chart, 'egress');
+ * new ExternalService(chart, 'cnn', {
+ *   hosts: ['edition.cnn.com'],
+ *   ports: [{ number: 80, protocol: Protocol.HTTP }],
+ *   egressGateway: egress,
+ * });
+ * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/
+ */
+export class EgressGateway extends Construct implements IMeshGateway {
+  public readonly gatewayName: string;
+  public readonly gatewayNamespace: string;
+  /** The egress gateway's Service, the first hop of routed traffic. */
+  public readonly service: MeshService;
+  /** The labels of the egress gateway pods. */
+  public readonly selector: Record<string, string>;
+  private readonly servers: EgressServer[] = [];
+
+  constructor(scope: Construct, id: string, props: EgressGatewayProps = {}) {
+    super(scope, id);
+    this.gatewayName = checkObjectName(this, 'name', props.name ?? toDnsLabel(id), 'label');
+    this.gatewayNamespace = check(this, 'namespace', props.namespace ?? 'istio-system', dnsLabelRule, "Namespaces look like 'istio-system'.");
+    this.selector = checkLabels(this, 'selector', props.selector ?? { istio: 'egressgateway' });
+    this.service = props.service ?? MeshService.fromName('istio-egressgateway', this.gatewayNamespace);
+    wireObject(this, 'Resource', GVK.Gateway, { name: this.gatewayName, namespace: this.gatewayNamespace }, () => ({
+      selector: this.selector,
+      servers: this.servers.map((s) => ({ port: { number: s.port, name: s.name, protocol: s.protocol }, hosts: [s.host], tls: s.tls })),
+    }));
+    this.node.addValidation({
+      validate: () => (this.servers.length === 0
+        ? [`${this.node.path}: egress gateway '${this.gatewayName}' has no external services, got nothing. Route an ExternalService through it (egressGateway: ...) or remove it (istiod rejects a Gateway without servers).`]
+        : []),
+    });
+  }
+
+  /** The external hosts routed through this gateway. */
+  public get hosts(): string[] {
+    return [...new Set(this.servers.map((s) => s.host))];
+  }
+
+  /** @internal */
+  public _addServer(server: EgressServer): void {
+    this.servers.push(server);
+  }
+}

@@ -1,0 +1,416 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { EgressGateway } from './egress-gateway';
+import { ExportTo, renderExportTo } from '../core/export-to';
+import { cidrRule, dnsLabelRule, dnsSubdomainRule, hostRule, isIpAddress } from '../core/hosts';
+import { checkLabels } from '../core/labels';
+import { gatewayRef } from '../core/mesh-gateway';
+import { MeshService } from '../core/mesh-service';
+import { checkObjectName, nameForHost, toDnsLabel } from '../core/naming';
+import { portRule, rangeRule } from '../core/numbers';
+import { isHttpProtocol, Protocol } from '../core/protocol';
+import { check, fail } from '../core/validation-error';
+import { wireObject } from '../render/api-object';
+import { GVK } from '../render/gvk';
+import { meshModel, prune } from '../render/istio-renderer';
+
+/** A port after defaults and checks. */
+interface CheckedPort {
+  number: number;
+  protocol: Protocol;
+  name: string;
+  targetPort?: number;
+}
+
+/** Whether the service is part of the mesh (has sidecars) or outside it. */
+export enum ServiceLocation {
+  /** Outside the mesh: mTLS is not used to reach it. */
+  MESH_EXTERNAL = 'MESH_EXTERNAL',
+  /** Inside the mesh (VMs, other clusters): reached with mTLS. */
+  MESH_INTERNAL = 'MESH_INTERNAL',
+}
+
+/** How the proxy finds the service's endpoints. */
+export enum ServiceResolution {
+  /** Resolve the host (or endpoint names) with DNS, connecting to all addresses. */
+  DNS = 'DNS',
+  /** Resolve with DNS and connect to the first address only (large sets of IPs behind one name). */
+  DNS_ROUND_ROBIN = 'DNS_ROUND_ROBIN',
+  /** Fixed IP endpoints. */
+  STATIC = 'STATIC',
+  /** Forward to the address the application connected to (wildcards, IP ranges). */
+  NONE = 'NONE',
+}
+
+/** A port of an external service. */
+export interface ExternalServicePort {
+  /** The port the application calls. */
+  readonly number: number;
+  /** The protocol. */
+  readonly protocol: Protocol;
+  /** The port name. @default - `<protocol>-<number>`, e.g. 'tcp-5432' */
+  readonly name?: string;
+  /** The port on the endpoints, when it differs. @default - the same number */
+  readonly targetPort?: number;
+}
+
+/** An endpoint of an external service. */
+export interface ExternalEndpoint {
+  /** An IP address, or a DNS name with DNS resolution. */
+  readonly address: string;
+  /** Port overrides by port name. @default - the service's ports */
+  readonly ports?: Record<string, number>;
+  /** Labels (used by subsets). @default - none */
+  readonly labels?: Record<string, string>;
+  /** The network the endpoint is on (multi-network meshes). @default - the proxy's network */
+  readonly network?: string;
+  /** The locality, `region/zone/subzone`. @default - none */
+  readonly locality?: string;
+  /** Load-balancing weight. @default - equal */
+  readonly weight?: number;
+}
+
+/** TLS the sidecar (or the egress gateway) originates. */
+export enum OriginationTlsMode {
+  /** TLS with server verification (SNI and the system CA bundle). */
+  SIMPLE = 'SIMPLE',
+  /** TLS with a client certificate from a Secret. */
+  MUTUAL = 'MUTUAL',
+}
+
+/** The application speaks plain HTTP; the proxy upgrades it to TLS. */
+export interface TlsOriginationOptions {
+  /** The HTTP port the application calls (one of `ports`, protocol HTTP). */
+  readonly port: number;
+  /** The port TLS is sent to. @default 443 */
+  readonly targetPort?: number;
+  /** Server-only or mutual TLS. @default OriginationTlsMode.SIMPLE */
+  readonly mode?: OriginationTlsMode;
+  /**
+   * For MUTUAL: the Secret with `tls.crt`, `tls.key` and `ca.crt`, in the namespace of the
+   * proxy that originates (the client's, or the egress gateway's).
+   * @default - none
+   */
+  readonly credentialName?: string;
+}
+
+/** Send TLS for these hosts to an internal proxy or firewall that routes on SNI. */
+export interface SniRoutingOptions {
+  /** The proxy service. */
+  readonly target: MeshService;
+  /** The proxy's port. @default - the target's port */
+  readonly port?: number;
+}
+
+/** Properties of an {@link ExternalService}. */
+export interface ExternalServiceProps {
+  /** The hosts applications call: FQDNs, or `*.domain` with NONE resolution. */
+  readonly hosts: string[];
+  /** The ports. */
+  readonly ports: ExternalServicePort[];
+  /** The namespace. @default - the chart's namespace, or 'default' */
+  readonly namespace?: string;
+  /** The ServiceEntry's name. @default - the construct id as a DNS label */
+  readonly name?: string;
+  /** Outside or inside the mesh. @default ServiceLocation.MESH_EXTERNAL */
+  readonly location?: ServiceLocation;
+  /** Endpoint discovery. @default - NONE for wildcard hosts, STATIC for IP endpoints, DNS otherwise */
+  readonly resolution?: ServiceResolution;
+  /** Virtual IPs or CIDR blocks of the service (needed for TCP ports, see addressAutoAllocation). @default - none */
+  readonly addresses?: string[];
+  /** Explicit endpoints. @default - the hosts themselves (DNS) */
+  readonly endpoints?: ExternalEndpoint[];
+  /** Where the ServiceEntry is visible. @default - this namespace (plus the egress gateway's) */
+  readonly exportTo?: ExportTo[];
+  /** SANs the server certificate must carry (MESH_INTERNAL mTLS). @default - none */
+  readonly subjectAltNames?: string[];
+  /**
+   * The mesh allocates addresses to ServiceEntries (DNS capture with auto-allocation, or
+   * Istio's IP auto-allocation controller), so TCP ports need no `addresses`.
+   * @default false
+   */
+  readonly addressAutoAllocation?: boolean;
+  /** Originate TLS for plain-HTTP calls. @default - none */
+  readonly tlsOrigination?: TlsOriginationOptions;
+  /** Route TLS for the hosts to a proxy on SNI. @default - none */
+  readonly sniRouting?: SniRoutingOptions;
+  /** Route through an egress gateway (two hops: sidecar -> gateway -> host). @default - direct */
+  readonly egressGateway?: EgressGateway;
+}
+
+/**
+ * An external service the mesh may call: a ServiceEntry, and optionally TLS origination, SNI
+ * routing to a proxy, or the two-hop route through an egress gateway.
+ *
+ * With an outbound policy of REGISTRY_ONLY only declared external services are reachable: this
+ * is how you declare one. Visible in its own namespace only by default.
+ *
+ * @example
+ * new ExternalService(chart, 'httpbin-org', {
+ *   hosts: ['httpbin.org'],
+ *   ports: [{ number: 80, protocol: Protocol.HTTP }],
+ *   tlsOrigination: { port: 80 },
+ * });
+ * @see https://istio.io/latest/docs/reference/config/networking/service-entry/
+ * @see https://istio.io/latest/docs/tasks/traffic-management/egress/
+ */
+export class ExternalService extends Construct {
+  /** The ServiceEntry's name. */
+  public readonly serviceName: string;
+  /** The ServiceEntry's namespace. */
+  public readonly namespace: string;
+  /** The hosts. */
+  public readonly hosts: string[];
+  /** The resolution used. */
+  public readonly resolution: ServiceResolution;
+
+  constructor(scope: Construct, id: string, props: ExternalServiceProps) {
+    super(scope, id);
+    this.serviceName = checkObjectName(this, 'name', props.name ?? toDnsLabel(id));
+    this.namespace = check(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default', dnsLabelRule, "Namespaces look like 'payments'.");
+    this.hosts = this.checkHosts(props.hosts);
+    const wildcard = this.hosts.find((h) => h.startsWith('*'));
+    const endpoints = props.endpoints ?? [];
+    this.resolution = props.resolution
+      ?? (wildcard ? ServiceResolution.NONE
+        : endpoints.length > 0 && endpoints.every((e) => isIpAddress(e.address)) ? ServiceResolution.STATIC : ServiceResolution.DNS);
+    const ports = this.checkPorts(props);
+    const addresses = this.checkAddresses(props.addresses ?? []);
+    this.checkResolution(wildcard, endpoints, addresses, ports);
+    this.checkTcpAddresses(props, ports, addresses);
+
+    const egress = props.egressGateway;
+    let exportTo = props.exportTo ?? [ExportTo.THIS_NAMESPACE];
+    if (egress && egress.gatewayNamespace !== this.namespace) {
+      const values = exportTo.map((e) => e.value);
+      if (props.exportTo === undefined) {
+        exportTo = [...exportTo, ExportTo.namespace(egress.gatewayNamespace)];
+      } else if (!values.includes('*') && !values.includes(egress.gatewayNamespace)) {
+        fail(this, 'exportTo', `must include the egress gateway's namespace '${egress.gatewayNamespace}'`, values,
+          `The gateway cannot reach hosts it cannot see; add ExportTo.namespace('${egress.gatewayNamespace}').`);
+      }
+    }
+    const exported = renderExportTo(this, 'exportTo', exportTo, this.namespace, { allowNone: true });
+    for (const san of props.subjectAltNames ?? []) {
+      check(this, 'subjectAltNames', san, (s) => (s.length > 0 && !/\s/.test(s) ? undefined : 'must be a non-empty SAN without spaces'), "Use names such as 'spiffe://cluster.local/ns/db/sa/db'.");
+    }
+
+    const renderedEndpoints = endpoints.map((e, i) => this.renderEndpoint(e, i, ports));
+    if (props.tlsOrigination && props.sniRouting) {
+      fail(this, 'sniRouting', 'cannot be combined with tlsOrigination', props.sniRouting.target.host, 'Originate TLS, or forward TLS to a proxy, not both.');
+    }
+    if (props.sniRouting && egress) {
+      fail(this, 'sniRouting', 'cannot be combined with egressGateway', props.sniRouting.target.host, 'Send TLS to either the SNI proxy or the egress gateway.');
+    }
+    if (props.tlsOrigination) this.originateTls(props.tlsOrigination, ports, egress !== undefined, exported);
+    if (props.sniRouting) this.routeSni(props.sniRouting, ports);
+    if (egress) this.routeThroughEgress(egress, ports, props.tlsOrigination);
+
+    wireObject(this, 'Resource', GVK.ServiceEntry, { name: this.serviceName, namespace: this.namespace }, () => prune({
+      hosts: this.hosts,
+      addresses: addresses.length > 0 ? addresses : undefined,
+      ports: ports.map((p) => prune({ number: p.number, protocol: p.protocol, name: p.name, targetPort: p.targetPort })),
+      location: props.location ?? ServiceLocation.MESH_EXTERNAL,
+      resolution: this.resolution,
+      endpoints: renderedEndpoints.length > 0 ? renderedEndpoints : undefined,
+      exportTo: exported,
+      subjectAltNames: props.subjectAltNames,
+    }));
+  }
+
+  private checkHosts(hosts: string[]): string[] {
+    check(this, 'hosts', hosts, (h) => (h.length === 0 ? 'must list at least one host' : undefined), "List the names applications call, e.g. ['api.example.com'].");
+    const seen = new Set<string>();
+    for (const host of hosts) {
+      check(this, 'hosts', host, hostRule({ wildcard: true }), "Use fully-qualified names such as 'api.example.com' or '*.example.com'.");
+      if (seen.has(host)) fail(this, 'hosts', 'must not list a host twice', host, 'Remove the duplicate.');
+      seen.add(host);
+    }
+    return [...hosts];
+  }
+
+  private checkPorts(props: ExternalServiceProps): CheckedPort[] {
+    check(this, 'ports', props.ports, (p) => (p.length === 0 ? 'must list at least one port' : undefined), 'Give the ports applications call, e.g. [{ number: 443, protocol: Protocol.TLS }].');
+    const names = new Set<string>();
+    const numbers = new Set<number>();
+    return props.ports.map((p, i) => {
+      check(this, `ports[${i}].number`, p.number, portRule, 'Use a port from 1 to 65535.');
+      if (p.targetPort !== undefined) check(this, `ports[${i}].targetPort`, p.targetPort, portRule, 'Use a port from 1 to 65535.');
+      const name = p.name ?? `${p.protocol.toLowerCase()}-${p.number}`;
+      check(this, `ports[${i}].name`, name, dnsLabelRule, "Port names look like 'https' or 'tcp-postgres'.");
+      if (names.has(name)) fail(this, `ports[${i}].name`, 'must be unique', name, 'Give each port its own name.');
+      if (numbers.has(p.number)) fail(this, `ports[${i}].number`, 'must be unique', p.number, 'Declare each port number once.');
+      names.add(name);
+      numbers.add(p.number);
+      return { number: p.number, protocol: p.protocol, name, targetPort: p.targetPort };
+    });
+  }
+
+  private checkAddresses(addresses: string[]): string[] {
+    for (const address of addresses) {
+      check(this, 'addresses', address, cidrRule, "Use IPs or CIDR blocks such as '10.20.0.15' or '10.20.0.0/24'.");
+      if (address.includes('/') && this.resolution !== ServiceResolution.NONE && this.resolution !== ServiceResolution.STATIC) {
+        fail(this, 'addresses', `may use CIDR blocks only with NONE or STATIC resolution, not ${this.resolution}`, address,
+          'Use single IPs, or resolution NONE to forward to whatever address in the block the application called.');
+      }
+    }
+    return [...addresses];
+  }
+
+  private checkResolution(wildcard: string | undefined, endpoints: ExternalEndpoint[], addresses: string[], ports: CheckedPort[]): void {
+    const r = this.resolution;
+    if (wildcard && (r === ServiceResolution.DNS || r === ServiceResolution.DNS_ROUND_ROBIN) && endpoints.length === 0) {
+      fail(this, 'resolution', `cannot be ${r} for the wildcard host '${wildcard}' without endpoints (there is no name to resolve)`, r,
+        'Use ServiceResolution.NONE (the default for wildcards), or give endpoints.');
+    }
+    if (r === ServiceResolution.NONE && endpoints.length > 0) {
+      fail(this, 'endpoints', 'must be empty with NONE resolution', endpoints.map((e) => e.address), 'Use STATIC or DNS resolution with endpoints.');
+    }
+    if (r === ServiceResolution.STATIC && endpoints.length === 0) {
+      fail(this, 'endpoints', 'must list at least one endpoint with STATIC resolution', [], "Give the IPs, e.g. [{ address: '10.20.0.15' }].");
+    }
+    if (r === ServiceResolution.DNS_ROUND_ROBIN && endpoints.length > 1) {
+      fail(this, 'endpoints', 'must have at most one endpoint with DNS_ROUND_ROBIN resolution', endpoints.map((e) => e.address),
+        'Use DNS resolution for several endpoints.');
+    }
+    for (const [i, e] of endpoints.entries()) {
+      const rule = r === ServiceResolution.STATIC ? (a: string) => (isIpAddress(a) ? undefined : 'must be an IP address with STATIC resolution')
+        : hostRule({ ipAddress: true });
+      check(this, `endpoints[${i}].address`, e.address, rule, "Use an IP such as '10.20.0.15' (STATIC) or a name such as 'db.example.com' (DNS).");
+    }
+    const opaque = ports.find((p) => !isHttpProtocol(p.protocol) && p.protocol !== Protocol.TLS && p.protocol !== Protocol.HTTPS);
+    if (opaque && this.hosts.length > 1 && r !== ServiceResolution.NONE && addresses.length === 0) {
+      fail(this, 'hosts', `must be a single host for the ${opaque.protocol} port (the proxy cannot tell the hosts apart without HTTP or SNI)`, this.hosts,
+        'Create one ExternalService per host, or use resolution NONE with addresses.');
+    }
+  }
+
+  /** istioctl IST0134: a TCP port without an address shares one 0.0.0.0 listener with every TCP service on that port. */
+  private checkTcpAddresses(props: ExternalServiceProps, ports: CheckedPort[], addresses: string[]): void {
+    if (addresses.length > 0) return;
+    const allocated = props.addressAutoAllocation === true && this.resolution !== ServiceResolution.NONE;
+    const tcp = ports.find((p) => p.protocol === Protocol.TCP);
+    if (tcp && !allocated) {
+      fail(this, 'addresses', `are required for the TCP port ${tcp.number} ('${tcp.name}') when the mesh does not allocate addresses (istioctl IST0134)`, addresses,
+        'Give the service IPs (addresses), or set addressAutoAllocation: true if the mesh enables DNS capture with auto-allocation; otherwise every TCP service on this port shares one listener.');
+    }
+  }
+
+  private renderEndpoint(e: ExternalEndpoint, i: number, ports: Array<{ name: string }>): Record<string, any> {
+    const names = ports.map((p) => p.name);
+    for (const [name, port] of Object.entries(e.ports ?? {})) {
+      if (!names.includes(name)) {
+        fail(this, `endpoints[${i}].ports`, `must name ports of the service (${names.join(', ')})`, name, 'Endpoint port overrides are keyed by port name.');
+      }
+      check(this, `endpoints[${i}].ports['${name}']`, port, portRule, 'Use a port from 1 to 65535.');
+    }
+    if (e.labels) checkLabels(this, `endpoints[${i}].labels`, e.labels);
+    if (e.weight !== undefined) check(this, `endpoints[${i}].weight`, e.weight, rangeRule(1, 4294967295), 'Use a positive whole number.');
+    if (e.network !== undefined) check(this, `endpoints[${i}].network`, e.network, dnsSubdomainRule, "Network names look like 'network1'.");
+    if (e.locality !== undefined) {
+      check(this, `endpoints[${i}].locality`, e.locality, (l) => (/^[^/*\s]+(\/[^/*\s]+){0,2}$/.test(l) ? undefined : "must be 'region', 'region/zone' or 'region/zone/subzone'"),
+        "Use e.g. 'us-east1/us-east1-b'.");
+    }
+    return prune({ address: e.address, ports: e.ports, labels: e.labels, network: e.network, locality: e.locality, weight: e.weight });
+  }
+
+  private httpPort(port: number, ports: CheckedPort[], property: string): CheckedPort {
+    const found = ports.find((p) => p.number === port);
+    if (!found || !isHttpProtocol(found.protocol)) {
+      fail(this, property, 'must be an HTTP port of the service', port,
+        `Declare it, e.g. { number: ${port}, protocol: Protocol.HTTP }: the application calls http://, the proxy sends TLS.`);
+    }
+    return found;
+  }
+
+  private originateTls(o: TlsOriginationOptions, ports: CheckedPort[],
+    atGateway: boolean, exported: string[] | undefined): void {
+    const port = this.httpPort(o.port, ports, 'tlsOrigination.port');
+    const targetPort = check(this, 'tlsOrigination.targetPort', o.targetPort ?? 443, portRule, 'Usually 443.');
+    const mode = o.mode ?? OriginationTlsMode.SIMPLE;
+    const wildcard = this.hosts.find((h) => h.startsWith('*'));
+    if (wildcard) {
+      fail(this, 'tlsOrigination', 'needs exact hosts (the certificate is verified against the host name)', wildcard, 'List the hosts you call.');
+    }
+    if (mode === OriginationTlsMode.MUTUAL && !o.credentialName) {
+      fail(this, 'tlsOrigination.credentialName', 'is required for MUTUAL TLS', o.credentialName, 'Name the Secret with the client tls.crt, tls.key and ca.crt.');
+    }
+    if (mode === OriginationTlsMode.SIMPLE && o.credentialName) {
+      fail(this, 'tlsOrigination.credentialName', 'is only used with MUTUAL TLS', o.credentialName, 'Remove it, or set mode: OriginationTlsMode.MUTUAL.');
+    }
+    if (o.credentialName) check(this, 'tlsOrigination.credentialName', o.credentialName, dnsSubdomainRule, "Secret names look like 'client-credential'.");
+    if (atGateway) {
+      // The gateway originates: it calls the host on the TLS port, which the ServiceEntry must declare.
+      if (!ports.some((p) => p.number === targetPort)) {
+        ports.push({ number: targetPort, protocol: Protocol.HTTPS, name: `https-${targetPort}` });
+      }
+    } else {
+      port.targetPort = targetPort;
+    }
+    for (const host of this.hosts) {
+      const destination = meshModel(this).destination(this, host, this.namespace, nameForHost(host));
+      if (!atGateway && destination.exportTo === undefined) destination.exportTo = exported;
+      destination.setPolicy(this, 'tls', prune({ mode, sni: host, credentialName: o.credentialName }), atGateway ? targetPort : port.number);
+    }
+  }
+
+  private routeSni(o: SniRoutingOptions, ports: CheckedPort[]): void {
+    const tlsPorts = ports.filter((p) => p.protocol === Protocol.TLS || p.protocol === Protocol.HTTPS);
+    if (tlsPorts.length === 0) {
+      fail(this, 'sniRouting', 'needs a TLS or HTTPS port (SNI is only seen in TLS)', ports.map((p) => p.number), 'Declare e.g. { number: 443, protocol: Protocol.TLS }.');
+    }
+    const targetPort = o.port ?? o.target.port;
+    if (targetPort === undefined) fail(this, 'sniRouting.port', 'is required (the target has no single port)', targetPort, 'Give the proxy port, e.g. 443.');
+    check(this, 'sniRouting.port', targetPort, portRule, 'Use the proxy port.');
+    for (const host of this.hosts) {
+      const table = meshModel(this).routeTable(this, { host, namespace: this.namespace, binding: { kind: 'mesh' }, name: nameForHost(host) });
+      table.addTls({
+        owner: this,
+        match: tlsPorts.map((p) => ({ port: p.number, sniHosts: [host] })),
+        route: [{ host: o.target.host, port: targetPort }],
+      });
+    }
+  }
+
+  private routeThroughEgress(egress: EgressGateway, ports: CheckedPort[], origination?: TlsOriginationOptions): void {
+    const wildcard = this.hosts.find((h) => h.startsWith('*'));
+    if (wildcard) {
+      fail(this, 'egressGateway', 'needs exact hosts', wildcard, 'Route each host through the egress gateway, or use sniRouting to an SNI proxy for wildcards.');
+    }
+    const ref = gatewayRef(egress);
+    // With origination at the gateway only the plain port is routed; the TLS port is the gateway's upstream.
+    const routed = origination ? ports.filter((p) => p.number === origination.port) : ports;
+    for (const host of this.hosts) {
+      const label = nameForHost(host);
+      const table = meshModel(this).routeTable(this, {
+        host, namespace: this.namespace, binding: { kind: 'gateway', gateway: ref, alsoMesh: true }, name: `${label}-egress`,
+      });
+      for (const port of routed) {
+        if (isHttpProtocol(port.protocol)) {
+          this.egressHttp(egress, host, port.number, origination ? (origination.targetPort ?? 443) : port.number, table);
+        } else if (port.protocol === Protocol.TLS || port.protocol === Protocol.HTTPS) {
+          egress._addServer({ host, port: 443, protocol: 'TLS', name: `tls-${label}-${port.number}`, tls: { mode: 'PASSTHROUGH' } });
+          table.addTls({ owner: this, match: [{ gateways: ['mesh'], port: port.number, sniHosts: [host] }], route: [{ host: egress.service.host, port: 443 }] });
+          table.addTls({ owner: this, match: [{ gateways: [ref], port: 443, sniHosts: [host] }], route: [{ host, port: port.number }] });
+        } else {
+          fail(this, 'egressGateway', `does not route ${port.protocol} ports yet`, port.number, 'Route HTTP or TLS ports through the egress gateway, or call TCP services directly.');
+        }
+      }
+    }
+  }
+
+  /** Sidecar -> gateway over Istio mTLS on 443 (SNI picks the host's server), gateway -> host. */
+  private egressHttp(egress: EgressGateway, host: string, port: number, upstreamPort: number, table: ReturnType<ReturnType<typeof meshModel>['routeTable']>): void {
+    const label = nameForHost(host);
+    egress._addServer({ host, port: 443, protocol: 'HTTPS', name: `https-${label}-${port}`, tls: { mode: 'ISTIO_MUTUAL' } });
+    const hop = meshModel(this).destination(this, egress.service.host, this.namespace, egress.service.name);
+    hop.addSubset({
+      name: label,
+      labels: egress.selector,
+      owner: this,
+      trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'ISTIO_MUTUAL', sni: host } }] },
+    });
+    table.addHttp({ owner: this, match: [{ gateways: ['mesh'], port }], route: [{ host: egress.service.host, subset: label, port: 443 }] });
+    table.addHttp({ owner: this, match: [{ gateways: [gatewayRef(egress)], port: 443 }], route: [{ host, port: upstreamPort }] });
+  }
+}

@@ -1,0 +1,426 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { certificateSpec, GatewayCertificate } from './gateway-certificate';
+import { istioDuration } from '../core/durations';
+import { dnsLabelRule, dnsSubdomainRule, hostCovers, hostRule } from '../core/hosts';
+import { checkLabels } from '../core/labels';
+import { gatewayRef, IMeshGateway } from '../core/mesh-gateway';
+import { MeshService } from '../core/mesh-service';
+import { checkObjectName, nameForHost, toDnsLabel } from '../core/naming';
+import { portRule } from '../core/numbers';
+import { check, fail } from '../core/validation-error';
+import { wireObject } from '../render/api-object';
+import { GVK } from '../render/gvk';
+import { meshModel, prune } from '../render/istio-renderer';
+import { gatewayRouteTable } from '../traffic/canary-release';
+
+/** How the gateway handles TLS on its secure port. */
+export enum GatewayTlsMode {
+  /** Terminate TLS at the gateway with the server certificate. */
+  SIMPLE = 'SIMPLE',
+  /** Do not terminate: route on SNI to a backend that terminates TLS itself. */
+  PASSTHROUGH = 'PASSTHROUGH',
+  /** Terminate TLS and require a client certificate signed by the client CA. */
+  MUTUAL = 'MUTUAL',
+  /** Terminate TLS and verify a client certificate when one is presented. */
+  OPTIONAL_MUTUAL = 'OPTIONAL_MUTUAL',
+  /** Istio mTLS with workload certificates (mesh-internal gateways). */
+  ISTIO_MUTUAL = 'ISTIO_MUTUAL',
+}
+
+/** TLS protocol versions, with Istio's wire values. */
+export enum TlsVersion {
+  /** TLS 1.0 (deprecated, RFC 8996). */
+  TLSV1_0 = 'TLSV1_0',
+  /** TLS 1.1 (deprecated, RFC 8996). */
+  TLSV1_1 = 'TLSV1_1',
+  /** TLS 1.2. */
+  TLSV1_2 = 'TLSV1_2',
+  /** TLS 1.3. */
+  TLSV1_3 = 'TLSV1_3',
+}
+
+/** Where a MUTUAL gateway finds the CA bundle that verifies client certificates. */
+export class ClientCaSource {
+  /**
+   * `ca.crt` in the server credential's own Secret: what cert-manager writes for CA issuers,
+   * so clients issued by the same CaChain are accepted.
+   */
+  public static readonly FROM_CREDENTIAL = new ClientCaSource(undefined);
+
+  /** A separate Secret (key `ca.crt`) in the gateway's namespace, named as Istio's `caCertCredentialName`. */
+  public static fromSecret(secretName: string): ClientCaSource {
+    check('ClientCaSource.fromSecret', 'secretName', secretName, dnsSubdomainRule, "Secret names look like 'client-ca'.");
+    return new ClientCaSource(secretName);
+  }
+
+  private constructor(
+    /** The separate Secret's name, if any. */
+    public readonly secretName: string | undefined,
+  ) {}
+}
+
+/** Properties of a {@link SecureGateway}. */
+export interface SecureGatewayProps {
+  /** The external hosts served: FQDNs or `*.domain` wildcards. */
+  readonly hosts: string[];
+  /**
+   * The namespace where the gateway workload runs. The Gateway, the certificate Secret and the
+   * VirtualServices of its routes all go here: a gateway reads credentials from its own namespace only.
+   * @default 'istio-system'
+   */
+  readonly namespace?: string;
+  /** Labels of the gateway workload's pods. @default { istio: 'ingressgateway' } */
+  readonly selector?: Record<string, string>;
+  /** The Gateway's name. @default - the construct id as a DNS label */
+  readonly name?: string;
+  /** TLS handling on the secure port. @default GatewayTlsMode.SIMPLE */
+  readonly tlsMode?: GatewayTlsMode;
+  /**
+   * The server certificate. Required for SIMPLE, MUTUAL and OPTIONAL_MUTUAL; not allowed for
+   * PASSTHROUGH and ISTIO_MUTUAL (they do not use one).
+   * @default - none
+   */
+  readonly certificate?: GatewayCertificate;
+  /** For MUTUAL and OPTIONAL_MUTUAL: the CA bundle that verifies clients. @default ClientCaSource.FROM_CREDENTIAL */
+  readonly clientCa?: ClientCaSource;
+  /** For MUTUAL and OPTIONAL_MUTUAL: accept only client certificates with one of these SANs. @default - any SAN */
+  readonly clientSubjectAltNames?: string[];
+  /** The minimum TLS version accepted. @default TlsVersion.TLSV1_2 */
+  readonly minTlsVersion?: TlsVersion;
+  /** The maximum TLS version accepted. @default TlsVersion.TLSV1_3 (Envoy's default) */
+  readonly maxTlsVersion?: TlsVersion;
+  /** Allow a minimum below TLS 1.2 (deprecated by RFC 8996). @default false */
+  readonly allowLegacyTls?: boolean;
+  /** TLS 1.2 cipher suites (OpenSSL names), in preference order. @default - Envoy's defaults */
+  readonly cipherSuites?: string[];
+  /**
+   * The secure port. The gateway's Kubernetes Service must expose it (the default ingress
+   * gateway exposes 80 and 443 only).
+   * @default 443
+   */
+  readonly httpsPort?: number;
+  /**
+   * Serve a plain-HTTP server that redirects every request to HTTPS. With an ACME HTTP-01
+   * issuer it is off (the redirect breaks the challenge; cert-manager's solver Ingress serves port 80).
+   * @default true (false with an HTTP-01 issuer)
+   */
+  readonly httpsRedirect?: boolean;
+  /** The plain-HTTP port of the redirect server; the gateway's Service must expose it. @default 80 */
+  readonly httpPort?: number;
+}
+
+/** A route from the gateway to a service. */
+export interface GatewayRouteOptions {
+  /** The backend service. */
+  readonly service: MeshService;
+  /** The external host this route serves. @default - the gateway's only host (required when it has several) */
+  readonly host?: string;
+  /** Only requests whose path starts with this prefix (HTTP only). @default - every path (the host's default route) */
+  readonly pathPrefix?: string;
+  /** The service port. @default - the MeshService's port */
+  readonly port?: number;
+  /** Replace the matched prefix before forwarding (HTTP only), e.g. '/'. @default - path unchanged */
+  readonly rewritePrefix?: string;
+  /** Request timeout (HTTP only). @default - Istio's default (none) */
+  readonly timeout?: Duration;
+}
+
+const CIPHER_SUITES = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES128-SHA', 'ECDHE-RSA-AES128-SHA',
+  'ECDHE-ECDSA-AES256-SHA', 'ECDHE-RSA-AES256-SHA', 'AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-SHA', 'AES256-SHA',
+];
+const VERSION_ORDER = [TlsVersion.TLSV1_0, TlsVersion.TLSV1_1, TlsVersion.TLSV1_2, TlsVersion.TLSV1_3];
+
+/**
+ * An Istio ingress Gateway serving HTTPS for a set of hosts, with its certificate.
+ *
+ * The certificate (a cert-manager Certificate, or your own Secret) is always in the namespace
+ * of the gateway workload and the Gateway's `credentialName` is its `secretName`, so the two
+ * mistakes behind most gateway 404s and handshake failures cannot be written. A plain-HTTP
+ * server redirecting to HTTPS is on by default, and TLS below 1.2 is refused unless asked for.
+ *
+ * Routes (`addRoute`) go through the per-host route model: one VirtualService per external host
+ * and gateway, in the gateway's namespace (so routes to services of several namespaces under
+ * one host still make one object), with hosts that always match the Gateway's.
+ *
+ * @example
+ * const issuer = new ClusterIssuer(chart, 'letsencrypt', {
+ *   config: IssuerConfig.acme({ server: AcmeServer.LETS_ENCRYPT, email: 'ops@example.com', solvers: [AcmeSolver.http01()] }),
+ * });
+ * const gateway = new SecureGateway(chart, 'bookinfo', {
+ *   hosts: ['bookinfo.example.com'],
+ *   certificate: GatewayCertificate.fromIssuer(issuer),
+ * });
+ * gateway.addRoute({ service: MeshService.fromName('productpage', 'bookinfo', { port: 9080 }) });
+ * @see https://istio.io/latest/docs/reference/config/networking/gateway/
+ * @see https://istio.io/latest/docs/ops/integrations/certmanager/
+ */
+export class SecureGateway extends Construct implements IMeshGateway {
+  public readonly gatewayName: string;
+  public readonly gatewayNamespace: string;
+  /** The TLS mode of the secure server. */
+  public readonly tlsMode: GatewayTlsMode;
+  /** The Secret the gateway serves its certificate from (its `credentialName`), if it uses one. */
+  public readonly credentialName?: string;
+  /** The secure port. */
+  public readonly httpsPort: number;
+  private readonly gatewayHosts: string[];
+  private readonly selectorKey: string;
+  private readonly ports: number[];
+
+  constructor(scope: Construct, id: string, props: SecureGatewayProps) {
+    super(scope, id);
+    this.gatewayName = checkObjectName(this, 'name', props.name ?? toDnsLabel(id), 'label');
+    this.gatewayNamespace = check(this, 'namespace', props.namespace ?? 'istio-system', dnsLabelRule,
+      "Use the namespace the gateway pods run in, e.g. 'istio-system' or 'istio-ingress'.");
+    this.gatewayHosts = this.checkHosts(props.hosts);
+    this.tlsMode = props.tlsMode ?? GatewayTlsMode.SIMPLE;
+    this.httpsPort = check(this, 'httpsPort', props.httpsPort ?? 443, portRule, 'Use the port the gateway Service exposes, usually 443.');
+    const httpPort = check(this, 'httpPort', props.httpPort ?? 80, portRule, 'Use the port the gateway Service exposes, usually 80.');
+    if (httpPort === this.httpsPort) {
+      fail(this, 'httpPort', `must differ from httpsPort (${this.httpsPort})`, httpPort, 'Use 80 for HTTP and 443 for HTTPS.');
+    }
+    const selector = checkLabels(this, 'selector', props.selector ?? { istio: 'ingressgateway' });
+    this.selectorKey = Object.keys(selector).sort().map((k) => `${k}=${selector[k]}`).join(',');
+
+    const certificate = this.checkCertificate(props);
+    this.credentialName = certificate ? certificate.secretName ?? `${this.gatewayName}-tls` : undefined;
+    const http01 = certificate?.issuer?.issuerTraits.http01 ?? false;
+    if (http01 && props.httpsRedirect === true) {
+      fail(this, 'httpsRedirect', 'cannot be used with an ACME HTTP-01 issuer', true,
+        'The redirect sends the challenge to HTTPS before a certificate exists (istio/istio#33593); leave httpsRedirect unset, or use a DNS-01 solver.');
+    }
+    const httpsRedirect = props.httpsRedirect ?? !http01;
+    const tls = this.renderTls(props, certificate);
+
+    if (certificate?.issuer) {
+      const spec = certificateSpec(this, {
+        issuer: certificate.issuer,
+        namespace: this.gatewayNamespace,
+        secretName: this.credentialName!,
+        dnsNames: this.gatewayHosts,
+        options: certificate.options,
+      });
+      wireObject(this, 'Certificate', GVK.Certificate, { name: this.credentialName!, namespace: this.gatewayNamespace }, () => spec);
+    }
+
+    const passthrough = this.tlsMode === GatewayTlsMode.PASSTHROUGH;
+    const secureProtocol = passthrough ? 'TLS' : 'HTTPS';
+    this.ports = httpsRedirect ? [this.httpsPort, httpPort] : [this.httpsPort];
+    const servers = [
+      { port: { number: this.httpsPort, name: `${secureProtocol.toLowerCase()}-${this.httpsPort}`, protocol: secureProtocol }, hosts: this.hosts, tls },
+      ...(httpsRedirect
+        ? [{ port: { number: httpPort, name: `http-${httpPort}`, protocol: 'HTTP' }, hosts: this.hosts, tls: { httpsRedirect: true } }]
+        : []),
+    ];
+    wireObject(this, 'Resource', GVK.Gateway, { name: this.gatewayName, namespace: this.gatewayNamespace },
+      () => ({ selector, servers }));
+
+    this.node.addValidation({ validate: () => [...this.checkBoundRoutes(), ...this.checkConflictingGateways()] });
+  }
+
+  /** The external hosts of the Gateway. */
+  public get hosts(): string[] {
+    return [...this.gatewayHosts];
+  }
+
+  /**
+   * Routes an external host (and optionally a path prefix) to a service. With PASSTHROUGH the
+   * route is a TLS route matched on SNI, and paths cannot be matched (the gateway never sees them).
+   */
+  public addRoute(options: GatewayRouteOptions): void {
+    const host = this.routeHost(options.host);
+    const port = options.port ?? options.service.port;
+    if (port !== undefined) check(this, 'addRoute port', port, portRule, 'Use the service port, e.g. 9080.');
+    const table = gatewayRouteTable(this, this, host);
+    const destination = [{ host: options.service.host, port }];
+
+    if (this.tlsMode === GatewayTlsMode.PASSTHROUGH) {
+      const l7 = { pathPrefix: options.pathPrefix, rewritePrefix: options.rewritePrefix, timeout: options.timeout };
+      for (const [field, value] of Object.entries(l7)) {
+        if (value !== undefined) {
+          fail(this, `addRoute ${field}`, 'cannot be used with PASSTHROUGH (the gateway does not decrypt, so it routes on SNI only)', String(value),
+            'Remove it, or terminate TLS at the gateway (GatewayTlsMode.SIMPLE).');
+        }
+      }
+      if (host.startsWith('*')) {
+        fail(this, 'addRoute host', 'must be an exact host with PASSTHROUGH (SNI routes one name to one backend)', host,
+          `Route each name, e.g. '${host.replace('*', 'www')}'.`);
+      }
+      if (port === undefined) {
+        fail(this, 'addRoute port', 'is required for a TLS route', port, 'Give the port where the backend terminates TLS, e.g. 443.');
+      }
+      table.addTls({ owner: this, match: [{ sniHosts: [host], port: this.httpsPort }], route: destination });
+      return;
+    }
+
+    const prefix = options.pathPrefix;
+    if (prefix !== undefined) {
+      check(this, 'addRoute pathPrefix', prefix, (p) => (/^\/[^\s?#]*$/.test(p) ? undefined : "must start with '/' and contain no spaces, '?' or '#'"),
+        "Use a path such as '/api/'.");
+    }
+    if (options.rewritePrefix !== undefined) {
+      check(this, 'addRoute rewritePrefix', options.rewritePrefix, (p) => (/^\/[^\s?#]*$/.test(p) ? undefined : "must start with '/'"), "Use '/' to strip the prefix.");
+      if (prefix === undefined || prefix === '/') {
+        fail(this, 'addRoute rewritePrefix', 'needs a pathPrefix other than /', options.rewritePrefix, "Give the prefix to replace, e.g. pathPrefix: '/api/'.");
+      }
+    }
+    const isDefault = prefix === undefined || prefix === '/';
+    table.addHttp({
+      owner: this,
+      name: isDefault ? `${nameForHost(options.service.host)}` : `${nameForHost(options.service.host)}-${toDnsLabel(prefix!) || 'root'}`,
+      match: isDefault ? undefined : [{ uri: { prefix } }],
+      route: destination,
+      rewrite: options.rewritePrefix ? { uri: options.rewritePrefix } : undefined,
+      timeout: options.timeout && istioDuration(this, 'addRoute timeout', options.timeout),
+    });
+  }
+
+  private checkHosts(hosts: string[]): string[] {
+    check(this, 'hosts', hosts, (h) => (h.length === 0 ? 'must list at least one host' : undefined), "List the external names, e.g. ['bookinfo.example.com'].");
+    const seen = new Set<string>();
+    for (const host of hosts) {
+      check(this, 'hosts', host, hostRule({ wildcard: true }),
+        "Gateway hosts are fully-qualified names such as 'bookinfo.example.com' or '*.example.com'.");
+      if (seen.has(host)) fail(this, 'hosts', 'must not list a host twice', host, 'Remove the duplicate.');
+      seen.add(host);
+    }
+    return [...hosts];
+  }
+
+  private checkCertificate(props: SecureGatewayProps): GatewayCertificate | undefined {
+    const certificate = props.certificate;
+    const needsCertificate = [GatewayTlsMode.SIMPLE, GatewayTlsMode.MUTUAL, GatewayTlsMode.OPTIONAL_MUTUAL].includes(this.tlsMode);
+    if (needsCertificate && !certificate) {
+      fail(this, 'certificate', `is required with ${this.tlsMode} TLS`, certificate,
+        'Use GatewayCertificate.fromIssuer(issuer) for a cert-manager certificate, or GatewayCertificate.fromSecret(name) for your own.');
+    }
+    if (!needsCertificate && certificate) {
+      fail(this, 'certificate', `must not be set with ${this.tlsMode} TLS (it uses no server certificate)`, certificate.secretName ?? certificate.issuer?.issuerName,
+        this.tlsMode === GatewayTlsMode.PASSTHROUGH ? 'The backend terminates TLS with its own certificate; remove certificate.' : 'Istio workload certificates are used; remove certificate.');
+    }
+    if (!certificate) return undefined;
+    if (certificate.secretNamespace !== undefined && certificate.secretNamespace !== this.gatewayNamespace) {
+      fail(this, 'certificate', `secret must be in the gateway workload's namespace '${this.gatewayNamespace}'`,
+        `${certificate.secretNamespace}/${certificate.secretName}`,
+        `An Istio gateway reads credentials from its own namespace only; create the Secret in '${this.gatewayNamespace}'.`);
+    }
+    const traits = certificate.issuer?.issuerTraits;
+    if (traits?.http01Only) {
+      const wildcard = this.gatewayHosts.find((h) => h.startsWith('*'));
+      if (wildcard) {
+        fail(this, 'hosts', 'cannot include a wildcard when the ACME issuer only has an HTTP-01 solver', wildcard,
+          'ACME validates wildcard names with DNS-01 only; add a DNS-01 solver (e.g. AcmeSolver.dns01Cloudflare) or list exact hosts.');
+      }
+    }
+    return certificate;
+  }
+
+  private renderTls(props: SecureGatewayProps, certificate: GatewayCertificate | undefined): Record<string, any> {
+    const mode = this.tlsMode;
+    const mutual = mode === GatewayTlsMode.MUTUAL || mode === GatewayTlsMode.OPTIONAL_MUTUAL;
+    if (!mutual) {
+      if (props.clientCa) fail(this, 'clientCa', `applies to MUTUAL and OPTIONAL_MUTUAL only, not ${mode}`, props.clientCa.secretName ?? 'FROM_CREDENTIAL', 'Remove clientCa, or use GatewayTlsMode.MUTUAL.');
+      if (props.clientSubjectAltNames) fail(this, 'clientSubjectAltNames', `applies to MUTUAL and OPTIONAL_MUTUAL only, not ${mode}`, props.clientSubjectAltNames, 'Remove it, or use GatewayTlsMode.MUTUAL.');
+    }
+    if (mode === GatewayTlsMode.PASSTHROUGH) {
+      const negotiated = { minTlsVersion: props.minTlsVersion, maxTlsVersion: props.maxTlsVersion, cipherSuites: props.cipherSuites };
+      for (const [field, value] of Object.entries(negotiated)) {
+        if (value !== undefined) {
+          fail(this, field, 'has no effect with PASSTHROUGH (the backend negotiates TLS)', value, 'Configure TLS versions and ciphers on the backend.');
+        }
+      }
+      return { mode };
+    }
+
+    const min = props.minTlsVersion ?? TlsVersion.TLSV1_2;
+    if (VERSION_ORDER.indexOf(min) < VERSION_ORDER.indexOf(TlsVersion.TLSV1_2) && !props.allowLegacyTls) {
+      fail(this, 'minTlsVersion', 'must be TLS 1.2 or newer', min,
+        'TLS 1.0 and 1.1 are deprecated (RFC 8996); if old clients really need them, set allowLegacyTls: true.');
+    }
+    if (props.maxTlsVersion !== undefined && VERSION_ORDER.indexOf(props.maxTlsVersion) < VERSION_ORDER.indexOf(min)) {
+      fail(this, 'maxTlsVersion', `must not be below minTlsVersion (${min})`, props.maxTlsVersion, 'Raise maxTlsVersion or lower minTlsVersion.');
+    }
+    for (const suite of props.cipherSuites ?? []) {
+      check(this, 'cipherSuites', suite, (s) => (CIPHER_SUITES.includes(s) ? undefined : 'must be a TLS 1.2 cipher suite Envoy supports'),
+        `Use OpenSSL names such as 'ECDHE-ECDSA-AES256-GCM-SHA384' (Istio ignores unknown ones): ${CIPHER_SUITES.join(', ')}.`);
+    }
+    if (props.cipherSuites && min === TlsVersion.TLSV1_3) {
+      fail(this, 'cipherSuites', 'have no effect when minTlsVersion is TLS 1.3 (TLS 1.3 suites are fixed)', props.cipherSuites, 'Remove cipherSuites.');
+    }
+
+    let caCertCredentialName: string | undefined;
+    if (mutual) {
+      const clientCa = props.clientCa ?? ClientCaSource.FROM_CREDENTIAL;
+      caCertCredentialName = clientCa.secretName;
+      if (!caCertCredentialName && certificate?.issuer?.issuerTraits.acme) {
+        fail(this, 'clientCa', `must name a client CA Secret when an ACME issuer signs the server certificate (${mode})`, 'FROM_CREDENTIAL',
+          "A public ACME CA does not issue your clients' certificates; use ClientCaSource.fromSecret('client-ca') with your client CA bundle.");
+      }
+      for (const san of props.clientSubjectAltNames ?? []) {
+        check(this, 'clientSubjectAltNames', san, (s) => (s.length > 0 && !/\s/.test(s) ? undefined : 'must be a non-empty SAN without spaces'),
+          "Use DNS names or URIs such as 'spiffe://example.com/client'.");
+      }
+    }
+    return prune({
+      mode,
+      credentialName: mode === GatewayTlsMode.ISTIO_MUTUAL ? undefined : this.credentialName,
+      caCertCredentialName,
+      subjectAltNames: props.clientSubjectAltNames,
+      minProtocolVersion: min,
+      maxProtocolVersion: props.maxTlsVersion,
+      cipherSuites: props.cipherSuites,
+    });
+  }
+
+  private routeHost(host: string | undefined): string {
+    if (host === undefined) {
+      if (this.gatewayHosts.length !== 1) {
+        fail(this, 'addRoute host', 'is required when the gateway serves several hosts', host, `Pick one of ${this.gatewayHosts.join(', ')}.`);
+      }
+      return this.gatewayHosts[0];
+    }
+    check(this, 'addRoute host', host, hostRule({ wildcard: true }), "Use an external name such as 'bookinfo.example.com'.");
+    if (!this.gatewayHosts.some((g) => hostCovers(g, host))) {
+      fail(this, 'addRoute host', 'is not served by this gateway', host,
+        `The VirtualService host must match a Gateway host (${this.gatewayHosts.join(', ')}); add it to hosts.`);
+    }
+    return host;
+  }
+
+  /**
+   * istioctl IST0145: two Gateways on the same workload and port with overlapping hosts; the
+   * proxy keeps one of them, which one is undefined.
+   */
+  private checkConflictingGateways(): string[] {
+    const errors: string[] = [];
+    for (const other of this.node.root.node.findAll()) {
+      if (!(other instanceof SecureGateway) || other === this || other.selectorKey !== this.selectorKey) continue;
+      const port = this.ports.find((p) => other.ports.includes(p));
+      const host = this.gatewayHosts.find((h) => other.gatewayHosts.some((o) => hostCovers(o, h) || hostCovers(h, o)));
+      if (port !== undefined && host !== undefined) {
+        errors.push(`${this.node.path}: hosts overlap with gateway '${other.node.path}' on the same workload (${this.selectorKey}) and port ${port}, got '${host}'. `
+          + 'Istio keeps only one of the two servers (istioctl IST0145); serve the host from one SecureGateway, or use another port or workload.');
+      }
+    }
+    return errors;
+  }
+
+  /** VirtualServices bound to this gateway (ours, or a CanaryRelease's) must use its hosts. */
+  private checkBoundRoutes(): string[] {
+    const ref = gatewayRef(this);
+    const errors: string[] = [];
+    for (const table of meshModel(this).allRouteTables()) {
+      const binding = table.key.binding;
+      if (binding.kind !== 'gateway' || binding.gateway !== ref) continue;
+      for (const host of table.hosts) {
+        if (!this.gatewayHosts.some((g) => hostCovers(g, host))) {
+          errors.push(`${this.node.path}: VirtualService '${table.key.namespace}/${table.key.name}' host '${host}' is not served by gateway '${ref}' (hosts: ${this.gatewayHosts.join(', ')}). Add it to the gateway's hosts or route another host.`);
+        }
+      }
+    }
+    return errors;
+  }
+}
