@@ -1,0 +1,299 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { resolveAttachment } from './attachment';
+import { AuthorizationAction, AuthorizationPolicy, AuthorizationRule, ConditionKey, RequestOperation } from './authorization-policy';
+import { PolicyTarget } from './policy-target';
+import { SecurityRegistry } from './security-registry';
+import { istioDuration } from '../core/durations';
+import { checkObjectName, toDnsLabel } from '../core/naming';
+import { check, fail, ValidationError } from '../core/validation-error';
+import { wireObject } from '../render/api-object';
+import { prune } from '../render/istio-renderer';
+import { GVK } from '../render/gvk';
+
+/** A header the token is read from. */
+export interface JwtHeader {
+  /** The header name, e.g. `authorization` or `x-jwt-assertion`. */
+  readonly name: string;
+  /** A prefix stripped before the token, e.g. `Bearer ` (with its space). @default - no prefix */
+  readonly prefix?: string;
+}
+
+/** Copies a claim of a validated token into a request header. */
+export interface ClaimToHeader {
+  /** The claim, e.g. `sub` or `groups`. */
+  readonly claim: string;
+  /** The header, e.g. `x-user`. */
+  readonly header: string;
+}
+
+/** A claim the token must carry with one of these values. */
+export interface ClaimRequirement {
+  /** The claim, e.g. `groups` or `scope` (space-delimited `scope` values are split by Istio). */
+  readonly claim: string;
+  /** Accepted values; the request is allowed when the claim has any of them. */
+  readonly values: string[];
+}
+
+/** Properties of a {@link JwtAuthentication}. */
+export interface JwtAuthenticationProps {
+  /** Where tokens are checked: usually the ingress gateway or the API's workload or service. */
+  readonly target: PolicyTarget;
+  /** The token issuer (`iss` claim), e.g. `https://accounts.example.com`. */
+  readonly issuer: string;
+  /**
+   * The URL of the issuer's public keys.
+   * @default - discovered from `<issuer>/.well-known/openid-configuration` (unless `jwks` is given)
+   */
+  readonly jwksUri?: string;
+  /**
+   * The public keys inline, as a JWKS JSON document. Exclusive with `jwksUri`.
+   * @default - fetched from `jwksUri`
+   */
+  readonly jwks?: string;
+  /**
+   * Accepted audiences (`aud` claim); checked when the token is validated.
+   * @default - any audience
+   */
+  readonly audiences?: string[];
+  /**
+   * Headers the token is read from.
+   * @default - `Authorization: Bearer <token>`
+   */
+  readonly fromHeaders?: JwtHeader[];
+  /**
+   * Query parameters the token is read from.
+   * @default - `access_token` (Istio's default, together with the Authorization header)
+   */
+  readonly fromParams?: string[];
+  /**
+   * Cookies the token is read from.
+   * @default - none
+   */
+  readonly fromCookies?: string[];
+  /**
+   * Keep the token in the request forwarded to the workload.
+   * @default false (Istio removes it)
+   */
+  readonly forwardOriginalToken?: boolean;
+  /**
+   * Put the validated payload (base64) into this header.
+   * @default - not forwarded
+   */
+  readonly outputPayloadToHeader?: string;
+  /**
+   * Copy claims into headers (e.g. `sub` into `x-user`).
+   * @default - none
+   */
+  readonly outputClaimToHeaders?: ClaimToHeader[];
+  /**
+   * Timeout for fetching the keys.
+   * @default 5s (Istio's default)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Reject requests without a valid token (the companion DENY policy). A RequestAuthentication
+   * alone only rejects invalid tokens and lets token-less requests through.
+   * @default true
+   */
+  readonly requireToken?: boolean;
+  /**
+   * Require the token only on these paths (e.g. `/api/*`); others stay public.
+   * @default - every path
+   */
+  readonly requireTokenPaths?: string[];
+  /**
+   * Accept only tokens of these subjects (`sub` claim) of the issuer.
+   * @default - any subject of a valid token
+   */
+  readonly subjects?: string[];
+  /**
+   * Claims the token must carry (scopes, groups, roles).
+   * @default - no claim checks
+   */
+  readonly requiredClaims?: ClaimRequirement[];
+  /**
+   * The RequestAuthentication's name (the companion policy adds `-require-jwt`).
+   * @default - the construct id
+   */
+  readonly name?: string;
+}
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const PRIVATE_JWK_FIELDS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+
+/**
+ * JWT authentication that actually rejects unauthenticated requests: a RequestAuthentication
+ * (issuer, keys, audiences, token locations, claim forwarding) plus its companion
+ * AuthorizationPolicy.
+ *
+ * A RequestAuthentication alone rejects requests with an *invalid* token but accepts requests
+ * with *no* token. The companion is a DENY policy (`<name>-require-jwt`) matching requests
+ * without a request principal (optionally only on some paths), and requests whose claims are
+ * not among the required ones. DENY rather than ALLOW, so adding authentication does not turn
+ * the workload into "deny everything not explicitly allowed".
+ *
+ * In ambient namespaces both objects attach to the namespace's waypoint (ztunnel does not see
+ * HTTP and cannot validate tokens); without a waypoint the construct is rejected at synth.
+ *
+ * @example
+ * new JwtAuthentication(chart, 'api-jwt', {
+ *   target: PolicyTarget.ingressGateway(),
+ *   issuer: 'https://accounts.example.com',
+ *   jwksUri: 'https://accounts.example.com/.well-known/jwks.json',
+ *   audiences: ['api.example.com'],
+ *   requiredClaims: [{ claim: 'scope', values: ['orders:read'] }],
+ * });
+ * @see https://istio.io/latest/docs/reference/config/security/request_authentication/
+ * @see https://istio.io/latest/docs/tasks/security/authorization/authz-jwt/
+ */
+export class JwtAuthentication extends Construct {
+  /** The RequestAuthentication's name. */
+  public readonly name: string;
+  /** The namespace both objects live in. */
+  public readonly namespace: string;
+  /** The issuer. */
+  public readonly issuer: string;
+  /** The companion policy that rejects requests without a valid token, unless `requireToken` is false and no claims are required. */
+  public readonly requirement?: AuthorizationPolicy;
+  private readonly target: PolicyTarget;
+
+  constructor(scope: Construct, id: string, props: JwtAuthenticationProps) {
+    super(scope, id);
+    this.name = checkObjectName(this, 'name', props.name ?? toDnsLabel(id));
+    this.target = props.target;
+    this.namespace = props.target.targetNamespace;
+    this.issuer = check(this, 'issuer', props.issuer, (v) => (typeof v !== 'string' || v.trim().length === 0 ? 'must not be empty' : undefined),
+      "Use the token's iss claim, e.g. 'https://accounts.example.com'.");
+    const jwtRule = this.renderJwtRule(props);
+
+    SecurityRegistry.of(this).jwts.push({ path: this.node.path, namespace: this.namespace, meshWide: props.target._kind === 'mesh' });
+    wireObject(this, 'Resource', GVK.RequestAuthentication, { name: this.name, namespace: this.namespace }, () => {
+      const attachment = resolveAttachment(this, this.target, JWT_L7);
+      if ('error' in attachment) throw this.targetError(attachment.error);
+      return prune({ ...attachment, jwtRules: [jwtRule] });
+    });
+
+    const requireToken = props.requireToken ?? true;
+    if (!requireToken && props.requireTokenPaths) {
+      fail(this, 'requireTokenPaths', 'needs requireToken', props.requireTokenPaths, 'Remove requireTokenPaths, or keep requireToken (the default).');
+    }
+    if (!requireToken && props.subjects) {
+      fail(this, 'subjects', 'needs requireToken', props.subjects, 'Remove subjects, or keep requireToken (the default).');
+    }
+    const to: RequestOperation[] | undefined = props.requireTokenPaths ? [{ paths: props.requireTokenPaths }] : undefined;
+    const rules: AuthorizationRule[] = [];
+    if (requireToken) {
+      if (props.subjects) {
+        check(this, 'subjects', props.subjects, (s) => (s.length === 0 ? 'must not be empty' : undefined), 'Leave subjects out to accept any subject.');
+      }
+      const accepted = props.subjects ? props.subjects.map((s) => `${this.issuer}/${s}`) : ['*'];
+      rules.push({ from: [{ notRequestPrincipals: accepted }], to });
+    }
+    for (const [i, claim] of (props.requiredClaims ?? []).entries()) {
+      check(this, `requiredClaims[${i}].claim`, claim.claim, (c) => (!c ? 'must not be empty' : undefined), "Name the claim, e.g. 'groups'.");
+      check(this, `requiredClaims[${i}].values`, claim.values, (v) => (v.length === 0 ? 'must not be empty' : undefined),
+        "List the accepted values, e.g. ['admin'].");
+      rules.push({ to, when: [{ key: ConditionKey.claim(...claim.claim.split('.') as [string, ...string[]]), notValues: claim.values }] });
+    }
+    if (rules.length > 0) {
+      this.requirement = new AuthorizationPolicy(this, 'RequireJwt', {
+        target: props.target,
+        action: AuthorizationAction.DENY,
+        name: `${this.name}-require-jwt`,
+        rules,
+      });
+    } else {
+      this.node.addValidation({ validate: () => this.checkSomethingRequiresToken() });
+    }
+    this.node.addValidation({
+      validate: () => {
+        const attachment = resolveAttachment(this, this.target, JWT_L7);
+        return 'error' in attachment ? [this.targetError(attachment.error).message] : [];
+      },
+    });
+  }
+
+  private renderJwtRule(props: JwtAuthenticationProps): Record<string, any> {
+    if (props.jwksUri !== undefined && props.jwks !== undefined) {
+      fail(this, 'jwks', 'cannot be combined with jwksUri', '<inline JWKS>', 'Give the keys inline (jwks) or by URL (jwksUri), not both.');
+    }
+    if (props.jwksUri !== undefined) {
+      check(this, 'jwksUri', props.jwksUri, (u) => (/^https?:\/\/[^/\s]+/.test(u) ? undefined : 'must be an http(s) URL'),
+        "Use the issuer's JWKS URL, e.g. 'https://accounts.example.com/.well-known/jwks.json'.");
+      if (props.jwksUri.startsWith('http://')) {
+        SecurityRegistry.of(this).warn(`${this.node.path}: jwksUri '${props.jwksUri}' uses plain http; keys fetched without TLS can be tampered with.`);
+      }
+    }
+    if (props.jwks !== undefined) this.checkJwks(props.jwks);
+    const nonEmpty = (property: string, list: string[] | undefined, hint: string) => {
+      if (list === undefined) return undefined;
+      check(this, property, list, (l) => (l.length === 0 ? 'must not be an empty list' : undefined), 'Leave the field out for the default.');
+      for (const v of list) check(this, property, v, (s) => (typeof s !== 'string' || s.length === 0 ? 'must not contain an empty string' : undefined), hint);
+      return [...list];
+    };
+    const header = (property: string, name: string) =>
+      check(this, property, name, (h) => (HEADER_NAME.test(h ?? '') ? undefined : 'must be a valid HTTP header name'), "Use a header name such as 'x-jwt-payload'.");
+    for (const [i, h] of (props.fromHeaders ?? []).entries()) header(`fromHeaders[${i}].name`, h.name);
+    if (props.outputPayloadToHeader !== undefined) header('outputPayloadToHeader', props.outputPayloadToHeader);
+    for (const [i, c] of (props.outputClaimToHeaders ?? []).entries()) {
+      header(`outputClaimToHeaders[${i}].header`, c.header);
+      check(this, `outputClaimToHeaders[${i}].claim`, c.claim, (v) => (!v ? 'must not be empty' : undefined), "Name the claim, e.g. 'sub'.");
+    }
+    if (props.fromHeaders) check(this, 'fromHeaders', props.fromHeaders, (l) => (l.length === 0 ? 'must not be an empty list' : undefined), 'Leave the field out for the default.');
+    if (props.outputClaimToHeaders) {
+      check(this, 'outputClaimToHeaders', props.outputClaimToHeaders, (l) => (l.length === 0 ? 'must not be an empty list' : undefined), 'Leave the field out.');
+    }
+    return prune({
+      issuer: this.issuer,
+      audiences: nonEmpty('audiences', props.audiences, "Use the token's aud value, e.g. 'api.example.com'."),
+      jwksUri: props.jwksUri,
+      jwks: props.jwks,
+      fromHeaders: props.fromHeaders?.map((h) => prune({ name: h.name, prefix: h.prefix })),
+      fromParams: nonEmpty('fromParams', props.fromParams, "Name the query parameter, e.g. 'token'."),
+      fromCookies: nonEmpty('fromCookies', props.fromCookies, "Name the cookie, e.g. 'session'."),
+      forwardOriginalToken: props.forwardOriginalToken,
+      outputPayloadToHeader: props.outputPayloadToHeader,
+      outputClaimToHeaders: props.outputClaimToHeaders?.map((c) => ({ header: c.header, claim: c.claim })),
+      timeout: props.timeout && istioDuration(this, 'timeout', props.timeout),
+    });
+  }
+
+  private checkJwks(jwks: string): void {
+    let parsed: any;
+    try {
+      parsed = JSON.parse(jwks);
+    } catch {
+      fail(this, 'jwks', 'must be a JSON Web Key Set', jwks.slice(0, 40), 'Pass the JWKS document as JSON text: {"keys": [...]}.');
+    }
+    if (!parsed || !Array.isArray(parsed.keys) || parsed.keys.length === 0) {
+      fail(this, 'jwks', 'must have a non-empty "keys" array', jwks.slice(0, 40), 'Pass the JWKS document as JSON text: {"keys": [...]}.');
+    }
+    for (const [i, key] of parsed.keys.entries()) {
+      const secret = PRIVATE_JWK_FIELDS.filter((f) => key && key[f] !== undefined);
+      if (secret.length > 0) {
+        fail(this, `jwks.keys[${i}]`, `must not contain private key material (${secret.join(', ')})`, key.kid ?? i,
+          'Only public keys are needed to verify tokens; publishing private keys in a manifest leaks them. Export the public JWKS.');
+      }
+    }
+  }
+
+  private targetError([rule, hint]: [string, string]): ValidationError {
+    return new ValidationError(this.node.path, 'target', rule, this.namespace, hint);
+  }
+
+  private checkSomethingRequiresToken(): string[] {
+    const registry = SecurityRegistry.of(this);
+    const requiresPrincipal = (action: string, source: Record<string, any>) =>
+      (action === AuthorizationAction.ALLOW && source.requestPrincipals) || (action === AuthorizationAction.DENY && source.notRequestPrincipals);
+    const requires = registry.policies.some((p) => (p.meshWide || p.namespace === this.namespace)
+      && p.rules().some((r) => (r.from ?? []).some((f: any) => requiresPrincipal(p.action(), f.source))));
+    if (!requires) {
+      registry.warn(`${this.node.path}: requireToken is false and no AuthorizationPolicy in namespace '${this.namespace}' requires a request principal, `
+        + 'so requests without a token are accepted. Keep requireToken, or add a policy with requestPrincipals.');
+    }
+    return [];
+  }
+}
+
+const JWT_L7 = 'validates JWTs, which only a waypoint can do (ztunnel ignores RequestAuthentication)';

@@ -1,0 +1,350 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { SecurityRegistry } from './security-registry';
+import { IWaypoint, Waypoint, WaypointTrafficType } from './waypoint';
+import { dnsLabelRule, hostRule } from '../core/hosts';
+import { checkLabels, labelValueRule } from '../core/labels';
+import { checkObjectName, claimObjectName, toDnsLabel } from '../core/naming';
+import { portRule } from '../core/numbers';
+import { check, fail } from '../core/validation-error';
+import { wireObject } from '../render/api-object';
+import { prune } from '../render/istio-renderer';
+import { GVK } from '../render/gvk';
+
+/** How peers must talk to workloads (PeerAuthentication `mtls.mode`). */
+export enum MtlsMode {
+  /** Only mutual TLS is accepted: every request carries a verified workload identity. */
+  STRICT = 'STRICT',
+  /** Mutual TLS and plaintext are both accepted (for migrations); plaintext requests have no identity. */
+  PERMISSIVE = 'PERMISSIVE',
+  /** No mutual TLS (sidecar data plane only; ztunnel ignores it). */
+  DISABLE = 'DISABLE',
+}
+
+/** Which outbound destinations proxies may reach (Sidecar `outboundTrafficPolicy.mode`). */
+export enum OutboundTrafficPolicy {
+  /** Only hosts in the service registry (services and ServiceEntries); the rest is blocked. */
+  REGISTRY_ONLY = 'REGISTRY_ONLY',
+  /** Unknown destinations are passed through. */
+  ALLOW_ANY = 'ALLOW_ANY',
+}
+
+/** How a namespace's workloads join the mesh. */
+export class Dataplane {
+  /** Sidecar injection by the default istiod (`istio-injection=enabled`). */
+  public static readonly SIDECAR = new Dataplane('sidecar', 'istio-injection', 'enabled');
+  /** Ambient mode: ztunnel on every node, waypoints for L7 (`istio.io/dataplane-mode=ambient`). */
+  public static readonly AMBIENT = new Dataplane('ambient', 'istio.io/dataplane-mode', 'ambient');
+
+  /** Sidecar injection by the istiod of a revision (`istio.io/rev=<revision>`), for canary upgrades. */
+  public static revision(revision: string): Dataplane {
+    check(`revision '${revision}'`, 'revision', revision, (r) => labelValueRule(r) ?? (r.length === 0 ? 'must not be empty' : undefined),
+      "Use the revision name istiod was installed with, e.g. '1-30-3' or 'canary'.");
+    return new Dataplane('sidecar', 'istio.io/rev', revision);
+  }
+
+  private constructor(
+    /** `sidecar` or `ambient`. */
+    public readonly mode: string,
+    /** The enrolment label key. */
+    public readonly labelKey: string,
+    /** The enrolment label value. */
+    public readonly labelValue: string,
+  ) {}
+}
+
+/** Which hosts the sidecars of a namespace learn about, and what happens to the rest. */
+export interface SidecarEgressOptions {
+  /**
+   * Hosts as `namespace/dnsName` (`./*` = this namespace, `istio-system/*`, `*\/api.example.com`).
+   * Proxies only get configuration for these, which bounds Envoy memory in large meshes.
+   * @default ['./*', 'istio-system/*']
+   */
+  readonly hosts?: string[];
+  /**
+   * What happens to destinations outside the registry.
+   * @default - the mesh-wide setting (MeshConfig outboundTrafficPolicy, ALLOW_ANY unless changed)
+   */
+  readonly outboundTrafficPolicy?: OutboundTrafficPolicy;
+}
+
+/** A waypoint created for the namespace. */
+export interface NamespaceWaypointOptions {
+  /**
+   * The Gateway's name.
+   * @default 'waypoint'
+   */
+  readonly name?: string;
+  /**
+   * Which traffic it processes.
+   * @default WaypointTrafficType.SERVICE
+   */
+  readonly trafficType?: WaypointTrafficType;
+}
+
+/** The mTLS mode of one port of a workload. */
+export interface PortMtls {
+  /** The workload (container) port. */
+  readonly port: number;
+  /** The mode on that port. */
+  readonly mode: MtlsMode;
+}
+
+/** A workload's own PeerAuthentication, overriding the namespace's mode. */
+export interface WorkloadMtlsOptions {
+  /** The workload; its pod selector labels become the policy's selector. @default - `selector` must be given */
+  readonly workload?: kplus.Workload;
+  /** Pod labels selecting the workload. @default - derived from `workload` */
+  readonly selector?: Record<string, string>;
+  /** The workload's mode. @default - the namespace's mode (only `ports` are overridden) */
+  readonly mode?: MtlsMode;
+  /** Per-port modes, e.g. a metrics port scraped in plaintext. @default - no port-level modes */
+  readonly ports?: PortMtls[];
+}
+
+/** Properties of an {@link MtlsNamespace}. */
+export interface MtlsNamespaceProps {
+  /**
+   * The namespace's name.
+   * @default - the name of `namespace` if given, else the construct id
+   */
+  readonly name?: string;
+  /**
+   * A cdk8s-plus Namespace of this app to enrol (labels are added to it instead of emitting a second Namespace).
+   * @default - a Namespace is created, unless `createNamespace` is false
+   */
+  readonly namespace?: kplus.Namespace;
+  /**
+   * Emit the Namespace. Set to false for a namespace that exists already: only the policies are
+   * emitted, and `dataplane` must describe how the namespace is enrolled.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * How workloads join the mesh.
+   * @default Dataplane.SIDECAR
+   */
+  readonly dataplane?: Dataplane;
+  /**
+   * The namespace-wide mTLS mode.
+   * @default MtlsMode.STRICT
+   */
+  readonly mtls?: MtlsMode;
+  /**
+   * Scope the sidecars' egress with a namespace-wide Sidecar (sidecar data plane only).
+   * @default - no Sidecar: proxies learn every service of the mesh
+   */
+  readonly egress?: SidecarEgressOptions;
+  /**
+   * Create a waypoint for the namespace and use it (ambient only). Needed for L7 policies.
+   * @default - no waypoint
+   */
+  readonly waypoint?: NamespaceWaypointOptions;
+  /**
+   * Use an existing waypoint (ambient only). Exclusive with `waypoint`.
+   * @default - no waypoint
+   */
+  readonly useWaypoint?: IWaypoint;
+}
+
+const ENROLMENT_LABELS = ['istio-injection', 'istio.io/rev', 'istio.io/dataplane-mode'];
+
+/**
+ * A namespace enrolled in the mesh with mutual TLS: the Namespace with its injection or
+ * ambient label, a namespace-wide PeerAuthentication (STRICT by default), optional per-workload
+ * overrides, an optional Sidecar scoping egress, and for ambient namespaces an optional waypoint.
+ *
+ * Exactly one enrolment label is written (`istio-injection=enabled`, `istio.io/rev=<rev>` or
+ * `istio.io/dataplane-mode=ambient`): two injection labels on one namespace are an error
+ * (istioctl IST0123). AuthorizationPolicy and JwtAuthentication read this construct at synth to
+ * check source principals against the mTLS mode and to attach L7 policies of ambient
+ * namespaces to the waypoint.
+ *
+ * @example
+ * const shop = new MtlsNamespace(chart, 'shop', {
+ *   egress: { outboundTrafficPolicy: OutboundTrafficPolicy.REGISTRY_ONLY },
+ * });
+ * shop.addWorkloadMtls('metrics', { selector: { app: 'legacy' }, ports: [{ port: 9090, mode: MtlsMode.PERMISSIVE }] });
+ * @see https://istio.io/latest/docs/reference/config/security/peer_authentication/
+ * @see https://istio.io/latest/docs/reference/config/networking/sidecar/
+ */
+export class MtlsNamespace extends Construct {
+  /** The namespace's name. */
+  public readonly name: string;
+  /** The namespace-wide mTLS mode. */
+  public readonly mtlsMode: MtlsMode;
+  /** Whether the namespace uses the ambient data plane. */
+  public readonly ambient: boolean;
+  /** The Namespace object, when this app creates or enrols one. */
+  public readonly namespace?: kplus.Namespace;
+  /** The waypoint the namespace uses, if any. */
+  public readonly waypoint?: IWaypoint;
+  private readonly egressHosts: string[] = [];
+  private readonly egressEnabled: boolean;
+
+  constructor(scope: Construct, id: string, props: MtlsNamespaceProps = {}) {
+    super(scope, id);
+    this.name = checkObjectName(this, 'name', props.name ?? props.namespace?.name ?? toDnsLabel(id), 'label');
+    const dataplane = props.dataplane ?? Dataplane.SIDECAR;
+    this.ambient = dataplane.mode === 'ambient';
+    this.mtlsMode = props.mtls ?? MtlsMode.STRICT;
+
+    if (this.ambient && this.mtlsMode === MtlsMode.DISABLE) {
+      fail(this, 'mtls', 'cannot be DISABLE in an ambient namespace', this.mtlsMode,
+        'ztunnel ignores DISABLE and keeps using mTLS (HBONE); use PERMISSIVE to also accept plaintext, or the sidecar data plane.');
+    }
+    if (props.egress && this.ambient) {
+      fail(this, 'egress', 'cannot be used in an ambient namespace', props.egress,
+        'A Sidecar resource has no effect on ztunnel or waypoints; remove egress, or use Dataplane.SIDECAR.');
+    }
+    if ((props.waypoint || props.useWaypoint) && !this.ambient) {
+      fail(this, props.waypoint ? 'waypoint' : 'useWaypoint', 'needs the ambient data plane', props.waypoint ?? props.useWaypoint?.waypointName,
+        'Waypoints serve ambient namespaces; set dataplane: Dataplane.AMBIENT, or drop the waypoint (sidecars enforce L7 themselves).');
+    }
+    if (props.waypoint && props.useWaypoint) {
+      fail(this, 'waypoint', 'cannot be combined with useWaypoint', props.waypoint,
+        'Either create a waypoint for the namespace (waypoint) or use an existing one (useWaypoint).');
+    }
+    if (props.namespace && props.createNamespace === false) {
+      fail(this, 'createNamespace', 'cannot be false when a kplus Namespace is passed', false,
+        'The Namespace is part of this app; drop createNamespace, or pass only name for a namespace that exists already.');
+    }
+    if (props.namespace && props.name !== undefined && props.name !== props.namespace.name) {
+      fail(this, 'name', `must match the name of the kplus Namespace ('${props.namespace.name}')`, props.name, 'Leave name out; it is taken from the Namespace.');
+    }
+
+    if (props.waypoint) {
+      this.waypoint = new Waypoint(this, 'Waypoint', { namespace: this.name, name: props.waypoint.name, trafficType: props.waypoint.trafficType });
+    } else {
+      this.waypoint = props.useWaypoint;
+    }
+
+    const labels: Record<string, string> = { [dataplane.labelKey]: dataplane.labelValue };
+    if (this.waypoint) {
+      labels['istio.io/use-waypoint'] = this.waypoint.waypointName;
+      if (this.waypoint.waypointNamespace !== this.name) labels['istio.io/use-waypoint-namespace'] = this.waypoint.waypointNamespace;
+    }
+    if (props.namespace) {
+      this.namespace = props.namespace;
+      for (const key of ENROLMENT_LABELS.filter((k) => k !== dataplane.labelKey)) {
+        const existing = props.namespace.metadata.getLabel(key);
+        if (existing !== undefined) {
+          fail(this, 'namespace', `already has the label ${key}=${existing}, which conflicts with ${dataplane.labelKey}=${dataplane.labelValue}`,
+            props.namespace.name, 'A namespace takes exactly one enrolment label (istioctl IST0123); remove the other label or pick the matching dataplane.');
+        }
+      }
+      for (const [key, value] of Object.entries(labels)) props.namespace.metadata.addLabel(key, value);
+    } else if (props.createNamespace !== false) {
+      claimObjectName(this, 'v1', 'Namespace', undefined, this.name);
+      this.namespace = new kplus.Namespace(this, 'Resource', { metadata: { name: this.name, labels } });
+      // Namespaces are cluster-scoped, but cdk8s gives every object its chart's namespace.
+      if (Chart.of(this).namespace !== undefined) ApiObject.of(this.namespace).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
+
+    const registry = SecurityRegistry.of(this);
+    const other = registry.namespaces.get(this.name);
+    if (other) {
+      fail(this, 'name', `is already declared by '${other.path}'`, this.name, 'Declare each namespace once and reuse the construct.');
+    }
+    registry.namespaces.set(this.name, {
+      name: this.name,
+      path: this.node.path,
+      ambient: this.ambient,
+      mtlsMode: this.mtlsMode,
+      waypointName: this.waypoint && this.waypoint.waypointNamespace === this.name ? this.waypoint.waypointName : undefined,
+    });
+
+    wireObject(this, 'PeerAuthentication', GVK.PeerAuthentication, { name: 'default', namespace: this.name },
+      () => ({ mtls: { mode: this.mtlsMode } }));
+
+    this.egressEnabled = props.egress !== undefined;
+    if (props.egress) {
+      this.allowEgressTo(...(props.egress.hosts ?? ['./*', 'istio-system/*']));
+      const outbound = props.egress.outboundTrafficPolicy;
+      wireObject(this, 'Sidecar', GVK.Sidecar, { name: 'default', namespace: this.name }, () => prune({
+        egress: [{ hosts: [...this.egressHosts] }],
+        outboundTrafficPolicy: outbound ? { mode: outbound } : undefined,
+      }));
+      this.node.addValidation({ validate: () => this.validateEgress() });
+    }
+  }
+
+  /**
+   * Lets the namespace's sidecars learn about more hosts (`namespace/dnsName`). Only with `egress`.
+   */
+  public allowEgressTo(...hosts: string[]): void {
+    if (!this.egressEnabled) {
+      fail(this, 'egress', 'must be configured before egress hosts are added', hosts,
+        "Pass egress: {} to the MtlsNamespace (it starts from ['./*', 'istio-system/*']).");
+    }
+    for (const host of hosts) {
+      check(this, 'egress.hosts', host, egressHostRule, "Use 'namespace/dnsName', e.g. './*', 'istio-system/*' or '*/api.example.com'.");
+      if (this.egressHosts.includes(host)) {
+        fail(this, 'egress.hosts', 'must not repeat a host', host, 'List each host once.');
+      }
+      this.egressHosts.push(host);
+    }
+  }
+
+  /**
+   * Adds a PeerAuthentication for one workload, overriding the namespace's mode for it or for
+   * some of its ports. Port-level modes need a selector (istiod rejects them namespace-wide), so
+   * one is always derived from `workload` or required.
+   */
+  public addWorkloadMtls(id: string, options: WorkloadMtlsOptions): void {
+    const scope = new Construct(this, id);
+    if (!options.workload === !options.selector) {
+      fail(scope, 'workload', 'or selector must be given (exactly one)', options.workload ? 'both' : 'neither',
+        'A workload-level PeerAuthentication needs a selector: pass the kplus workload, or its pod labels.');
+    }
+    if (options.mode === undefined && (options.ports ?? []).length === 0) {
+      fail(scope, 'mode', 'or ports must be given', {}, 'Set the workload\'s mode, or port-level modes, e.g. ports: [{ port: 9090, mode: MtlsMode.PERMISSIVE }].');
+    }
+    if (options.selector) checkLabels(scope, 'selector', options.selector);
+    if (options.workload) {
+      const workloadNamespace = options.workload.metadata.namespace ?? Chart.of(options.workload).namespace ?? 'default';
+      if (workloadNamespace !== this.name) {
+        fail(scope, 'workload', `must be in namespace '${this.name}'`, `${workloadNamespace}/${options.workload.name}`,
+          'Add the override to the MtlsNamespace of the workload\'s namespace.');
+      }
+    }
+    const modes = [options.mode, ...(options.ports ?? []).map((p) => p.mode)];
+    if (this.ambient && modes.includes(MtlsMode.DISABLE)) {
+      fail(scope, options.mode === MtlsMode.DISABLE ? 'mode' : 'ports', 'cannot use DISABLE in an ambient namespace', MtlsMode.DISABLE,
+        'ztunnel ignores DISABLE and keeps using mTLS; use PERMISSIVE to also accept plaintext.');
+    }
+    const portLevel: Record<string, { mode: string }> = {};
+    for (const p of options.ports ?? []) {
+      check(scope, 'ports.port', p.port, portRule, 'Use the container port number, e.g. 9090.');
+      if (portLevel[String(p.port)]) fail(scope, 'ports', 'must not repeat a port', p.port, 'Give each port one mode.');
+      portLevel[String(p.port)] = { mode: p.mode };
+    }
+    const name = checkObjectName(scope, 'id', toDnsLabel(id));
+    wireObject(scope, 'Resource', GVK.PeerAuthentication, { name, namespace: this.name }, () => prune({
+      selector: { matchLabels: options.selector ?? options.workload!.matchLabels },
+      mtls: options.mode ? { mode: options.mode } : undefined,
+      portLevelMtls: Object.keys(portLevel).length > 0 ? portLevel : undefined,
+    }));
+  }
+
+  private validateEgress(): string[] {
+    if (this.egressHosts.includes('*/*') && this.egressHosts.length > 1) {
+      return [`${this.node.path}: egress.hosts must not combine '*/*' with other hosts, got ${JSON.stringify(this.egressHosts)}. '*/*' already selects every host; drop it to scope egress.`];
+    }
+    return [];
+  }
+}
+
+/** Sidecar egress hosts: `namespace/dnsName` with namespace `*`, `.`, `~` or a DNS label. */
+function egressHostRule(value: string): string | undefined {
+  const parts = value.split('/');
+  if (parts.length !== 2) return "must have the form 'namespace/dnsName'";
+  const [namespace, host] = parts;
+  if (!['*', '.', '~'].includes(namespace) && dnsLabelRule(namespace) !== undefined) {
+    return `has an invalid namespace '${namespace}' (use '*', '.', '~' or a namespace name)`;
+  }
+  if (host === '*') return undefined;
+  const broken = hostRule({ wildcard: true })(host);
+  return broken === undefined ? undefined : `has a host that ${broken}`;
+}

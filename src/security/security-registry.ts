@@ -1,0 +1,93 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * What the security constructs of one app know about each other. Several checks need the
+ * whole app: a policy naming source principals is only meaningful where mTLS is STRICT, a
+ * RequestAuthentication is only a gate when some policy requires a request principal, an L7
+ * policy in an ambient namespace needs that namespace's waypoint. Constructs register here
+ * when they are created and read the registry at synth (in validations and lazy specs), so
+ * declaration order does not matter.
+ *
+ * Internal: not part of the jsii API.
+ */
+
+/** A namespace declared by an MtlsNamespace. */
+export interface NamespaceRecord {
+  readonly name: string;
+  readonly path: string;
+  readonly ambient: boolean;
+  /** Wire value of the namespace-wide PeerAuthentication mode. */
+  readonly mtlsMode: string;
+  /** The waypoint the namespace uses, when it is in this namespace. */
+  waypointName?: string;
+}
+
+/** The attributes of one AuthorizationPolicy that cross-construct checks look at. */
+export interface PolicyRecord {
+  readonly path: string;
+  readonly namespace: string;
+  /** True for mesh-wide policies (in the root namespace, no selector). */
+  readonly meshWide: boolean;
+  /** True when the policy applies to the whole namespace (no selector, no targetRefs). */
+  readonly namespaceWide: boolean;
+  readonly action: () => string;
+  /** The rendered wire rules. */
+  readonly rules: () => Array<Record<string, any>>;
+}
+
+/** A RequestAuthentication. */
+export interface JwtRecord {
+  readonly path: string;
+  readonly namespace: string;
+  readonly meshWide: boolean;
+}
+
+const REGISTRIES = new WeakMap<IConstruct, SecurityRegistry>();
+
+export class SecurityRegistry {
+  /** The registry of `scope`'s app. */
+  public static of(scope: IConstruct): SecurityRegistry {
+    const root = scope.node.root;
+    let registry = REGISTRIES.get(root);
+    if (!registry) {
+      registry = new SecurityRegistry();
+      REGISTRIES.set(root, registry);
+    }
+    return registry;
+  }
+
+  public readonly namespaces = new Map<string, NamespaceRecord>();
+  public readonly policies: PolicyRecord[] = [];
+  public readonly jwts: JwtRecord[] = [];
+  /** The mesh-wide PeerAuthentication mode, when the app declares one. */
+  public meshMtls?: { readonly mode: string; readonly rootNamespace: string; readonly path: string };
+  private readonly findings = new Set<string>();
+
+  private constructor() {}
+
+  /**
+   * Records a warning and prints it once. cdk8s has no warning channel (validations can only
+   * fail synth), so warnings go to stderr at synth time; `warnings` keeps them for tests and
+   * tools.
+   */
+  public warn(message: string): void {
+    if (this.findings.has(message)) return;
+    this.findings.add(message);
+    // eslint-disable-next-line no-console
+    console.warn(`[cdk8s-istio] warning: ${message}`);
+  }
+
+  /** Every warning found so far (after synth: every warning of the app). */
+  public get warnings(): string[] {
+    return [...this.findings];
+  }
+
+  /**
+   * The mTLS mode that applies to a namespace according to this app: the namespace's own
+   * PeerAuthentication, else the mesh-wide one, else undefined (the app does not say; the
+   * cluster may).
+   */
+  public effectiveMtls(namespace: string): string | undefined {
+    return this.namespaces.get(namespace)?.mtlsMode ?? this.meshMtls?.mode;
+  }
+}
