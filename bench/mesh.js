@@ -30,7 +30,7 @@ function namespaces(n) {
 function constructsMesh(app, n, lib) {
   const chart = meshChart(app);
   for (const namespace of namespaces(n)) {
-    if (lib.MtlsNamespace) new lib.MtlsNamespace(chart, namespace, { name: namespace });
+    new lib.MtlsNamespace(chart, namespace, { name: namespace });
   }
   for (let i = 0; i < n; i++) {
     const namespace = namespaceOf(i);
@@ -44,7 +44,8 @@ function constructsMesh(app, n, lib) {
       retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: [lib.RetryOn.GATEWAY_ERROR, lib.RetryOn.CONNECT_FAILURE] },
     });
     new lib.CircuitBreaker(chart, `svc-${i}-breaker`, { service, preset: lib.CircuitBreakerPreset.BALANCED });
-    if (lib.allowServiceAccounts) lib.allowServiceAccounts(chart, `svc-${i}`, namespace, `client-${i}`);
+    lib.AuthorizationPolicy.allowOnlyFrom(chart, `svc-${i}-allow`, { target: lib.PolicyTarget.selector(namespace, { app: `svc-${i}` }) },
+      [lib.WorkloadIdentity.fromName(`client-${i}`, namespace)]);
   }
 }
 
