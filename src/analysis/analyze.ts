@@ -1,5 +1,8 @@
 import { alphaAnnotationsAnalyzer, k8sAnnotationsAnalyzer } from './analyzers/annotations';
-import { certificateAnalyzer, conflictingGatewayAnalyzer } from './analyzers/gateway';
+import {
+  blockedCidrsAnalyzer, conditionAnalyzer, externalControlPlaneAnalyzer, sidecarSelectorAnalyzer, telemetrySelectorAnalyzer,
+} from './analyzers/cluster-state';
+import { certificateAnalyzer, conflictingGatewayAnalyzer, ingressGatewayPortAnalyzer } from './analyzers/gateway';
 import {
   caCertificateAnalyzer, deprecationAnalyzer, envoyPatchAnalyzer, serviceEntryAnalyzer,
   telemetryDefaultSelectorAnalyzer, telemetryLightstepAnalyzer, telemetryProviderAnalyzer,
@@ -33,6 +36,13 @@ export const ANALYZERS: readonly Analyzer[] = [
   destinationRuleAnalyzer,
   gatewayRefAnalyzer,
   virtualServiceSchemaAnalyzer,
+  // Checks istioctl runs against a cluster; they use the state present in the files.
+  ingressGatewayPortAnalyzer,
+  conditionAnalyzer,
+  blockedCidrsAnalyzer,
+  externalControlPlaneAnalyzer,
+  sidecarSelectorAnalyzer,
+  telemetrySelectorAnalyzer,
 ];
 
 export interface AnalyzeInput {
