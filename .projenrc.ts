@@ -19,10 +19,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersion: '2.70.0',
   constructsVersion: '10.4.2',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // The `cdk8s-istio analyze` CLI reads YAML; bundled so consumers need nothing else.
+  bundledDeps: ['yaml@^2.6.0'],
   devDeps: [
     'cdk8s-cli@^2.207.0',
     'ajv@^8.17.0',
-    'yaml@^2.6.0',
     '@types/node@^20.0.0',
   ],
 
@@ -57,7 +58,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 project.package.addField('overrides', {
   'unrs-resolver': '1.12.2',
 });
-project.npmignore?.exclude('/examples/', '/scripts/', '/.ci/', '/bench/', '/docs/');
+project.npmignore?.exclude('/examples/', '/scripts/', '/.ci/', '/bench/', '/docs/', '/.tmp/');
+
+// `npx cdk8s-istio analyze ...` (offline mesh analysis); in this repository: `node bin/cdk8s-istio`.
+project.addBins({ 'cdk8s-istio': 'bin/cdk8s-istio' });
 project.package.addField('engines', { node: '>= 20.0.0' });
 
 // Regenerate the typed L1 classes from the CRD bundles beside the repository.

@@ -23,3 +23,5 @@ export * from './security/mesh-mtls';
 export * from './security/policy-target';
 export * from './security/authorization-policy';
 export * from './security/jwt-authentication';
+export * from './analysis/finding';
+export * from './analysis/mesh-analysis';

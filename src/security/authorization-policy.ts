@@ -12,8 +12,8 @@ import { checkObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { check, fail, Rule, ValidationError } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
-import { prune } from '../render/istio-renderer';
 import { GVK } from '../render/gvk';
+import { prune } from '../render/istio-renderer';
 
 /** What a matching request gets (AuthorizationPolicy `action`). */
 export enum AuthorizationAction {

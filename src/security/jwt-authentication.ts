@@ -8,8 +8,8 @@ import { istioDuration } from '../core/durations';
 import { checkObjectName, toDnsLabel } from '../core/naming';
 import { check, fail, ValidationError } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
-import { prune } from '../render/istio-renderer';
 import { GVK } from '../render/gvk';
+import { prune } from '../render/istio-renderer';
 
 /** A header the token is read from. */
 export interface JwtHeader {

@@ -9,8 +9,8 @@ import { checkObjectName, claimObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { check, fail } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
-import { prune } from '../render/istio-renderer';
 import { GVK } from '../render/gvk';
+import { prune } from '../render/istio-renderer';
 
 /** How peers must talk to workloads (PeerAuthentication `mtls.mode`). */
 export enum MtlsMode {

@@ -1,0 +1,77 @@
+import { alphaAnnotationsAnalyzer, k8sAnnotationsAnalyzer } from './analyzers/annotations';
+import {
+  blockedCidrsAnalyzer, conditionAnalyzer, externalControlPlaneAnalyzer, sidecarSelectorAnalyzer, telemetrySelectorAnalyzer,
+} from './analyzers/cluster-state';
+import { certificateAnalyzer, conflictingGatewayAnalyzer, ingressGatewayPortAnalyzer } from './analyzers/gateway';
+import {
+  caCertificateAnalyzer, deprecationAnalyzer, envoyPatchAnalyzer, serviceEntryAnalyzer,
+  telemetryDefaultSelectorAnalyzer, telemetryLightstepAnalyzer, telemetryProviderAnalyzer,
+} from './analyzers/policies';
+import { virtualServiceSchemaAnalyzer } from './analyzers/route-rules';
+import {
+  conflictingMeshGatewayHostsAnalyzer, destinationHostAnalyzer, destinationRuleAnalyzer, gatewayRefAnalyzer,
+} from './analyzers/virtual-service';
+import { applicationUidAnalyzer, multiServiceAnalyzer, portNameAnalyzer } from './analyzers/workloads';
+import { AnalysisContext, Analyzer, isRecord, Manifest, Resource } from './context';
+import { Finding } from './finding';
+
+/** Every analyzer, in the order findings are reported. */
+export const ANALYZERS: readonly Analyzer[] = [
+  k8sAnnotationsAnalyzer,
+  alphaAnnotationsAnalyzer,
+  applicationUidAnalyzer,
+  caCertificateAnalyzer,
+  deprecationAnalyzer,
+  envoyPatchAnalyzer,
+  multiServiceAnalyzer,
+  portNameAnalyzer,
+  serviceEntryAnalyzer,
+  certificateAnalyzer,
+  conflictingGatewayAnalyzer,
+  telemetryProviderAnalyzer,
+  telemetryDefaultSelectorAnalyzer,
+  telemetryLightstepAnalyzer,
+  conflictingMeshGatewayHostsAnalyzer,
+  destinationHostAnalyzer,
+  destinationRuleAnalyzer,
+  gatewayRefAnalyzer,
+  virtualServiceSchemaAnalyzer,
+  // Checks istioctl runs against a cluster; they use the state present in the files.
+  ingressGatewayPortAnalyzer,
+  conditionAnalyzer,
+  blockedCidrsAnalyzer,
+  externalControlPlaneAnalyzer,
+  sidecarSelectorAnalyzer,
+  telemetrySelectorAnalyzer,
+];
+
+export interface AnalyzeInput {
+  /** Parsed manifests; `kind: List` objects are expanded. */
+  readonly manifests: readonly Manifest[];
+  /** MeshConfig (the `mesh` key of the istio ConfigMap). */
+  readonly meshConfig?: Manifest;
+  /** Where each manifest came from, for messages. */
+  readonly sources?: readonly (string | undefined)[];
+}
+
+/** Flattens `kind: List` and drops empty YAML documents. */
+export function expandLists(manifests: readonly Manifest[], sources?: readonly (string | undefined)[]): Resource[] {
+  const out: Resource[] = [];
+  manifests.forEach((m, i) => {
+    if (!isRecord(m)) return;
+    if (m.kind === 'List' || (typeof m.kind === 'string' && m.kind.endsWith('List') && Array.isArray(m.items))) {
+      for (const item of m.items ?? []) if (isRecord(item)) out.push(new Resource(item, sources?.[i]));
+      return;
+    }
+    out.push(new Resource(m, sources?.[i]));
+  });
+  return out;
+}
+
+/** Runs every analyzer over the objects; findings come back in a stable order. */
+export function analyzeManifests(input: AnalyzeInput): Finding[] {
+  const resources = expandLists(input.manifests, input.sources);
+  const ctx = new AnalysisContext(resources, input.meshConfig ?? {});
+  for (const a of ANALYZERS) a.analyze(ctx);
+  return ctx.findings;
+}

@@ -1,0 +1,199 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyzeManifests } from './analyze';
+import { isRecord, Manifest } from './context';
+import { Finding, FindingLevel } from './finding';
+
+const USAGE = `usage: cdk8s-istio analyze [--output text|json] [--mesh-config FILE] FILE|DIR...
+
+Analyzes Kubernetes/Istio manifests (YAML or JSON; directories are read recursively for
+*.yaml, *.yml and *.json) without a cluster, with the checks of 'istioctl analyze' and more.
+Exit status: 0 no errors, 1 errors found (or unreadable input), 2 usage error.`;
+
+class UsageError extends Error {}
+
+interface Options {
+  readonly output: 'text' | 'json';
+  readonly meshConfig?: string;
+  readonly paths: string[];
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  if (argv[0] !== 'analyze') throw new UsageError(argv.length === 0 ? 'missing command' : `unknown command '${argv[0]}'`);
+  let output: 'text' | 'json' = 'text';
+  let meshConfig: string | undefined;
+  const paths: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (flag: string) => {
+      const eq = a.indexOf('=');
+      if (eq >= 0) return a.slice(eq + 1);
+      if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
+      return argv[++i];
+    };
+    if (a === '-o' || a === '--output' || a.startsWith('--output=')) {
+      const v = value('--output');
+      if (v !== 'text' && v !== 'json') throw new UsageError(`--output must be 'text' or 'json', got '${v}'`);
+      output = v;
+    } else if (a === '--mesh-config' || a.startsWith('--mesh-config=')) {
+      meshConfig = value('--mesh-config');
+    } else if (a === '-h' || a === '--help') {
+      throw new UsageError('');
+    } else if (a.startsWith('-') && a !== '-') {
+      throw new UsageError(`unknown option '${a}'`);
+    } else {
+      paths.push(a);
+    }
+  }
+  if (paths.length === 0) throw new UsageError('no FILE or DIR to analyze');
+  return { output, meshConfig, paths };
+}
+
+function listFiles(p: string): string[] {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    throw new UsageError(`${p}: no such file or directory`);
+  }
+  if (!st.isDirectory()) return [p];
+  const out: string[] = [];
+  for (const e of fs.readdirSync(p).sort()) {
+    const child = path.join(p, e);
+    if (fs.statSync(child).isDirectory()) out.push(...listFiles(child));
+    else if (/\.(ya?ml|json)$/.test(e)) out.push(child);
+  }
+  return out;
+}
+
+/** Problems with the input itself (not findings): printed on stderr, they make the exit status 1. */
+interface InputProblem {
+  readonly fatal: boolean;
+  readonly text: string;
+}
+
+function parseDocuments(file: string, text: string, problems: InputProblem[]): Manifest[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const YAML = require('yaml') as typeof import('yaml');
+  const out: Manifest[] = [];
+  const docs = YAML.parseAllDocuments(text, { prettyErrors: true });
+  for (const doc of docs as any[]) {
+    if (doc.errors?.length) {
+      const e = doc.errors[0];
+      const line = e.linePos?.[0]?.line;
+      problems.push({ fatal: true, text: `${file}${line ? `:${line}` : ''}: invalid YAML: ${String(e.message).split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
+      continue;
+    }
+    const value = doc.toJS({ maxAliasCount: 1000 });
+    if (value === null || value === undefined) continue;
+    if (!isRecord(value)) {
+      problems.push({ fatal: true, text: `${file}: a document is not a Kubernetes object (got ${Array.isArray(value) ? 'a list' : typeof value})` });
+      continue;
+    }
+    out.push(value);
+  }
+  return out;
+}
+
+const KNOWN_GROUPS = new Set([
+  '', 'v1', 'apps', 'batch', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'autoscaling', 'apiextensions.k8s.io',
+  'admissionregistration.k8s.io', 'networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io',
+  'install.istio.io', 'cert-manager.io', 'acme.cert-manager.io', 'gateway.networking.k8s.io', 'gateway.networking.x-k8s.io',
+  'discovery.k8s.io', 'storage.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'certificates.k8s.io', 'node.k8s.io',
+]);
+
+function checkKinds(manifests: readonly Manifest[], sources: readonly string[], problems: InputProblem[]): void {
+  const unknown = new Map<string, string[]>();
+  manifests.forEach((m, i) => {
+    if (!m.apiVersion || !m.kind) {
+      problems.push({ fatal: true, text: `${sources[i]}: object '${m.metadata?.name ?? '?'}' has no ${m.kind ? 'apiVersion' : 'kind'}` });
+      return;
+    }
+    if (m.kind === 'List') return;
+    const v = String(m.apiVersion);
+    const group = v.includes('/') ? v.slice(0, v.lastIndexOf('/')) : '';
+    if (!KNOWN_GROUPS.has(group)) {
+      const k = `${m.kind} (${v})`;
+      unknown.set(k, [...(unknown.get(k) ?? []), String(m.metadata?.name ?? '?')]);
+    }
+  });
+  for (const [k, names] of unknown) {
+    problems.push({ fatal: false, text: `note: not analyzing ${names.length} object(s) of unknown kind ${k}: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}` });
+  }
+}
+
+function readMeshConfig(file: string, problems: InputProblem[]): Manifest {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`--mesh-config ${file}: cannot read the file`);
+  }
+  const docs = parseDocuments(file, text, problems);
+  const doc = docs[0] ?? {};
+  // Accept the istio ConfigMap as well as a bare MeshConfig.
+  if (doc.kind === 'ConfigMap' && typeof doc.data?.mesh === 'string') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const YAML = require('yaml') as typeof import('yaml');
+    return YAML.parse(doc.data.mesh) ?? {};
+  }
+  return doc;
+}
+
+function formatText(findings: readonly Finding[], objects: number): string {
+  if (findings.length === 0) return `\u2714 No validation issues found when analyzing ${objects} objects.`;
+  const lines: string[] = [];
+  for (const f of findings) {
+    const ns = f.resource.namespace ? `${f.resource.namespace}/` : '';
+    lines.push(`${f.level} [${f.code}] (${f.resource.kind} ${ns}${f.resource.name}) ${f.message}${f.fix ? ` Fix: ${f.fix}` : ''} [${f.analyzer}]`);
+  }
+  const count = (l: FindingLevel) => findings.filter((f) => f.level === l).length;
+  lines.push(`${count(FindingLevel.ERROR)} error(s), ${count(FindingLevel.WARNING)} warning(s), ${count(FindingLevel.INFO)} info in ${objects} objects.`);
+  return lines.join('\n');
+}
+
+/** Runs the CLI; returns the exit status. Never throws for bad input. */
+export function main(
+  argv: readonly string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): number {
+  try {
+    const opts = parseArgs(argv);
+    const problems: InputProblem[] = [];
+    const meshConfig = opts.meshConfig ? readMeshConfig(opts.meshConfig, problems) : undefined;
+    const manifests: Manifest[] = [];
+    const sources: string[] = [];
+    for (const p of opts.paths) {
+      for (const file of p === '-' ? ['-'] : listFiles(p)) {
+        let text: string;
+        try {
+          text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+        } catch (e) {
+          throw new UsageError(`${file}: cannot read the file (${(e as Error).message})`);
+        }
+        for (const m of parseDocuments(file, text, problems)) {
+          manifests.push(m);
+          sources.push(file);
+        }
+      }
+    }
+    checkKinds(manifests, sources, problems);
+    const findings = analyzeManifests({ manifests, meshConfig, sources });
+    for (const p of problems) err(`${p.text}\n`);
+    out(opts.output === 'json' ? `${JSON.stringify(findings, undefined, 2)}\n` : `${formatText(findings, manifests.length)}\n`);
+    const failed = problems.some((p) => p.fatal) || findings.some((f) => f.level === FindingLevel.ERROR);
+    return failed ? 1 : 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(e.message ? `error: ${e.message}\n\n${USAGE}\n` : `${USAGE}\n`);
+      return e.message ? 2 : 0;
+    }
+    err(`internal error in cdk8s-istio analyze: ${(e as Error)?.message ?? e}\nPlease report it with the input that caused it.\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,122 @@
+import { Finding, FindingLevel, FindingResource } from './finding';
+
+/** A manifest as parsed from YAML or produced by `Testing.synth`. */
+export type Manifest = { [key: string]: any };
+
+/** Kinds that live outside namespaces; everything else defaults to `default` like kubectl does. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'CustomResourceDefinition', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
+  'ClusterRole', 'ClusterRoleBinding', 'ClusterIssuer', 'PersistentVolume', 'StorageClass', 'PriorityClass',
+  'IngressClass', 'GatewayClass', 'APIService',
+]);
+
+/** One object of the analyzed set, with the fields analyzers use most at hand. */
+export class Resource {
+  public readonly kind: string;
+  public readonly group: string;
+  public readonly version: string;
+  /** Key used to index the object: the kind, qualified for kinds whose names clash (Gateway API). */
+  public readonly key: string;
+  public readonly name: string;
+  /** The namespace the object lives in (`default` when the manifest leaves it out). */
+  public readonly namespace: string;
+  /** The namespace as written (empty when absent). */
+  public readonly declaredNamespace: string;
+  public readonly labels: Record<string, string>;
+  public readonly annotations: Record<string, string>;
+  public readonly spec: any;
+
+  constructor(public readonly obj: Manifest, public readonly source?: string) {
+    const apiVersion = String(obj.apiVersion ?? '');
+    const slash = apiVersion.lastIndexOf('/');
+    this.group = slash >= 0 ? apiVersion.slice(0, slash) : '';
+    this.version = slash >= 0 ? apiVersion.slice(slash + 1) : apiVersion;
+    this.kind = String(obj.kind ?? '');
+    this.key = kindKey(this.group, this.kind);
+    const md = obj.metadata ?? {};
+    this.name = String(md.name ?? '');
+    this.declaredNamespace = md.namespace ? String(md.namespace) : '';
+    this.namespace = CLUSTER_SCOPED.has(this.kind) ? '' : this.declaredNamespace || 'default';
+    this.labels = isRecord(md.labels) ? md.labels : {};
+    this.annotations = isRecord(md.annotations) ? md.annotations : {};
+    this.spec = isRecord(obj.spec) ? obj.spec : {};
+  }
+
+  /** `namespace/name`, or `name` for cluster-scoped objects (Istio's FullName). */
+  public get fullName(): string {
+    return this.namespace ? `${this.namespace}/${this.name}` : this.name;
+  }
+
+  public get ref(): FindingResource {
+    return { kind: this.kind, namespace: this.declaredNamespace || undefined, name: this.name };
+  }
+}
+
+/** Index key of a kind: Istio and core kinds by name; Gateway API kinds qualified by group. */
+export function kindKey(group: string, kind: string): string {
+  if (group === 'gateway.networking.k8s.io' || group === 'gateway.networking.x-k8s.io') return `${kind}.${group}`;
+  return kind;
+}
+
+export function isRecord(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Settings of the mesh (MeshConfig) the analysis needs. */
+export interface MeshSettings {
+  readonly raw: Manifest;
+}
+
+export interface ReportOptions {
+  readonly fix?: string;
+  readonly level?: FindingLevel;
+}
+
+/**
+ * What every analyzer sees: the objects indexed by kind and by name, the mesh config, and a
+ * report function. Indexes are built once so each analyzer runs in linear time.
+ */
+export class AnalysisContext {
+  public readonly findings: Finding[] = [];
+  private readonly byKind = new Map<string, Resource[]>();
+  private readonly byName = new Map<string, Resource>();
+  private readonly memo = new Map<string, unknown>();
+  private readonly reported = new Set<string>();
+
+  constructor(resources: readonly Resource[], public readonly meshConfig: Manifest = {}) {
+    for (const r of resources) {
+      let list = this.byKind.get(r.key);
+      if (!list) this.byKind.set(r.key, (list = []));
+      list.push(r);
+      this.byName.set(`${r.key}|${r.namespace}|${r.name}`, r);
+    }
+  }
+
+  public all(kind: string): readonly Resource[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  public find(kind: string, namespace: string, name: string): Resource | undefined {
+    return this.byName.get(`${kind}|${namespace}|${name}`);
+  }
+
+  /** Computes a value once per analysis (indexes shared by several analyzers). */
+  public cached<T>(key: string, produce: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, produce());
+    return this.memo.get(key) as T;
+  }
+
+  /** Records a finding; the same message about the same object is reported once. */
+  public report(analyzer: string, code: string, level: FindingLevel, r: Resource, message: string, fix?: string): void {
+    const key = `${analyzer}|${code}|${r.key}|${r.namespace}|${r.name}|${message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.findings.push({ code, level, analyzer, resource: r.ref, message, ...(fix ? { fix } : {}) });
+  }
+}
+
+/** One analyzer: a name (istioctl's where it mirrors one) and a function over the context. */
+export interface Analyzer {
+  readonly name: string;
+  readonly analyze: (ctx: AnalysisContext) => void;
+}

@@ -1,0 +1,167 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { analyzeManifests } from './analyze';
+import { Finding, FindingLevel } from './finding';
+import { fail } from '../core/validation-error';
+
+/** One finding the user has decided to accept, with the reason why. */
+export interface AnalysisSuppression {
+  /** Message code to suppress, e.g. `IST0118`, or `*` for every code. */
+  readonly code: string;
+  /** Why this finding is accepted (kept in the code for reviewers). */
+  readonly reason: string;
+  /**
+   * Kind of the objects it applies to.
+   *
+   * @default - objects of every kind
+   */
+  readonly kind?: string;
+  /**
+   * Namespace of the objects it applies to.
+   *
+   * @default - every namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Name of the object it applies to.
+   *
+   * @default - every name
+   */
+  readonly name?: string;
+}
+
+/** Options of the analysis. */
+export interface MeshAnalysisOptions {
+  /**
+   * The lowest level that fails synthesis.
+   *
+   * @default FindingLevel.ERROR
+   */
+  readonly failOn?: FindingLevel;
+  /**
+   * Findings to drop, per code and object, each with a reason.
+   *
+   * Objects can also carry Istio's own `galley.istio.io/analyze-suppress: "IST0118,IST0103"` annotation.
+   *
+   * @default - none
+   */
+  readonly suppressions?: AnalysisSuppression[];
+  /**
+   * Different levels for some codes, e.g. `{ IST0118: FindingLevel.ERROR }` to make unnamed ports fail synth.
+   *
+   * @default - the level each check defines
+   */
+  readonly levels?: { [code: string]: FindingLevel };
+  /**
+   * The mesh configuration (the `mesh` field of the `istio` ConfigMap), for checks that depend on it
+   * (default providers, DNS auto-allocation, extension providers).
+   *
+   * @default - Istio's defaults
+   */
+  readonly meshConfig?: { [key: string]: any };
+  /**
+   * Print findings below `failOn` (once per app) when synthesizing.
+   *
+   * @default true
+   */
+  readonly printWarnings?: boolean;
+}
+
+const RANK: Record<FindingLevel, number> = { [FindingLevel.INFO]: 0, [FindingLevel.WARNING]: 1, [FindingLevel.ERROR]: 2 };
+
+/**
+ * Offline mesh analysis of rendered manifests: the cross-resource checks of `istioctl analyze`
+ * (with Istio's message codes) plus cdk8s-istio's own, without a cluster.
+ *
+ * `MeshAnalysis.enable(app)` runs it whenever the app (or, for a chart, `Testing.synth`) is
+ * synthesized: errors fail synthesis with every finding listed, warnings are printed once.
+ * `MeshAnalysis.analyze(manifests)` analyzes any list of objects, e.g. parsed Helm output.
+ * The same checks ship as a CLI: `npx cdk8s-istio analyze [--output json] FILE|DIR...`.
+ *
+ * @example
+ * const app = new App();
+ * MeshAnalysis.enable(app, {
+ *   suppressions: [{ code: 'IST0118', kind: 'Service', name: 'legacy', reason: 'protocol sniffing is fine for this one' }],
+ * });
+ *
+ * @see https://istio.io/latest/docs/reference/config/analysis/
+ */
+export class MeshAnalysis {
+  /**
+   * Analyzes manifests (plain objects as in `Testing.synth` output or parsed YAML); returns every finding
+   * after suppressions and level overrides.
+   */
+  public static analyze(manifests: any[], options: MeshAnalysisOptions = {}): Finding[] {
+    return new MeshAnalysis(options).run(manifests);
+  }
+
+  /**
+   * Runs the analysis when `scope` is synthesized (`app.synth()`, `cdk8s synth` and `Testing.synth`, which
+   * validate the whole app): an App analyzes the objects of all its charts together, a Chart its own objects.
+   * Calling it twice on one scope returns the first analysis.
+   */
+  public static enable(scope: IConstruct, options: MeshAnalysisOptions = {}): MeshAnalysis {
+    const existing = ENABLED.get(scope);
+    if (existing) return existing;
+    const analysis = new MeshAnalysis(options);
+    ENABLED.set(scope, analysis);
+    scope.node.addValidation({ validate: () => analysis.validate(scope) });
+    return analysis;
+  }
+
+  private readonly suppressions: AnalysisSuppression[];
+  private printed = false;
+
+  private constructor(private readonly options: MeshAnalysisOptions) {
+    this.suppressions = [];
+    for (const s of options.suppressions ?? []) this.suppress(s);
+  }
+
+  /** Accepts findings with a code (on the objects the suppression selects), stating why. */
+  public suppress(suppression: AnalysisSuppression): void {
+    if (!suppression.reason || !suppression.reason.trim()) {
+      fail('MeshAnalysis', `suppression of ${suppression.code}: reason`, 'must not be empty', suppression.reason, 'Say why the finding is acceptable.');
+    }
+    this.suppressions.push(suppression);
+  }
+
+  private run(manifests: any[]): Finding[] {
+    const annotated = new Map<string, string[]>();
+    for (const m of manifests) {
+      const codes = m?.metadata?.annotations?.['galley.istio.io/analyze-suppress'];
+      if (typeof codes === 'string') annotated.set(`${m.kind}|${m.metadata?.namespace ?? ''}|${m.metadata?.name}`, codes.split(',').map((c) => c.trim()));
+    }
+    const levels = this.options.levels ?? {};
+    return analyzeManifests({ manifests, meshConfig: this.options.meshConfig })
+      .filter((f) => {
+        const codes = annotated.get(`${f.resource.kind}|${f.resource.namespace ?? ''}|${f.resource.name}`);
+        if (codes && (codes.includes('*') || codes.includes(f.code))) return false;
+        return !this.suppressions.some((s) => (s.code === '*' || s.code === f.code)
+          && (s.kind === undefined || s.kind === f.resource.kind)
+          && (s.namespace === undefined || s.namespace === (f.resource.namespace ?? ''))
+          && (s.name === undefined || s.name === f.resource.name));
+      })
+      .map((f) => (levels[f.code] ? { ...f, level: levels[f.code] } : f));
+  }
+
+  private validate(scope: IConstruct): string[] {
+    // Chart.toJson() would validate again (and recurse); the objects render on their own.
+    const manifests = scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+    const findings = this.run(manifests);
+    const failOn = RANK[this.options.failOn ?? FindingLevel.ERROR];
+    const failing = findings.filter((f) => RANK[f.level] >= failOn);
+    const others = findings.filter((f) => RANK[f.level] < failOn);
+    if (others.length > 0 && (this.options.printWarnings ?? true) && !this.printed) {
+      this.printed = true;
+      process.stderr.write(`cdk8s-istio mesh analysis: ${others.length} finding(s) below ${this.options.failOn ?? FindingLevel.ERROR}:\n${others.map((f) => `  ${describe(f)}`).join('\n')}\n`);
+    }
+    return failing.map(describe);
+  }
+}
+
+const ENABLED = new WeakMap<IConstruct, MeshAnalysis>();
+
+function describe(f: Finding): string {
+  const ns = f.resource.namespace ? `${f.resource.namespace}/` : '';
+  return `${f.level} ${f.code} ${f.resource.kind} ${ns}${f.resource.name}: ${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}`;
+}

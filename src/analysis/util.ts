@@ -1,0 +1,144 @@
+import { AnalysisContext, Resource } from './context';
+
+export const DEFAULT_DOMAIN = 'svc.cluster.local';
+const FQDN = /^(.+)\.(.+)\.svc\.cluster\.local$/;
+
+/** `reviews` in `bookinfo` -> `reviews.bookinfo.svc.cluster.local`; FQDNs and wildcards unchanged. */
+export function toFqdn(namespace: string, host: string): string {
+  if (!host.startsWith('*') && !host.includes('.')) return `${host}.${namespace}.${DEFAULT_DOMAIN}`;
+  return host;
+}
+
+export function scopedFqdn(scope: string, namespace: string, host: string): string {
+  return `${scope}/${toFqdn(namespace, host)}`;
+}
+
+/** Namespace and name of a Kubernetes service FQDN, or undefined for other hosts. */
+export function nameFromFqdn(fqdn: string): { namespace: string; name: string } | undefined {
+  const m = FQDN.exec(fqdn);
+  return m ? { namespace: m[2], name: m[1] } : undefined;
+}
+
+/** The `namespace/name` a destination host refers to (short names resolve in `defaultNs`). */
+export function resourceNameFromHost(defaultNs: string, host: string): string {
+  const n = nameFromFqdn(host);
+  return n ? `${n.namespace}/${n.name}` : `${defaultNs}/${host}`;
+}
+
+/** Istio's host matching: true when the two hosts (either may be a wildcard) share any name. */
+export function hostMatches(a: string, b: string): boolean {
+  const aw = a.startsWith('*');
+  const bw = b.startsWith('*');
+  if (aw && bw) return a.length < b.length ? b.slice(1).endsWith(a.slice(1)) : a.slice(1).endsWith(b.slice(1));
+  if (aw) return b.endsWith(a.slice(1));
+  if (bw) return a.endsWith(b.slice(1));
+  return a === b;
+}
+
+/** True when every name `a` covers is covered by `b`. */
+export function hostSubsetOf(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (b.startsWith('*')) return a.startsWith('*') ? a.slice(1).endsWith(b.slice(1)) : a.endsWith(b.slice(1));
+  return false;
+}
+
+/** Hosts of a gateway server as seen from `namespace` (`ns/host` entries of other namespaces dropped). */
+export function hostsForNamespace(hosts: readonly string[], namespace: string): string[] {
+  const out: string[] = [];
+  for (const h of hosts) {
+    const i = h.indexOf('/');
+    if (i >= 0) {
+      const ns = h.slice(0, i);
+      if (ns !== namespace && ns !== '*') continue;
+      out.push(h.slice(i + 1));
+    } else {
+      out.push(h);
+    }
+  }
+  return out;
+}
+
+/** Kubernetes' canonical text of an equality selector: `k1=v1,k2=v2`, keys sorted. */
+export function selectorString(selector: Record<string, string> | undefined): string {
+  if (!selector) return '';
+  return Object.keys(selector).sort().map((k) => `${k}=${selector[k]}`).join(',');
+}
+
+export function selectorMatches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+  if (!selector) return true;
+  const l = labels ?? {};
+  for (const k of Object.keys(selector)) if (l[k] !== String(selector[k])) return false;
+  return true;
+}
+
+export function arr<T = any>(v: unknown): T[] {
+  return Array.isArray(v) ? (v as T[]) : [];
+}
+
+export function str(v: unknown): string {
+  return v === undefined || v === null ? '' : String(v);
+}
+
+/** Workloads the analysis can see: Pods, and pod templates of Deployments and similar controllers. */
+export interface Workload {
+  readonly resource: Resource;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly podSpec: any;
+  readonly fromTemplate: boolean;
+}
+
+const CONTROLLERS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'];
+
+export function workloads(ctx: AnalysisContext, includeTemplates = true): readonly Workload[] {
+  return ctx.cached(`workloads:${includeTemplates}`, () => {
+    const out: Workload[] = [];
+    for (const p of ctx.all('Pod')) {
+      out.push({ resource: p, namespace: p.namespace, labels: p.labels, annotations: p.annotations, podSpec: p.spec, fromTemplate: false });
+    }
+    if (includeTemplates) {
+      for (const kind of CONTROLLERS) {
+        for (const d of ctx.all(kind)) {
+          const t = d.spec.template ?? {};
+          out.push({
+            resource: d,
+            namespace: d.namespace,
+            labels: t.metadata?.labels ?? {},
+            annotations: t.metadata?.annotations ?? {},
+            podSpec: t.spec ?? {},
+            fromTemplate: true,
+          });
+        }
+      }
+    }
+    return out;
+  });
+}
+
+/** Workloads grouped by namespace, to keep selector lookups local. */
+export function workloadsByNamespace(ctx: AnalysisContext, includeTemplates = true): Map<string, Workload[]> {
+  return ctx.cached(`workloadsByNs:${includeTemplates}`, () => {
+    const m = new Map<string, Workload[]>();
+    for (const w of workloads(ctx, includeTemplates)) {
+      let l = m.get(w.namespace);
+      if (!l) m.set(w.namespace, (l = []));
+      l.push(w);
+    }
+    return m;
+  });
+}
+
+/** Istio's control plane objects, which several analyzers skip. */
+export function isControlPlane(r: Resource): boolean {
+  return r.labels.istio !== undefined || r.labels.release === 'istio';
+}
+
+export function isSystemNamespace(ns: string): boolean {
+  return ns === 'kube-system' || ns === 'kube-public' || ns === 'kube-node-lease' || ns === 'local-path-storage';
+}
+
+/** Go's `%v` of a string slice: `[a b c]`. */
+export function goList(items: readonly unknown[]): string {
+  return `[${items.join(' ')}]`;
+}
