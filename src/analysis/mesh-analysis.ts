@@ -101,7 +101,13 @@ export class MeshAnalysis {
    * Calling it twice on one scope returns the first analysis.
    */
   public static enable(scope: IConstruct, options: MeshAnalysisOptions = {}): MeshAnalysis {
+    DISABLED.delete(scope);
     const existing = ENABLED.get(scope);
+    if (existing?.automatic) {
+      // The app's constructs switched analysis on before the user configured it: take the user's options.
+      existing.configure(options);
+      return existing;
+    }
     if (existing) return existing;
     const analysis = new MeshAnalysis(options);
     ENABLED.set(scope, analysis);
@@ -109,10 +115,43 @@ export class MeshAnalysis {
     return analysis;
   }
 
-  private readonly suppressions: AnalysisSuppression[];
-  private printed = false;
+  /**
+   * Switches off the analysis our constructs run automatically (for example to measure synth
+   * without it, or while migrating an app with known findings: prefer suppressions).
+   */
+  public static disable(scope: IConstruct): void {
+    DISABLED.add(scope);
+  }
 
-  private constructor(private readonly options: MeshAnalysisOptions) {
+  /**
+   * Called by every construct of this library for its app: analysis runs at synth unless the
+   * app disabled it. References to objects the app does not define (a Service, a Gateway or a
+   * gateway workload deployed elsewhere, IST0101) are informational in this automatic mode,
+   * since the cluster may well have them; `MeshAnalysis.enable(app)` restores istioctl's level.
+   *
+   * @internal
+   */
+  public static _automatic(scope: IConstruct): void {
+    const root = scope.node.root;
+    if (ENABLED.has(root) || DISABLED.has(root)) return;
+    const analysis = new MeshAnalysis({ levels: { IST0101: FindingLevel.INFO } }, true);
+    ENABLED.set(root, analysis);
+    root.node.addValidation({ validate: () => analysis.validate(root) });
+  }
+
+  private suppressions: AnalysisSuppression[] = [];
+  private printed = false;
+  /** The last result, reused while cdk8s validates the app again within the same synth. */
+  private cache?: { nodes: number; failing: string[] };
+
+  private constructor(private options: MeshAnalysisOptions, private automatic = false) {
+    this.configure(options);
+    this.automatic = automatic;
+  }
+
+  private configure(options: MeshAnalysisOptions): void {
+    this.options = options;
+    this.automatic = false;
     this.suppressions = [];
     for (const s of options.suppressions ?? []) this.suppress(s);
   }
@@ -145,21 +184,32 @@ export class MeshAnalysis {
   }
 
   private validate(scope: IConstruct): string[] {
+    if (DISABLED.has(scope)) return [];
+    const nodes = scope.node.findAll();
+    // cdk8s validates the whole app once more for every chart it synthesizes (App.synth ->
+    // Chart.toJson). Within one synchronous synth nothing can change but the construct count,
+    // so the result is reused until control returns to the event loop.
+    if (this.cache && this.cache.nodes === nodes.length) return this.cache.failing;
     // Chart.toJson() would validate again (and recurse); the objects render on their own.
-    const manifests = scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+    const manifests = nodes.filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
     const findings = this.run(manifests);
     const failOn = RANK[this.options.failOn ?? FindingLevel.ERROR];
     const failing = findings.filter((f) => RANK[f.level] >= failOn);
-    const others = findings.filter((f) => RANK[f.level] < failOn);
-    if (others.length > 0 && (this.options.printWarnings ?? true) && !this.printed) {
+    const minimumPrinted = this.automatic ? RANK[FindingLevel.WARNING] : RANK[FindingLevel.INFO];
+    const others = findings.filter((f) => RANK[f.level] < failOn && RANK[f.level] >= minimumPrinted);
+    if (others.length > 0 && (this.options.printWarnings ?? true) && !this.printed && !process.env.CDK8S_ISTIO_SILENT) {
       this.printed = true;
       process.stderr.write(`cdk8s-istio mesh analysis: ${others.length} finding(s) below ${this.options.failOn ?? FindingLevel.ERROR}:\n${others.map((f) => `  ${describe(f)}`).join('\n')}\n`);
     }
-    return failing.map(describe);
+    const result = failing.map(describe);
+    this.cache = { nodes: nodes.length, failing: result };
+    queueMicrotask(() => { this.cache = undefined; });
+    return result;
   }
 }
 
 const ENABLED = new WeakMap<IConstruct, MeshAnalysis>();
+const DISABLED = new WeakSet<IConstruct>();
 
 function describe(f: Finding): string {
   const ns = f.resource.namespace ? `${f.resource.namespace}/` : '';

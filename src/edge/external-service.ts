@@ -92,7 +92,21 @@ export interface TlsOriginationOptions {
    * @default - none
    */
   readonly credentialName?: string;
+  /**
+   * CA bundle (a path in the proxy) that server certificates are verified against. Written out
+   * so the verification is explicit in the manifest (istioctl IST0128/IST0129 otherwise).
+   * @default '/etc/ssl/certs/ca-certificates.crt' (the public CAs shipped in the Istio proxy image)
+   */
+  readonly caCertificates?: string;
+  /**
+   * Names the server certificate must carry, besides the host itself.
+   * @default - the certificate must match the host (SNI)
+   */
+  readonly subjectAltNames?: string[];
 }
+
+/** The public CA bundle in Istio's proxy images. */
+export const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
 /** Send TLS for these hosts to an internal proxy or firewall that routes on SNI. */
 export interface SniRoutingOptions {
@@ -339,6 +353,14 @@ export class ExternalService extends Construct {
       fail(this, 'tlsOrigination.credentialName', 'is only used with MUTUAL TLS', o.credentialName, 'Remove it, or set mode: OriginationTlsMode.MUTUAL.');
     }
     if (o.credentialName) check(this, 'tlsOrigination.credentialName', o.credentialName, dnsSubdomainRule, "Secret names look like 'client-credential'.");
+    if (o.credentialName && o.caCertificates) {
+      fail(this, 'tlsOrigination.caCertificates', 'cannot be combined with credentialName (istiod rejects both)', o.caCertificates,
+        "Put the CA in the Secret's ca.crt instead.");
+    }
+    if (o.caCertificates !== undefined && !o.caCertificates.startsWith('/')) {
+      fail(this, 'tlsOrigination.caCertificates', 'must be an absolute path in the proxy container', o.caCertificates,
+        "Mount the CA bundle into the proxy and give its path, e.g. '/etc/ssl/certs/ca-certificates.crt'.");
+    }
     if (atGateway) {
       // The gateway originates: it calls the host on the TLS port, which the ServiceEntry must declare.
       if (!ports.some((p) => p.number === targetPort)) {
@@ -350,7 +372,11 @@ export class ExternalService extends Construct {
     for (const host of this.hosts) {
       const destination = meshModel(this).destination(this, host, this.namespace, nameForHost(host));
       if (!atGateway && destination.exportTo === undefined) destination.exportTo = exported;
-      destination.setPolicy(this, 'tls', prune({ mode, sni: host, credentialName: o.credentialName }), atGateway ? targetPort : port.number);
+      // With credentialName the CA comes from the Secret's ca.crt; otherwise verify against the bundle.
+      const caCertificates = o.credentialName ? undefined : (o.caCertificates ?? SYSTEM_CA_BUNDLE);
+      destination.setPolicy(this, 'tls', prune({
+        mode, sni: host, credentialName: o.credentialName, caCertificates, subjectAltNames: o.subjectAltNames,
+      }), atGateway ? targetPort : port.number);
     }
   }
 

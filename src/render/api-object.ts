@@ -2,6 +2,15 @@ import { ApiObject, ApiObjectMetadata, GroupVersionKind, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { claimObjectName } from '../core/naming';
 
+let analysisModule: typeof import('../analysis/mesh-analysis') | undefined;
+
+/** Apps using our constructs are analyzed at synth; the analysis code loads on first use. */
+function enableAnalysis(scope: Construct): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  analysisModule ??= require('../analysis/mesh-analysis') as typeof import('../analysis/mesh-analysis');
+  analysisModule.MeshAnalysis._automatic(scope);
+}
+
 /**
  * Creates an object of a generated L1 kind (its GVK comes from the L1 class) whose spec is
  * produced at synth in Istio's wire format.
@@ -20,6 +29,7 @@ export function wireObject(
   owner: Construct = scope,
 ): ApiObject {
   claimObjectName(owner, gvk.apiVersion, gvk.kind, metadata.namespace, metadata.name);
+  enableAnalysis(scope);
   return new ApiObject(scope, id, {
     apiVersion: gvk.apiVersion,
     kind: gvk.kind,

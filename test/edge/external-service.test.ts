@@ -48,7 +48,7 @@ describe('ExternalService', () => {
     expect(findOne(manifests, 'ServiceEntry', 'httpbin-org').spec.ports).toEqual([{ number: 80, protocol: 'HTTP', name: 'http-80', targetPort: 443 }]);
     expect(findOne(manifests, 'DestinationRule', 'httpbin-org').spec).toEqual({
       host: 'httpbin.org',
-      trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'SIMPLE', sni: 'httpbin.org' } }] },
+      trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'SIMPLE', sni: 'httpbin.org', caCertificates: '/etc/ssl/certs/ca-certificates.crt' } }] },
       exportTo: ['.'],
     });
   });
@@ -111,7 +111,7 @@ describe('ExternalService', () => {
     const manifests = synth(chart);
     expect(findOne(manifests, 'ServiceEntry', 'cnn').spec.ports.map((p: any) => p.number)).toEqual([80, 443]);
     expect(findOne(manifests, 'DestinationRule', 'edition-cnn-com').spec.trafficPolicy.portLevelSettings)
-      .toEqual([{ port: { number: 443 }, tls: { mode: 'SIMPLE', sni: 'edition.cnn.com' } }]);
+      .toEqual([{ port: { number: 443 }, tls: { mode: 'SIMPLE', sni: 'edition.cnn.com', caCertificates: '/etc/ssl/certs/ca-certificates.crt' } }]);
     expect(findOne(manifests, 'VirtualService', 'edition-cnn-com-egress').spec.http[1].route[0].destination.port).toEqual({ number: 443 });
     const wiki = findOne(manifests, 'VirtualService', 'en-wikipedia-org-egress');
     expect(wiki.spec.tls.map((r: any) => r.match[0])).toEqual([
@@ -140,6 +140,25 @@ describe('ExternalService validation', () => {
   test('fails on TCP without addresses with NONE resolution even when allocation is on', () => {
     expect(() => make({ ports: [{ number: 5432, protocol: Protocol.TCP }], resolution: ServiceResolution.NONE, addressAutoAllocation: true }))
       .toThrow('test/es: addresses are required for the TCP port 5432');
+  });
+  test('TLS origination with a custom CA bundle and subject alt names', () => {
+    const chart = newChart();
+    new ExternalService(chart, 'api', {
+      hosts: ['api.example.com'],
+      ports: [{ number: 80, protocol: Protocol.HTTP }],
+      tlsOrigination: { port: 80, caCertificates: '/etc/custom/ca.pem', subjectAltNames: ['api.example.com', 'spiffe://example.com/api'] },
+    });
+    expect(findOne(synth(chart), 'DestinationRule', 'api-example-com').spec.trafficPolicy.portLevelSettings[0].tls)
+      .toEqual({ mode: 'SIMPLE', sni: 'api.example.com', caCertificates: '/etc/custom/ca.pem', subjectAltNames: ['api.example.com', 'spiffe://example.com/api'] });
+  });
+  test('fails on a relative CA bundle path', () => {
+    expect(() => make({ ports: [{ number: 80, protocol: Protocol.HTTP }], tlsOrigination: { port: 80, caCertificates: 'ca.pem' } }))
+      .toThrow("test/es: tlsOrigination.caCertificates must be an absolute path in the proxy container, got 'ca.pem'.");
+  });
+  test('fails on a CA bundle with a credential', () => {
+    expect(() => make({
+      ports: [{ number: 80, protocol: Protocol.HTTP }], tlsOrigination: { port: 80, mode: OriginationTlsMode.MUTUAL, credentialName: 'client', caCertificates: '/ca.pem' },
+    })).toThrow("test/es: tlsOrigination.caCertificates cannot be combined with credentialName (istiod rejects both), got '/ca.pem'.");
   });
   test('fails on no hosts', () => {
     expect(() => make({ hosts: [] })).toThrow("test/es: hosts must list at least one host, got []. List the names applications call, e.g. ['api.example.com'].");
