@@ -33,7 +33,7 @@ export function checkObjectName(scope: IConstruct | string, property: string, na
       : "Use a name such as 'reviews' or 'reviews.v2' (lowercase, at most 253 characters).");
 }
 
-const REGISTRIES = new WeakMap<IConstruct, Map<string, string>>();
+const REGISTRIES = new WeakMap<IConstruct, Map<string, IConstruct>>();
 
 /**
  * Claims kind/namespace/name for one construct within its app. Two constructs producing the
@@ -47,12 +47,13 @@ export function claimObjectName(scope: IConstruct, apiVersion: string, kind: str
     claimed = new Map();
     REGISTRIES.set(root, claimed);
   }
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-  const key = `${group}/${kind}/${namespace ?? ''}/${name}`;
+  const slash = apiVersion.indexOf('/');
+  const key = `${slash === -1 ? '' : apiVersion.slice(0, slash)}/${kind}/${namespace ?? ''}/${name}`;
   const owner = claimed.get(key);
-  if (owner !== undefined && owner !== scope.node.path) {
-    fail(scope, 'metadata.name', `must be unique, but ${kind} '${namespace ? `${namespace}/` : ''}${name}' is also produced by '${owner}'`,
+  // Owners are kept as constructs (not paths): 10,000-service apps claim tens of thousands of names.
+  if (owner !== undefined && owner !== scope && owner.node.path !== scope.node.path) {
+    fail(scope, 'metadata.name', `must be unique, but ${kind} '${namespace ? `${namespace}/` : ''}${name}' is also produced by '${owner.node.path}'`,
       name, 'Give one of the constructs another id or an explicit name.');
   }
-  claimed.set(key, scope.node.path);
+  claimed.set(key, scope);
 }

@@ -137,17 +137,18 @@ export class RouteTable {
   public readonly http: HttpRouteIntent[] = [];
   public readonly tcp: StreamRouteIntent[] = [];
   public readonly tls: StreamRouteIntent[] = [];
-  private readonly extraHosts = new Set<string>();
+  private extraHosts?: Set<string>;
 
   constructor(public readonly key: RouteTableKey, public readonly firstOwner: IConstruct) {}
 
   /** All hosts of the rendered object (the key host first). */
   public get hosts(): string[] {
+    if (!this.extraHosts) return [this.key.host];
     return [this.key.host, ...[...this.extraHosts].filter((h) => h !== this.key.host)];
   }
 
   public addHost(host: string): void {
-    this.extraHosts.add(host);
+    (this.extraHosts ??= new Set()).add(host);
   }
 
   public addHttp(route: HttpRouteIntent): void {
@@ -218,8 +219,10 @@ export interface SubsetIntent {
 export class Destination {
   public readonly subsets = new Map<string, SubsetIntent>();
   public readonly trafficPolicy: Record<string, any> = {};
-  public readonly portLevelSettings = new Map<number, Record<string, any>>();
-  private readonly policyOwners = new Map<string, IConstruct>();
+  /** Per-port policy, by port number (allocated on first use: most hosts have none). */
+  public portLevelSettings?: Map<number, Record<string, any>>;
+  /** Which construct set each policy field (`field` or `port:field`). */
+  private readonly policyOwners: Record<string, IConstruct> = {};
   public exportTo?: string[];
 
   constructor(
@@ -243,16 +246,17 @@ export class Destination {
   /** Sets one top-level traffic policy field (e.g. `outlierDetection`), port-wide or for one port. */
   public setPolicy(owner: IConstruct, field: string, value: Record<string, any>, port?: number): void {
     const key = port === undefined ? field : `${port}:${field}`;
-    const previous = this.policyOwners.get(key);
+    const previous = this.policyOwners[key];
     if (previous && previous !== owner) {
       fail(owner, `trafficPolicy.${field}${port ? ` (port ${port})` : ''} of '${this.host}'`,
         `is already set by '${pathOf(previous)}'`, value,
         'Configure this field in one construct only (e.g. one CircuitBreaker per host).');
     }
-    this.policyOwners.set(key, owner);
+    this.policyOwners[key] = owner;
     if (port === undefined) {
       this.trafficPolicy[field] = value;
     } else {
+      this.portLevelSettings ??= new Map();
       const settings = this.portLevelSettings.get(port) ?? { port: { number: port } };
       settings[field] = value;
       this.portLevelSettings.set(port, settings);
@@ -260,7 +264,7 @@ export class Destination {
   }
 
   public get owners(): IConstruct[] {
-    return [...new Set([this.firstOwner, ...this.policyOwners.values(), ...[...this.subsets.values()].map((s) => s.owner)])];
+    return [...new Set([this.firstOwner, ...Object.values(this.policyOwners), ...[...this.subsets.values()].map((s) => s.owner)])];
   }
 }
 

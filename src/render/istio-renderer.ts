@@ -92,7 +92,8 @@ function wireDestination(r: RouteDestination): Record<string, any> {
 }
 
 export function destinationRuleSpec(d: Destination): Record<string, any> {
-  const ports = [...d.portLevelSettings.keys()].sort((a, b) => a - b).map((p) => d.portLevelSettings.get(p)!);
+  const levels = d.portLevelSettings;
+  const ports = levels ? [...levels.keys()].sort((a, b) => a - b).map((p) => levels.get(p)!) : [];
   const policy = prune({ ...d.trafficPolicy, portLevelSettings: nonEmpty(ports) });
   return prune({
     host: d.host,

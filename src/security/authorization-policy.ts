@@ -267,7 +267,7 @@ export class AuthorizationPolicy extends Construct {
       action: () => this.action,
       rules: () => this.rules,
     };
-    SecurityRegistry.of(this).policies.push(record);
+    SecurityRegistry.of(this).addPolicy(record);
 
     wireObject(this, 'Resource', GVK.AuthorizationPolicy, { name: this.name, namespace: this.namespace }, () => {
       const attachment = resolveAttachment(this, this.target, this.l7Reason(), this.identityReason());
@@ -455,7 +455,7 @@ export class AuthorizationPolicy extends Construct {
       registry.warn(`${path}: every rule lists a value both as required and as excluded, so this ALLOW policy matches no request and denies everything it applies to.`);
     }
     // A DENY policy with an empty rule in the same scope denies everything before ALLOW policies are looked at.
-    const denyAll = registry.policies.find((p) => p.path !== path && p.action() === AuthorizationAction.DENY
+    const denyAll = registry.denyPolicies.find((p) => p.path !== path && p.action() === AuthorizationAction.DENY
       && p.rules().some((r) => Object.keys(r).length === 0)
       && (p.meshWide || (p.namespace === this.namespace && p.namespaceWide)));
     if (denyAll) {

@@ -58,12 +58,20 @@ export class SecurityRegistry {
 
   public readonly namespaces = new Map<string, NamespaceRecord>();
   public readonly policies: PolicyRecord[] = [];
+  /** The DENY policies among `policies` (few): ALLOW policies look for a deny-all among them, not among all policies. */
+  public readonly denyPolicies: PolicyRecord[] = [];
   public readonly jwts: JwtRecord[] = [];
   /** The mesh-wide PeerAuthentication mode, when the app declares one. */
   public meshMtls?: { readonly mode: string; readonly rootNamespace: string; readonly path: string };
   private readonly findings = new Set<string>();
 
   private constructor() {}
+
+  /** Registers a policy (and indexes it when it is a DENY policy). */
+  public addPolicy(record: PolicyRecord): void {
+    this.policies.push(record);
+    if (record.action() === 'DENY') this.denyPolicies.push(record);
+  }
 
   /**
    * Records a warning and prints it once. cdk8s has no warning channel (validations can only
@@ -73,6 +81,7 @@ export class SecurityRegistry {
   public warn(message: string): void {
     if (this.findings.has(message)) return;
     this.findings.add(message);
+    if (process.env.CDK8S_ISTIO_SILENT) return;
     // eslint-disable-next-line no-console
     console.warn(`[cdk8s-istio] warning: ${message}`);
   }

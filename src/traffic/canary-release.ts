@@ -111,6 +111,7 @@ export class CanaryRelease extends Construct {
   /** Version names in order (stable first). */
   public readonly versionNames: string[];
   private readonly tables: RouteTable[] = [];
+  private renderedDefaults?: { timeoutInput?: Duration; retriesInput?: RetryPolicy; timeout?: string; retries?: Record<string, any> };
   private readonly destinationOfService: Destination;
 
   constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
@@ -268,10 +269,15 @@ export class CanaryRelease extends Construct {
   }
 
   private policies(route: HttpRouteIntent, property: string, timeout?: Duration, retries?: RetryPolicy, fault?: FaultInjection): HttpRouteIntent {
+    // Routes that share the release's timeout and retries share their rendering too (large apps).
+    const shared = this.renderedDefaults && timeout === this.renderedDefaults.timeoutInput && retries === this.renderedDefaults.retriesInput;
+    const renderedTimeout = shared ? this.renderedDefaults!.timeout : timeout ? istioDuration(this, `${property}.timeout`, timeout) : undefined;
+    const renderedRetries = shared ? this.renderedDefaults!.retries : retries ? renderRetries(this, `${property}.retries`, retries, timeout) : undefined;
+    this.renderedDefaults ??= { timeoutInput: timeout, retriesInput: retries, timeout: renderedTimeout, retries: renderedRetries };
     return {
       ...route,
-      timeout: timeout ? istioDuration(this, `${property}.timeout`, timeout) : undefined,
-      retries: retries ? renderRetries(this, `${property}.retries`, retries, timeout) : undefined,
+      timeout: renderedTimeout,
+      retries: renderedRetries,
       fault: fault ? renderFault(this, `${property}.fault`, fault) : undefined,
     };
   }
