@@ -17,10 +17,17 @@ const CEL_RESERVED = new Set([
  * `a.b` -> `a__dot__b`; undefined when the name cannot be used in CEL at all.
  */
 export function escapeProperty(name: string): string | undefined {
-  if (CEL_RESERVED.has(name)) return `__${name}__`;
-  if (!/^[a-zA-Z_.\-/][a-zA-Z0-9_.\-/]*$/.test(name)) return undefined;
-  return name.replace(/__/g, '__underscores__').replace(/\./g, '__dot__').replace(/-/g, '__dash__').replace(/\//g, '__slash__');
+  if (escaped.has(name)) return escaped.get(name);
+  let e: string | undefined;
+  if (CEL_RESERVED.has(name)) {e = `__${name}__`;} else if (/^[a-zA-Z_.\-/][a-zA-Z0-9_.\-/]*$/.test(name)) {
+    e = name.replace(/__/g, '__underscores__').replace(/\./g, '__dot__').replace(/-/g, '__dash__').replace(/\//g, '__slash__');
+  }
+  escaped.set(name, e);
+  return e;
 }
+
+/** Property names come from the schemas: a few hundred distinct ones. */
+const escaped = new Map<string, string | undefined>();
 
 /** A compiled rule, or why it cannot be evaluated. */
 export type CompiledRule =

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { compileRule, escapeProperty, evaluate } from './cel';
+import { compileRule, escapeProperty, evaluate, RuleResult } from './cel';
 
 /** A problem found by the admission checks. */
 export interface AdmissionProblem {
@@ -273,6 +273,7 @@ class Walk {
 
   private cel(schema: Schema, value: unknown, where: string): void {
     let self: unknown;
+    const scalar = typeof value !== 'object';
     for (const rule of schema['x-kubernetes-validations'] as Array<{ rule: string; message?: string }>) {
       const compiled = compileRule(rule.rule);
       const message = rule.message ?? `failed rule: ${rule.rule}`;
@@ -282,8 +283,9 @@ class Walk {
       }
       // Transition rules (oldSelf) only run on updates; the manifests we analyze are creations.
       if (compiled.usesOldSelf) continue;
-      self ??= toCel(schema, value);
-      const result = evaluate(compiled, self);
+      const result = scalar
+        ? memoized(rule.rule, value, () => evaluate(compiled, toCel(schema, value)))
+        : evaluate(compiled, (self ??= toCel(schema, value)));
       if ('passed' in result) {
         if (!result.passed) this.problems.push({ code: 'CIS1002', message: `${where || '<root>'}: Invalid value: ${show(value)}: ${message}` });
       } else if (result.unevaluable) {
@@ -294,6 +296,23 @@ class Walk {
       }
     }
   }
+}
+
+/**
+ * CEL is pure: on a scalar, a rule's result depends on the value alone. Generated apps repeat the
+ * same durations and hosts thousands of times, so results are kept (bounded) per rule and value.
+ */
+const scalarResults = new Map<string, RuleResult>();
+
+function memoized(rule: string, value: unknown, produce: () => RuleResult): RuleResult {
+  const key = `${rule}\u0000${typeof value}\u0000${String(value)}`;
+  let r = scalarResults.get(key);
+  if (!r) {
+    if (scalarResults.size >= 50_000) scalarResults.clear();
+    r = produce();
+    scalarResults.set(key, r);
+  }
+  return r;
 }
 
 /** Fields every object has, validated by the API server itself rather than the CRD schema. */
