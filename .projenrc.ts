@@ -20,7 +20,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.4.2',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   // The `cdk8s-istio analyze` CLI reads YAML; bundled so consumers need nothing else.
-  bundledDeps: ['yaml@^2.6.0'],
+  // The admission layer evaluates the CRDs' x-kubernetes-validations with a real CEL engine (with RE2 regexps).
+  bundledDeps: ['yaml@^2.6.0', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2'],
   devDeps: [
     'cdk8s-cli@^2.207.0',
     'ajv@^8.17.0',
@@ -69,6 +70,14 @@ project.addTask('import', {
   description: 'Regenerate src/imports/ from ../shared/crds (only the API versions we emit)',
   exec: 'ts-node --project test/tsconfig.json scripts/import-crds.ts',
 });
+
+// Regenerate the compact admission schemas (structural schemas + CEL rules) from the CRD bundles.
+project.addTask('schemas', {
+  description: 'Regenerate src/analysis/admission/schemas.json from ../shared/crds (only the API versions we emit)',
+  exec: 'ts-node --project test/tsconfig.json scripts/schemas.ts',
+});
+// jsii compiles TypeScript only; the admission schemas ship beside the compiled code.
+project.compileTask.exec('cp src/analysis/admission/schemas.json lib/analysis/admission/schemas.json');
 
 // Synthesize every example app to dist/examples/<name>/.
 project.addTask('examples', {

@@ -23,5 +23,6 @@ export * from './security/mesh-mtls';
 export * from './security/policy-target';
 export * from './security/authorization-policy';
 export * from './security/jwt-authentication';
+export * from './analysis/analysis-check';
 export * from './analysis/finding';
 export * from './analysis/mesh-analysis';

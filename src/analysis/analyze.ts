@@ -1,3 +1,5 @@
+import { celValidator, schemaValidator } from './admission/admission-analyzers';
+import { AnalysisCheck } from './analysis-check';
 import { alphaAnnotationsAnalyzer, k8sAnnotationsAnalyzer } from './analyzers/annotations';
 import {
   blockedCidrsAnalyzer, conditionAnalyzer, externalControlPlaneAnalyzer, sidecarSelectorAnalyzer, telemetrySelectorAnalyzer,
@@ -17,6 +19,9 @@ import { Finding } from './finding';
 
 /** Every analyzer, in the order findings are reported. */
 export const ANALYZERS: readonly Analyzer[] = [
+  // Admission first: what the API server would reject or drop comes before what istiod would make of it.
+  schemaValidator,
+  celValidator,
   k8sAnnotationsAnalyzer,
   alphaAnnotationsAnalyzer,
   applicationUidAnalyzer,
@@ -52,6 +57,8 @@ export interface AnalyzeInput {
   readonly meshConfig?: Manifest;
   /** Where each manifest came from, for messages. */
   readonly sources?: readonly (string | undefined)[];
+  /** The groups of checks to run (default: all). */
+  readonly checks?: readonly AnalysisCheck[];
 }
 
 /** Flattens `kind: List` and drops empty YAML documents. */
@@ -72,6 +79,7 @@ export function expandLists(manifests: readonly Manifest[], sources?: readonly (
 export function analyzeManifests(input: AnalyzeInput): Finding[] {
   const resources = expandLists(input.manifests, input.sources);
   const ctx = new AnalysisContext(resources, input.meshConfig ?? {});
-  for (const a of ANALYZERS) a.analyze(ctx);
+  const checks = new Set(input.checks ?? Object.values(AnalysisCheck));
+  for (const a of ANALYZERS) if (checks.has(a.check ?? AnalysisCheck.ISTIOCTL)) a.analyze(ctx);
   return ctx.findings;
 }

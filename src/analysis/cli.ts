@@ -1,13 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { AnalysisCheck } from './analysis-check';
 import { analyzeManifests } from './analyze';
 import { isRecord, Manifest } from './context';
 import { Finding, FindingLevel } from './finding';
 
-const USAGE = `usage: cdk8s-istio analyze [--output text|json] [--mesh-config FILE] FILE|DIR...
+const USAGE = `usage: cdk8s-istio analyze [--output text|json] [--mesh-config FILE] [--checks LIST] FILE|DIR...
 
 Analyzes Kubernetes/Istio manifests (YAML or JSON; directories are read recursively for
 *.yaml, *.yml and *.json) without a cluster, with the checks of 'istioctl analyze' and more.
+--checks selects groups of checks, comma-separated (default: all):
+  admission  the CRD schemas and CEL rules, as the API server admits objects
+  istioctl   the cross-resource checks of 'istioctl analyze'
 Exit status: 0 no errors, 1 errors found (or unreadable input), 2 usage error.`;
 
 class UsageError extends Error {}
@@ -15,6 +19,7 @@ class UsageError extends Error {}
 interface Options {
   readonly output: 'text' | 'json';
   readonly meshConfig?: string;
+  readonly checks?: AnalysisCheck[];
   readonly paths: string[];
 }
 
@@ -22,6 +27,7 @@ function parseArgs(argv: readonly string[]): Options {
   if (argv[0] !== 'analyze') throw new UsageError(argv.length === 0 ? 'missing command' : `unknown command '${argv[0]}'`);
   let output: 'text' | 'json' = 'text';
   let meshConfig: string | undefined;
+  let checks: AnalysisCheck[] | undefined;
   const paths: string[] = [];
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
@@ -37,6 +43,12 @@ function parseArgs(argv: readonly string[]): Options {
       output = v;
     } else if (a === '--mesh-config' || a.startsWith('--mesh-config=')) {
       meshConfig = value('--mesh-config');
+    } else if (a === '--checks' || a.startsWith('--checks=')) {
+      const known = Object.values(AnalysisCheck) as string[];
+      const v = value('--checks').split(',').map((c) => c.trim()).filter((c) => c);
+      const bad = v.filter((c) => c !== 'all' && !known.includes(c));
+      if (bad.length > 0 || v.length === 0) throw new UsageError(`--checks takes a comma-separated list of ${[...known, 'all'].join(', ')}, got '${v.join(',')}'`);
+      checks = v.includes('all') ? undefined : (v as AnalysisCheck[]);
     } else if (a === '-h' || a === '--help') {
       throw new UsageError('');
     } else if (a.startsWith('-') && a !== '-') {
@@ -46,7 +58,7 @@ function parseArgs(argv: readonly string[]): Options {
     }
   }
   if (paths.length === 0) throw new UsageError('no FILE or DIR to analyze');
-  return { output, meshConfig, paths };
+  return { output, meshConfig, checks, paths };
 }
 
 function listFiles(p: string): string[] {
@@ -179,7 +191,7 @@ export function main(
       }
     }
     checkKinds(manifests, sources, problems);
-    const findings = analyzeManifests({ manifests, meshConfig, sources });
+    const findings = analyzeManifests({ manifests, meshConfig, sources, checks: opts.checks });
     for (const p of problems) err(`${p.text}\n`);
     out(opts.output === 'json' ? `${JSON.stringify(findings, undefined, 2)}\n` : `${formatText(findings, manifests.length)}\n`);
     const failed = problems.some((p) => p.fatal) || findings.some((f) => f.level === FindingLevel.ERROR);

@@ -1,3 +1,4 @@
+import { AnalysisCheck } from './analysis-check';
 import { Finding, FindingLevel, FindingResource } from './finding';
 
 /** A manifest as parsed from YAML or produced by `Testing.synth`. */
@@ -83,7 +84,7 @@ export class AnalysisContext {
   private readonly memo = new Map<string, unknown>();
   private readonly reported = new Set<string>();
 
-  constructor(resources: readonly Resource[], public readonly meshConfig: Manifest = {}) {
+  constructor(public readonly resources: readonly Resource[], public readonly meshConfig: Manifest = {}) {
     for (const r of resources) {
       let list = this.byKind.get(r.key);
       if (!list) this.byKind.set(r.key, (list = []));
@@ -118,5 +119,7 @@ export class AnalysisContext {
 /** One analyzer: a name (istioctl's where it mirrors one) and a function over the context. */
 export interface Analyzer {
   readonly name: string;
+  /** The group it belongs to (default: istioctl's). */
+  readonly check?: AnalysisCheck;
   readonly analyze: (ctx: AnalysisContext) => void;
 }

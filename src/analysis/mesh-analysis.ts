@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { AnalysisCheck } from './analysis-check';
 import { analyzeManifests } from './analyze';
 import { Finding, FindingLevel } from './finding';
 import { fail } from '../core/validation-error';
@@ -59,6 +60,12 @@ export interface MeshAnalysisOptions {
    * @default - Istio's defaults
    */
   readonly meshConfig?: { [key: string]: any };
+  /**
+   * The groups of checks to run, e.g. `[AnalysisCheck.ISTIOCTL]` to compare with `istioctl analyze` alone.
+   *
+   * @default - every check: admission (CRD schemas and CEL rules) and the istioctl analyzers
+   */
+  readonly checks?: AnalysisCheck[];
   /**
    * Print findings below `failOn` (once per app) when synthesizing.
    *
@@ -171,7 +178,7 @@ export class MeshAnalysis {
       if (typeof codes === 'string') annotated.set(`${m.kind}|${m.metadata?.namespace ?? ''}|${m.metadata?.name}`, codes.split(',').map((c) => c.trim()));
     }
     const levels = this.options.levels ?? {};
-    return analyzeManifests({ manifests, meshConfig: this.options.meshConfig })
+    return analyzeManifests({ manifests, meshConfig: this.options.meshConfig, checks: this.options.checks })
       .filter((f) => {
         const codes = annotated.get(`${f.resource.kind}|${f.resource.namespace ?? ''}|${f.resource.name}`);
         if (codes && (codes.includes('*') || codes.includes(f.code))) return false;

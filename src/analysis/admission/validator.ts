@@ -1,0 +1,391 @@
+/**
+ * Admission as the API server does it, offline: an object is checked against the structural
+ * schema of its CRD version (value validations, unknown and null fields the server would prune
+ * silently) and against the CRD's `x-kubernetes-validations` CEL rules, after defaulting.
+ *
+ * One walk per object over the object and its schema together, so validation stays linear in
+ * the size of the manifests; regexps and CEL programs are compiled once per schema node.
+ */
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import { compileRule, escapeProperty, evaluate, RuleResult } from './cel';
+
+/** A problem found by the admission checks. */
+export interface AdmissionProblem {
+  /** `CIS1001` schema, `CIS1002` CEL rule violated, `CIS1000` CEL rule we cannot evaluate. */
+  readonly code: 'CIS1000' | 'CIS1001' | 'CIS1002';
+  readonly message: string;
+}
+
+/** The schema of one CRD version, as `npx projen schemas` writes it. */
+export interface CrdEntry {
+  readonly scope: 'Namespaced' | 'Cluster';
+  readonly schema: Schema;
+}
+
+type Schema = { [keyword: string]: any };
+
+let schemas: Record<string, CrdEntry> | undefined;
+
+/** The committed schemas (`npx projen schemas`), read on first use. */
+export function admissionSchemas(): Record<string, CrdEntry> {
+  schemas ??= JSON.parse(fs.readFileSync(path.join(__dirname, 'schemas.json'), 'utf8'));
+  return schemas!;
+}
+
+/** The schema of an apiVersion/kind, when it is one of the versions we check. */
+export function schemaFor(apiVersion: string, kind: string): CrdEntry | undefined {
+  return admissionSchemas()[`${apiVersion}/${kind}`];
+}
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const patterns = new WeakMap<Schema, RegExp | null>();
+
+function patternOf(schema: Schema): RegExp | null {
+  let re = patterns.get(schema);
+  if (re === undefined) {
+    try {
+      re = new RegExp(schema.pattern, 'u');
+    } catch {
+      // The API server compiles patterns with Go's regexp; the few RE2 forms JS lacks are not checked.
+      re = null;
+    }
+    patterns.set(schema, re);
+  }
+  return re;
+}
+
+/** Values in messages as the API server prints them: scalars as JSON (long ones cut), objects and lists by type. */
+function show(v: unknown): string {
+  if (Array.isArray(v)) return '"array"';
+  if (v && typeof v === 'object') return '"object"';
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+function jsType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+function typeMatches(type: string, v: unknown): boolean {
+  switch (type) {
+    case 'object': return typeof v === 'object' && v !== null && !Array.isArray(v);
+    case 'array': return Array.isArray(v);
+    case 'string': return typeof v === 'string';
+    case 'integer': return typeof v === 'number' && Number.isInteger(v);
+    case 'number': return typeof v === 'number';
+    case 'boolean': return typeof v === 'boolean';
+    default: return true;
+  }
+}
+
+const FORMATS: Record<string, (s: string) => boolean> = {
+  'ipv4': (s) => net.isIPv4(s),
+  'ipv6': (s) => net.isIPv6(s),
+  'date-time': (s) => /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+  'byte': (s) => /^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 === 0,
+};
+
+/** A key identifying a list element (list-type `set` or `map`) for duplicate detection. */
+function elementKey(schema: Schema, item: unknown): string {
+  if (schema['x-kubernetes-list-type'] === 'map' && item && typeof item === 'object') {
+    const keys: string[] = schema['x-kubernetes-list-map-keys'] ?? [];
+    const defaults = schema.items?.properties ?? {};
+    return JSON.stringify(keys.map((k) => (item as any)[k] ?? defaults[k]?.default ?? null));
+  }
+  return JSON.stringify(item);
+}
+
+class Walk {
+  public readonly problems: AdmissionProblem[] = [];
+
+  public schemaError(where: string, detail: string): void {
+    this.problems.push({ code: 'CIS1001', message: where ? `${where}: ${detail}` : detail });
+  }
+
+  /**
+   * Validates `value` against `schema`; returns false when its type is wrong, so the caller (and
+   * the CEL rules of enclosing nodes) do not evaluate it further.
+   */
+  public value(schema: Schema, value: unknown, where: string, rules: boolean): boolean {
+    if (value === null) {
+      if (schema.nullable) return true;
+      this.schemaError(where, 'null value: the API server drops it silently (pruning), so the field would not be set');
+      return false;
+    }
+    if (schema['x-kubernetes-int-or-string']) {
+      if (!(typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value)))) {
+        this.schemaError(where, `Invalid value: ${show(value)}: must be an integer or a string, got ${jsType(value)}`);
+        return false;
+      }
+    } else if (schema.type && !typeMatches(schema.type, value)) {
+      this.schemaError(where, `Invalid value: ${show(value)}: must be of type ${schema.type}, got ${jsType(value)}`);
+      return false;
+    }
+    this.constraints(schema, value, where);
+    for (const alt of ['oneOf', 'anyOf', 'allOf', 'not'] as const) {
+      if (schema[alt]) this.combinator(alt, schema[alt], value, where);
+    }
+    let ok = true;
+    if (Array.isArray(value)) {
+      ok = this.array(schema, value, where, rules);
+    } else if (typeof value === 'object') {
+      ok = this.object(schema, value as Record<string, unknown>, where, rules);
+    }
+    if (ok && rules && schema['x-kubernetes-validations']) this.cel(schema, value, where);
+    return true;
+  }
+
+  private constraints(schema: Schema, v: unknown, where: string): void {
+    if (schema.enum && !schema.enum.some((e: unknown) => e === v)) {
+      this.schemaError(where, `Unsupported value: ${show(v)}: supported values: ${schema.enum.map((e: unknown) => show(e)).join(', ')}`);
+    }
+    if (typeof v === 'number') {
+      if (schema.minimum !== undefined && (schema.exclusiveMinimum ? v <= schema.minimum : v < schema.minimum)) {
+        this.schemaError(where, `Invalid value: ${v}: should be greater than ${schema.exclusiveMinimum ? '' : 'or equal to '}${schema.minimum}`);
+      }
+      if (schema.maximum !== undefined && (schema.exclusiveMaximum ? v >= schema.maximum : v > schema.maximum)) {
+        this.schemaError(where, `Invalid value: ${v}: should be less than ${schema.exclusiveMaximum ? '' : 'or equal to '}${schema.maximum}`);
+      }
+    } else if (typeof v === 'string') {
+      // Kubernetes counts characters (runes), not UTF-16 units.
+      const length = schema.maxLength !== undefined || schema.minLength !== undefined ? [...v].length : 0;
+      if (schema.maxLength !== undefined && length > schema.maxLength) {
+        this.schemaError(where, `Too long: may not be more than ${schema.maxLength} bytes, got ${length}`);
+      }
+      if (schema.minLength !== undefined && length < schema.minLength) {
+        this.schemaError(where, `Invalid value: ${show(v)}: should be at least ${schema.minLength} chars long`);
+      }
+      if (schema.pattern !== undefined) {
+        const re = patternOf(schema);
+        if (re && !re.test(v)) this.schemaError(where, `Invalid value: ${show(v)}: should match '${schema.pattern}'`);
+      }
+      if (schema.format && FORMATS[schema.format] && !FORMATS[schema.format](v)) {
+        this.schemaError(where, `Invalid value: ${show(v)}: must be of type ${schema.format}`);
+      }
+    } else if (Array.isArray(v)) {
+      if (schema.maxItems !== undefined && v.length > schema.maxItems) {
+        this.schemaError(where, `Too many: ${v.length}: must have at most ${schema.maxItems} items`);
+      }
+      if (schema.minItems !== undefined && v.length < schema.minItems) {
+        this.schemaError(where, `Invalid value: ${v.length}: should have at least ${schema.minItems} items`);
+      }
+    } else if (v && typeof v === 'object') {
+      const n = Object.keys(v).length;
+      if (schema.maxProperties !== undefined && n > schema.maxProperties) {
+        this.schemaError(where, `Too many: ${n}: must have at most ${schema.maxProperties} items`);
+      }
+      if (schema.minProperties !== undefined && n < schema.minProperties) {
+        this.schemaError(where, `Invalid value: ${n}: should have at least ${schema.minProperties} properties`);
+      }
+    }
+  }
+
+  /** oneOf/anyOf/allOf/not hold value validations only (structural schemas): evaluated on a scratch walk. */
+  private combinator(alt: 'oneOf' | 'anyOf' | 'allOf' | 'not', branches: Schema | Schema[], v: unknown, where: string): void {
+    const passes = (s: Schema) => {
+      const scratch = new Walk();
+      scratch.valueOnly(s, v, where);
+      return scratch.problems.length === 0;
+    };
+    if (alt === 'not') {
+      if (passes(branches as Schema)) this.schemaError(where, `Invalid value: ${show(v)}: must not validate the schema (not)`);
+      return;
+    }
+    const list = branches as Schema[];
+    if (alt === 'allOf') {
+      for (const s of list) this.valueOnly(s, v, where);
+      return;
+    }
+    const valid = list.filter(passes).length;
+    if (alt === 'oneOf' && valid !== 1) {
+      this.schemaError(where, `Invalid value: ${show(v)}: must validate one and only one schema (oneOf), ${valid} matched`
+        + (valid > 1 ? ': set only one of the mutually exclusive fields' : ''));
+    } else if (alt === 'anyOf' && valid === 0) {
+      this.schemaError(where, `Invalid value: ${show(v)}: must validate at least one schema (anyOf)`);
+    }
+  }
+
+  /** The value validations of a combinator branch, without pruning or CEL. */
+  private valueOnly(schema: Schema, v: unknown, where: string): void {
+    if (schema.type && !typeMatches(schema.type, v)) {
+      this.schemaError(where, `Invalid value: ${show(v)}: must be of type ${schema.type}`);
+      return;
+    }
+    this.constraints(schema, v, where);
+    if (schema.required && v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const r of schema.required) if ((v as any)[r] === undefined) this.schemaError(join(where, r), 'Required value');
+    }
+    for (const alt of ['oneOf', 'anyOf', 'allOf', 'not'] as const) if (schema[alt]) this.combinator(alt, schema[alt], v, where);
+    if (schema.properties && v && typeof v === 'object') {
+      for (const [k, s] of Object.entries(schema.properties as Record<string, Schema>)) {
+        if ((v as any)[k] !== undefined) this.valueOnly(s, (v as any)[k], join(where, k));
+      }
+    }
+    if (schema.items && Array.isArray(v)) v.forEach((item, i) => this.valueOnly(schema.items, item, `${where}[${i}]`));
+  }
+
+  private array(schema: Schema, v: unknown[], where: string, rules: boolean): boolean {
+    let ok = true;
+    const listType = schema['x-kubernetes-list-type'];
+    const seen = listType === 'set' || listType === 'map' || schema.uniqueItems ? new Set<string>() : undefined;
+    v.forEach((item, i) => {
+      const at = `${where}[${i}]`;
+      if (schema.items && !this.value(schema.items, item, at, rules)) ok = false;
+      if (seen) {
+        const key = elementKey(schema, item);
+        if (seen.has(key)) this.schemaError(at, `Duplicate value: ${listType === 'map' ? key : show(item)}`);
+        seen.add(key);
+      }
+    });
+    return ok;
+  }
+
+  private object(schema: Schema, v: Record<string, unknown>, where: string, rules: boolean): boolean {
+    let ok = true;
+    const props: Record<string, Schema> | undefined = schema.properties;
+    const additional = schema.additionalProperties;
+    for (const r of schema.required ?? []) {
+      if (v[r] === undefined && props?.[r]?.default === undefined) {
+        this.schemaError(join(where, r), 'Required value');
+        ok = false;
+      }
+    }
+    for (const k of Object.keys(v)) {
+      const child = v[k];
+      // metadata is ObjectMeta, checked by the API server itself (see metadata()).
+      if (child === undefined || (where === '' && k === 'metadata')) continue;
+      const s = props?.[k] ?? (typeof additional === 'object' ? additional : undefined);
+      if (s) {
+        if (!this.value(s, child, join(where, k, !props?.[k]), rules)) ok = false;
+      } else if (!schema['x-kubernetes-preserve-unknown-fields'] && additional !== true && !(where === '' && k in TOP_LEVEL)) {
+        this.schemaError('', `unknown field "${join(where, k)}": the API server drops it silently (pruning); check its name and indentation`);
+      }
+    }
+    return ok;
+  }
+
+  private cel(schema: Schema, value: unknown, where: string): void {
+    let self: unknown;
+    const scalar = typeof value !== 'object';
+    for (const rule of schema['x-kubernetes-validations'] as Array<{ rule: string; message?: string }>) {
+      const compiled = compileRule(rule.rule);
+      const message = rule.message ?? `failed rule: ${rule.rule}`;
+      if (!compiled.ok) {
+        this.problems.push({ code: 'CIS1000', message: `${where || '<root>'}: cannot evaluate the CRD rule \`${rule.rule}\`: ${compiled.reason}` });
+        continue;
+      }
+      // Transition rules (oldSelf) only run on updates; the manifests we analyze are creations.
+      if (compiled.usesOldSelf) continue;
+      const result = scalar
+        ? memoized(rule.rule, value, () => evaluate(compiled, toCel(schema, value)))
+        : evaluate(compiled, (self ??= toCel(schema, value)));
+      if ('passed' in result) {
+        if (!result.passed) this.problems.push({ code: 'CIS1002', message: `${where || '<root>'}: Invalid value: ${show(value)}: ${message}` });
+      } else if (result.unevaluable) {
+        this.problems.push({ code: 'CIS1000', message: `${where || '<root>'}: cannot evaluate the CRD rule \`${rule.rule}\`: ${result.error}` });
+      } else {
+        // The API server rejects the object with the runtime error (a bad duration, a missing key...).
+        this.problems.push({ code: 'CIS1002', message: `${where || '<root>'}: Invalid value: ${show(value)}: ${result.error} evaluating rule: ${message}` });
+      }
+    }
+  }
+}
+
+/**
+ * CEL is pure: on a scalar, a rule's result depends on the value alone. Generated apps repeat the
+ * same durations and hosts thousands of times, so results are kept (bounded) per rule and value.
+ */
+const scalarResults = new Map<string, RuleResult>();
+
+function memoized(rule: string, value: unknown, produce: () => RuleResult): RuleResult {
+  const key = `${rule}\u0000${typeof value}\u0000${String(value)}`;
+  let r = scalarResults.get(key);
+  if (!r) {
+    if (scalarResults.size >= 50_000) scalarResults.clear();
+    r = produce();
+    scalarResults.set(key, r);
+  }
+  return r;
+}
+
+/** Fields every object has, validated by the API server itself rather than the CRD schema. */
+const TOP_LEVEL: Record<string, true> = { apiVersion: true, kind: true, metadata: true };
+
+function join(where: string, key: string, mapKey = false): string {
+  if (mapKey) return `${where}[${key}]`;
+  return where ? `${where}.${key}` : key;
+}
+
+/**
+ * The value as CEL sees it on the API server: after defaulting and pruning, integers as CEL ints,
+ * objects as maps with escaped property names.
+ */
+export function toCel(schema: Schema | undefined, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return v.map((item) => toCel(schema?.items, item));
+  if (typeof v === 'number') {
+    if (schema?.type === 'number') return v;
+    return Number.isInteger(v) ? BigInt(v) : v;
+  }
+  if (typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  const out = new Map<string, unknown>();
+  const props: Record<string, Schema> | undefined = schema?.properties;
+  const additional = schema?.additionalProperties;
+  if (props) {
+    for (const [k, s] of Object.entries(props)) {
+      const value = o[k] ?? s.default;
+      if (value === undefined || value === null) continue;
+      const name = escapeProperty(k);
+      if (name !== undefined) out.set(name, toCel(s, value));
+    }
+  }
+  if (!props || typeof additional === 'object' || schema?.['x-kubernetes-preserve-unknown-fields']) {
+    for (const [k, value] of Object.entries(o)) {
+      if (props?.[k] || value === undefined || value === null) continue;
+      out.set(k, toCel(typeof additional === 'object' ? additional : undefined, value));
+    }
+  }
+  return out;
+}
+
+/** Checks metadata as the API server does for custom resources. */
+function metadata(obj: Record<string, any>, scope: string, walk: Walk): void {
+  const md = obj.metadata;
+  if (md === undefined || md === null || typeof md !== 'object') {
+    walk.schemaError('metadata', 'Required value');
+    return;
+  }
+  if (md.name === undefined && md.generateName === undefined) {
+    walk.schemaError('metadata.name', 'Required value: name or generateName is required');
+  } else if (md.name !== undefined && (typeof md.name !== 'string' || md.name.length > 253 || !DNS_SUBDOMAIN.test(md.name))) {
+    walk.schemaError('metadata.name', `Invalid value: ${show(md.name)}: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`);
+  }
+  if (md.namespace !== undefined && scope === 'Namespaced' && (typeof md.namespace !== 'string' || md.namespace.length > 63 || !DNS_LABEL.test(md.namespace))) {
+    walk.schemaError('metadata.namespace', `Invalid value: ${show(md.namespace)}: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character`);
+  }
+}
+
+/**
+ * Checks one object; returns undefined when its apiVersion/kind is not one we hold a schema for
+ * (other versions, built-in kinds), an empty list when it would be admitted.
+ */
+export function admit(obj: Record<string, any>): AdmissionProblem[] | undefined {
+  const entry = schemaFor(String(obj.apiVersion), String(obj.kind));
+  return entry ? check(entry, obj) : undefined;
+}
+
+/** Checks one object against one CRD version's schema. */
+export function check(entry: CrdEntry, obj: Record<string, any>): AdmissionProblem[] {
+  const walk = new Walk();
+  metadata(obj, entry.scope, walk);
+  walk.value(entry.schema, obj, '', true);
+  return walk.problems;
+}
