@@ -20,12 +20,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.4.2',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   // The `cdk8s-istio analyze` CLI reads YAML; bundled so consumers need nothing else.
-  // The admission layer evaluates the CRDs' x-kubernetes-validations with a real CEL engine (with RE2 regexps).
-  bundledDeps: ['yaml@^2.6.0', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2'],
+  bundledDeps: ['yaml@^2.6.0'],
   devDeps: [
     'cdk8s-cli@^2.207.0',
     'ajv@^8.17.0',
     '@types/node@^20.0.0',
+    // The admission layer evaluates the CRDs' x-kubernetes-validations with a real CEL engine (with RE2
+    // regexps). It is bundled into one file at compile (see below) rather than shipped as a dependency.
+    '@bufbuild/cel@^0.6.1',
+    '@bufbuild/protobuf@^2.6.2',
+    'esbuild@0.28.2',
   ],
 
   github: false,
@@ -60,6 +64,8 @@ project.package.addField('overrides', {
   'unrs-resolver': '1.12.2',
 });
 project.npmignore?.exclude('/examples/', '/scripts/', '/.ci/', '/bench/', '/docs/', '/.tmp/');
+// The generated L1 classes are internal and never loaded at runtime (test/imports.test.ts): not shipped.
+project.npmignore?.exclude('/lib/imports/');
 
 // `npx cdk8s-istio analyze ...` (offline mesh analysis); in this repository: `node bin/cdk8s-istio`.
 project.addBins({ 'cdk8s-istio': 'bin/cdk8s-istio' });
@@ -78,6 +84,10 @@ project.addTask('schemas', {
 });
 // jsii compiles TypeScript only; the admission schemas ship beside the compiled code.
 project.compileTask.exec('cp src/analysis/admission/schemas.json lib/analysis/admission/schemas.json');
+// @bufbuild/cel with its dependencies is 11 MB installed (mostly CEL's own conformance test data);
+// the parts we use, bundled and minified into the one module that loads them, are a few hundred KB.
+project.compileTask.exec('esbuild src/analysis/admission/cel-engine.ts --bundle --platform=node --format=cjs --target=node20 --minify '
+  + '--legal-comments=inline --log-level=warning --outfile=lib/analysis/admission/cel-engine.js');
 
 // Synthesize every example app to dist/examples/<name>/.
 project.addTask('examples', {

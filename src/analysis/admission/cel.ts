@@ -49,9 +49,8 @@ const URL_MARKER = '\u0000url';
 function loadEngine(): Engine {
   if (engine) return engine;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cel = require('@bufbuild/cel') as typeof CelModule;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { strings } = require('@bufbuild/cel/ext') as { strings: CelModule.CelFunc[] };
+  const cel = require('./cel-engine') as typeof CelModule & { strings: CelModule.CelFunc[] };
+  const { strings } = cel;
   const { CelScalar, celFunc, celMethod, celMap, mapType } = cel;
   const S = CelScalar.STRING;
   const B = CelScalar.BOOL;
