@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { dnsLabelRule, dnsSubdomainRule } from './hosts';
+import { perApp } from './per-app';
 import { check, fail } from './validation-error';
 
 /**
@@ -33,7 +34,6 @@ export function checkObjectName(scope: IConstruct | string, property: string, na
       : "Use a name such as 'reviews' or 'reviews.v2' (lowercase, at most 253 characters).");
 }
 
-const REGISTRIES = new WeakMap<IConstruct, Map<string, IConstruct>>();
 
 /**
  * Claims kind/namespace/name for one construct within its app. Two constructs producing the
@@ -41,12 +41,7 @@ const REGISTRIES = new WeakMap<IConstruct, Map<string, IConstruct>>();
  * and name both.
  */
 export function claimObjectName(scope: IConstruct, apiVersion: string, kind: string, namespace: string | undefined, name: string): void {
-  const root = scope.node.root;
-  let claimed = REGISTRIES.get(root);
-  if (!claimed) {
-    claimed = new Map();
-    REGISTRIES.set(root, claimed);
-  }
+  const claimed = perApp(scope, 'object-names', () => new Map<string, IConstruct>());
   const slash = apiVersion.indexOf('/');
   const key = `${slash === -1 ? '' : apiVersion.slice(0, slash)}/${kind}/${namespace ?? ''}/${name}`;
   const owner = claimed.get(key);

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
+import { perApp } from './per-app';
 
-const WARNINGS = new WeakMap<IConstruct, string[]>();
 
 /**
  * Records a warning for the app `scope` belongs to and prints it once. Warnings describe
@@ -8,9 +8,7 @@ const WARNINGS = new WeakMap<IConstruct, string[]>();
  * route timeout, session affinity across weighted subsets).
  */
 export function addWarning(scope: IConstruct, message: string): void {
-  const root = scope.node.root;
-  const list = WARNINGS.get(root) ?? [];
-  WARNINGS.set(root, list);
+  const list = perApp<string[]>(scope, 'warnings', () => []);
   const text = `${scope.node.path}: ${message}`;
   if (list.includes(text)) return;
   list.push(text);
@@ -21,5 +19,5 @@ export function addWarning(scope: IConstruct, message: string): void {
 
 /** The warnings recorded so far for the app `scope` belongs to. */
 export function warningsOf(scope: IConstruct): readonly string[] {
-  return WARNINGS.get(scope.node.root) ?? [];
+  return perApp<string[]>(scope, 'warnings', () => []);
 }

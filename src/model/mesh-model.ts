@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { perApp } from '../core/per-app';
 import { describeValue, fail, pathOf } from '../core/validation-error';
 
 /**
@@ -13,13 +14,7 @@ import { describeValue, fail, pathOf } from '../core/validation-error';
 export class MeshModel {
   /** The model of the app `scope` belongs to. */
   public static of(scope: IConstruct): MeshModel {
-    const root = scope.node.root;
-    let model = MODELS.get(root);
-    if (!model) {
-      model = new MeshModel();
-      MODELS.set(root, model);
-    }
-    return model;
+    return perApp(scope, 'mesh-model', () => new MeshModel());
   }
 
   private readonly tables = new Map<string, RouteTable>();
@@ -70,7 +65,6 @@ export class MeshModel {
   }
 }
 
-const MODELS = new WeakMap<IConstruct, MeshModel>();
 
 export interface ModelEvent {
   readonly table?: RouteTable;

@@ -1,5 +1,5 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SecurityRegistry } from './security-registry';
 import { IWaypoint, Waypoint, WaypointTrafficType } from './waypoint';
@@ -237,7 +237,10 @@ export class MtlsNamespace extends Construct {
       for (const [key, value] of Object.entries(labels)) props.namespace.metadata.addLabel(key, value);
     } else if (props.createNamespace !== false) {
       claimObjectName(this, 'v1', 'Namespace', undefined, this.name);
-      this.namespace = new kplus.Namespace(this, 'Resource', { metadata: { name: this.name, labels } });
+      // cdk8s-plus takes longer to load than this whole library; only namespaces we create need it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Namespace } = require('cdk8s-plus-28') as typeof kplus;
+      this.namespace = new Namespace(this, 'Resource', { metadata: { name: this.name, labels } });
       // Namespaces are cluster-scoped, but cdk8s gives every object its chart's namespace.
       if (Chart.of(this).namespace !== undefined) ApiObject.of(this.namespace).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }

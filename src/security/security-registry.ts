@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { perApp } from '../core/per-app';
 
 /**
  * What the security constructs of one app know about each other. Several checks need the
@@ -42,18 +43,11 @@ export interface JwtRecord {
   readonly meshWide: boolean;
 }
 
-const REGISTRIES = new WeakMap<IConstruct, SecurityRegistry>();
 
 export class SecurityRegistry {
   /** The registry of `scope`'s app. */
   public static of(scope: IConstruct): SecurityRegistry {
-    const root = scope.node.root;
-    let registry = REGISTRIES.get(root);
-    if (!registry) {
-      registry = new SecurityRegistry();
-      REGISTRIES.set(root, registry);
-    }
-    return registry;
+    return perApp(scope, 'security-registry', () => new SecurityRegistry());
   }
 
   public readonly namespaces = new Map<string, NamespaceRecord>();
