@@ -2,6 +2,7 @@ export * from './core/export-to';
 export * from './core/mesh-gateway';
 export * from './core/mesh-service';
 export * from './core/protocol';
+export * from './core/warnings';
 export * from './traffic/load-balancer';
 export * from './traffic/circuit-breaker';
 export * from './traffic/http-match';

@@ -8,8 +8,12 @@ import { perApp } from './per-app';
  * route timeout, session affinity across weighted subsets).
  */
 export function addWarning(scope: IConstruct, message: string): void {
+  recordWarning(scope, `${scope.node.path}: ${message}`);
+}
+
+/** Records a warning whose text already says where it applies. */
+export function recordWarning(scope: IConstruct, text: string): void {
   const list = perApp<string[]>(scope, 'warnings', () => []);
-  const text = `${scope.node.path}: ${message}`;
   if (list.includes(text)) return;
   list.push(text);
   if (!process.env.CDK8S_ISTIO_SILENT) {
@@ -20,4 +24,19 @@ export function addWarning(scope: IConstruct, message: string): void {
 /** The warnings recorded so far for the app `scope` belongs to. */
 export function warningsOf(scope: IConstruct): readonly string[] {
   return perApp<string[]>(scope, 'warnings', () => []);
+}
+
+/**
+ * Warnings about an app's mesh configuration: valid output that is probably not what was meant
+ * (retries that cannot finish within the route timeout, session affinity across a weighted
+ * split, an ALLOW policy that can match nothing...). They are printed once as they are found
+ * (set CDK8S_ISTIO_SILENT to hide them); this class reads them, e.g. to fail a test or a build.
+ */
+export class MeshWarnings {
+  /** Every warning recorded so far for the app `scope` belongs to (after synth: all of them). */
+  public static of(scope: IConstruct): string[] {
+    return [...warningsOf(scope)];
+  }
+
+  private constructor() {}
 }

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { perApp } from '../core/per-app';
+import { recordWarning } from '../core/warnings';
 
 /**
  * What the security constructs of one app know about each other. Several checks need the
@@ -47,7 +48,7 @@ export interface JwtRecord {
 export class SecurityRegistry {
   /** The registry of `scope`'s app. */
   public static of(scope: IConstruct): SecurityRegistry {
-    return perApp(scope, 'security-registry', () => new SecurityRegistry());
+    return perApp(scope, 'security-registry', () => new SecurityRegistry(scope.node.root));
   }
 
   public readonly namespaces = new Map<string, NamespaceRecord>();
@@ -59,7 +60,7 @@ export class SecurityRegistry {
   public meshMtls?: { readonly mode: string; readonly rootNamespace: string; readonly path: string };
   private readonly findings = new Set<string>();
 
-  private constructor() {}
+  private constructor(private readonly root: IConstruct) {}
 
   /** Registers a policy (and indexes it when it is a DENY policy). */
   public addPolicy(record: PolicyRecord): void {
@@ -75,9 +76,7 @@ export class SecurityRegistry {
   public warn(message: string): void {
     if (this.findings.has(message)) return;
     this.findings.add(message);
-    if (process.env.CDK8S_ISTIO_SILENT) return;
-    // eslint-disable-next-line no-console
-    console.warn(`[cdk8s-istio] warning: ${message}`);
+    recordWarning(this.root, message);
   }
 
   /** Every warning found so far (after synth: every warning of the app). */

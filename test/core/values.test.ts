@@ -110,3 +110,25 @@ test('the error format names where, property, rule, value and fix', () => {
   expect(error!.property).toBe('weights.v2');
   expect(error!.value).toBe(120);
 });
+
+test('MeshWarnings collects the warnings of traffic and security constructs of one app', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Chart, Testing, Duration: D } = require('cdk8s');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = require('../../src');
+  const chart = new Chart(Testing.app(), 'warn');
+  new lib.CanaryRelease(chart, 'r', {
+    service: lib.MeshService.fromName('r', 'ns'),
+    versions: [lib.ReleaseVersion.fromLabels('v1')],
+    timeout: D.seconds(1),
+    retries: { attempts: 5, perTryTimeout: D.seconds(1) },
+  });
+  new lib.JwtAuthentication(chart, 'jwt', {
+    target: lib.PolicyTarget.namespace('ns'), issuer: 'https://issuer.example.com', jwksUri: 'http://issuer.example.com/jwks', requireToken: false,
+  });
+  Testing.synth(chart);
+  const warnings: string[] = lib.MeshWarnings.of(chart);
+  expect(warnings.some((w) => w.startsWith('warn/r: default route.retries: 6 tries'))).toBe(true);
+  expect(warnings.some((w) => w.includes('warn/jwt'))).toBe(true);
+  expect(lib.MeshWarnings.of(new Chart(Testing.app(), 'other'))).toEqual([]);
+});
