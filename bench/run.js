@@ -94,4 +94,20 @@ for (const [n, row] of Object.entries(results.sizes)) {
 console.log(lines.join('\n'));
 console.log(`scaling t(10k)/t(1k): ${JSON.stringify(scaling)}`);
 console.log(`require(): cdk8s-istio ${results.loadMs['cdk8s-istio'].toFixed(1)} ms, cdk8s-plus-28 ${results.loadMs['cdk8s-plus-28'].toFixed(1)} ms; package ${results.packageMb} MB unpacked`);
+// The targets of the benchmark issue, judged on this run's ratios.
+const targets = [];
+const judge = (name, value, limit) => targets.push({ name, value, limit, met: value !== undefined && value <= limit });
+for (const n of [1000, 10000]) {
+  if (results.sizes[n]) {
+    judge(`(1)/(2) at ${n}`, results.sizes[n].constructsOverRaw, 1.2);
+    judge(`peak memory (1)/(2) at ${n}`, results.sizes[n].memoryConstructsOverRaw, 1.5);
+    if (results.sizes[n].analysisOverConstructs !== undefined) judge(`(3)/(1) at ${n}`, results.sizes[n].analysisOverConstructs, 1.3);
+  }
+}
+for (const [variant, ratio] of Object.entries(scaling)) judge(`t(10k)/t(1k) ${variant}`, ratio, 11);
+judge('require() cdk8s-istio / cdk8s-plus-28', +(results.loadMs['cdk8s-istio'] / results.loadMs['cdk8s-plus-28']).toFixed(3), 1);
+judge('package MB', results.packageMb, 5);
+results.targets = targets;
+fs.writeFileSync(path.join(REPO, 'dist', 'bench', 'results.json'), JSON.stringify(results, null, 2));
+console.log(targets.map((t) => `${t.met ? 'met    ' : 'MISSED '} ${t.name}: ${t.value} (target <= ${t.limit})`).join('\n'));
 console.log('written to dist/bench/results.json');
