@@ -14,6 +14,7 @@ import {
 import { applicationUidAnalyzer, multiServiceAnalyzer, portNameAnalyzer } from './analyzers/workloads';
 import { AnalysisContext, Analyzer, isRecord, Manifest, Resource } from './context';
 import { Finding } from './finding';
+import { ISTIOD_VALIDATION_ANALYZERS } from './istiod/validation-analyzer';
 
 /** Every analyzer, in the order findings are reported. */
 export const ANALYZERS: readonly Analyzer[] = [
@@ -35,6 +36,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   destinationHostAnalyzer,
   destinationRuleAnalyzer,
   gatewayRefAnalyzer,
+  // istiod's validating webhook (IST0106/IST0133), then the VirtualService rule warnings (IST0130/IST0131).
+  ...ISTIOD_VALIDATION_ANALYZERS,
   virtualServiceSchemaAnalyzer,
   // Checks istioctl runs against a cluster; they use the state present in the files.
   ingressGatewayPortAnalyzer,
