@@ -1,7 +1,9 @@
 import { alphaAnnotationsAnalyzer, k8sAnnotationsAnalyzer } from './analyzers/annotations';
+import { APP_ANALYZERS } from './analyzers/app-checks';
 import {
   blockedCidrsAnalyzer, conditionAnalyzer, externalControlPlaneAnalyzer, sidecarSelectorAnalyzer, telemetrySelectorAnalyzer,
 } from './analyzers/cluster-state';
+import { subsetSelectPodAnalyzer } from './analyzers/destination-rule-pods';
 import { certificateAnalyzer, conflictingGatewayAnalyzer, ingressGatewayPortAnalyzer } from './analyzers/gateway';
 import {
   caCertificateAnalyzer, deprecationAnalyzer, envoyPatchAnalyzer, serviceEntryAnalyzer,
@@ -46,6 +48,9 @@ export const ANALYZERS: readonly Analyzer[] = [
   externalControlPlaneAnalyzer,
   sidecarSelectorAnalyzer,
   telemetrySelectorAnalyzer,
+  subsetSelectPodAnalyzer,
+  // Checks istioctl lacks.
+  ...APP_ANALYZERS,
 ];
 
 export interface AnalyzeInput {
