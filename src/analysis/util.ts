@@ -167,10 +167,21 @@ export function workloadLabelIndex(ctx: AnalysisContext): Map<string, Workload[]
  */
 export function selectWorkloads(ctx: AnalysisContext, namespace: string, selector: Record<string, string>,
   extra?: (w: Workload) => Record<string, string>): Workload[] {
+  return candidates(ctx, namespace, selector, extra, (list, matches) => list.filter(matches));
+}
+
+/** Whether any workload matches (stops at the first: subsets such as `version=v1` are shared by many apps). */
+export function anyWorkload(ctx: AnalysisContext, namespace: string, selector: Record<string, string>,
+  extra?: (w: Workload) => Record<string, string>): boolean {
+  return candidates(ctx, namespace, selector, extra, (list, matches) => list.some(matches));
+}
+
+function candidates<T>(ctx: AnalysisContext, namespace: string, selector: Record<string, string>,
+  extra: ((w: Workload) => Record<string, string>) | undefined, pick: (list: readonly Workload[], matches: (w: Workload) => boolean) => T): T {
   const pairs = Object.entries(selector).map(([k, v]) => [k, String(v)] as const);
   const matches = (w: Workload) => pairs.every(([k, v]) => (w.labels[k] ?? extra?.(w)[k]) === v);
   if (pairs.length === 0) {
-    return namespace === '*' ? [...workloads(ctx)] : [...(workloadsByNamespace(ctx).get(namespace) ?? [])];
+    return pick(namespace === '*' ? workloads(ctx) : workloadsByNamespace(ctx).get(namespace) ?? [], () => true);
   }
   const index = workloadLabelIndex(ctx);
   let best: Workload[] | undefined;
@@ -180,5 +191,5 @@ export function selectWorkloads(ctx: AnalysisContext, namespace: string, selecto
   }
   // Pairs no pod label carries may still come from `extra` (node labels): fall back to the namespace.
   if (!best) best = extra ? (namespace === '*' ? [...workloads(ctx)] : workloadsByNamespace(ctx).get(namespace) ?? []) : [];
-  return best.filter(matches);
+  return pick(best, matches);
 }

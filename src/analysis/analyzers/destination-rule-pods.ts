@@ -1,7 +1,7 @@
 import { destinationService, serviceHostIndex } from './services';
 import { AnalysisContext, Analyzer, isRecord } from '../context';
 import { FindingLevel } from '../finding';
-import { arr, nameFromFqdn, selectWorkloads, str, toFqdn, Workload, workloads } from '../util';
+import { anyWorkload, arr, nameFromFqdn, str, toFqdn, Workload, workloads } from '../util';
 
 /** Node labels Istio adds to a Pod's labels when matching subsets (topology and hostname). */
 export function nodeLabels(ctx: AnalysisContext): (w: Workload) => Record<string, string> {
@@ -53,7 +53,7 @@ export const subsetSelectPodAnalyzer: Analyzer = {
       for (const s of arr(r.spec.subsets)) {
         const labels = isRecord(s?.labels) ? s.labels : {};
         if (Object.keys(labels).length === 0) continue;
-        if (selectWorkloads(ctx, svc.namespace, labels, topology).length > 0) continue;
+        if (anyWorkload(ctx, svc.namespace, labels, topology)) continue;
         ctx.report(this.name, 'IST0173', FindingLevel.ERROR, r,
           `The Subset ${str(s.name)} defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).`,
           'Fix the subset labels, or deploy the workload version they name.');
