@@ -1,9 +1,11 @@
 import { celValidator, schemaValidator } from './admission/admission-analyzers';
 import { AnalysisCheck } from './analysis-check';
 import { alphaAnnotationsAnalyzer, k8sAnnotationsAnalyzer } from './analyzers/annotations';
+import { APP_ANALYZERS } from './analyzers/app-checks';
 import {
   blockedCidrsAnalyzer, conditionAnalyzer, externalControlPlaneAnalyzer, sidecarSelectorAnalyzer, telemetrySelectorAnalyzer,
 } from './analyzers/cluster-state';
+import { subsetSelectPodAnalyzer } from './analyzers/destination-rule-pods';
 import { certificateAnalyzer, conflictingGatewayAnalyzer, ingressGatewayPortAnalyzer } from './analyzers/gateway';
 import {
   caCertificateAnalyzer, deprecationAnalyzer, envoyPatchAnalyzer, serviceEntryAnalyzer,
@@ -16,6 +18,7 @@ import {
 import { applicationUidAnalyzer, multiServiceAnalyzer, portNameAnalyzer } from './analyzers/workloads';
 import { AnalysisContext, Analyzer, isRecord, Manifest, Resource } from './context';
 import { Finding } from './finding';
+import { ISTIOD_VALIDATION_ANALYZERS } from './istiod/validation-analyzer';
 
 /** Every analyzer, in the order findings are reported. */
 export const ANALYZERS: readonly Analyzer[] = [
@@ -40,6 +43,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   destinationHostAnalyzer,
   destinationRuleAnalyzer,
   gatewayRefAnalyzer,
+  // istiod's validating webhook (IST0106/IST0133), then the VirtualService rule warnings (IST0130/IST0131).
+  ...ISTIOD_VALIDATION_ANALYZERS,
   virtualServiceSchemaAnalyzer,
   // Checks istioctl runs against a cluster; they use the state present in the files.
   ingressGatewayPortAnalyzer,
@@ -48,6 +53,9 @@ export const ANALYZERS: readonly Analyzer[] = [
   externalControlPlaneAnalyzer,
   sidecarSelectorAnalyzer,
   telemetrySelectorAnalyzer,
+  subsetSelectPodAnalyzer,
+  // Checks istioctl lacks.
+  ...APP_ANALYZERS,
 ];
 
 export interface AnalyzeInput {

@@ -142,3 +142,54 @@ export function isSystemNamespace(ns: string): boolean {
 export function goList(items: readonly unknown[]): string {
   return `[${items.join(' ')}]`;
 }
+
+/** Workloads indexed by `namespace|key=value` of their pod labels, so selectors are resolved without scanning a namespace. */
+export function workloadLabelIndex(ctx: AnalysisContext): Map<string, Workload[]> {
+  return ctx.cached('workloadLabelIndex', () => {
+    const m = new Map<string, Workload[]>();
+    for (const w of workloads(ctx)) {
+      for (const [k, v] of Object.entries(w.labels)) {
+        for (const ns of [w.namespace, '*']) {
+          const key = `${ns}|${k}=${v}`;
+          let l = m.get(key);
+          if (!l) m.set(key, (l = []));
+          l.push(w);
+        }
+      }
+    }
+    return m;
+  });
+}
+
+/**
+ * Workloads in `namespace` (`*` for every namespace) whose labels (plus `extra`, e.g. node topology
+ * labels of Pods) match every pair of `selector`. An empty selector matches every workload there.
+ */
+export function selectWorkloads(ctx: AnalysisContext, namespace: string, selector: Record<string, string>,
+  extra?: (w: Workload) => Record<string, string>): Workload[] {
+  return candidates(ctx, namespace, selector, extra, (list, matches) => list.filter(matches));
+}
+
+/** Whether any workload matches (stops at the first: subsets such as `version=v1` are shared by many apps). */
+export function anyWorkload(ctx: AnalysisContext, namespace: string, selector: Record<string, string>,
+  extra?: (w: Workload) => Record<string, string>): boolean {
+  return candidates(ctx, namespace, selector, extra, (list, matches) => list.some(matches));
+}
+
+function candidates<T>(ctx: AnalysisContext, namespace: string, selector: Record<string, string>,
+  extra: ((w: Workload) => Record<string, string>) | undefined, pick: (list: readonly Workload[], matches: (w: Workload) => boolean) => T): T {
+  const pairs = Object.entries(selector).map(([k, v]) => [k, String(v)] as const);
+  const matches = (w: Workload) => pairs.every(([k, v]) => (w.labels[k] ?? extra?.(w)[k]) === v);
+  if (pairs.length === 0) {
+    return pick(namespace === '*' ? workloads(ctx) : workloadsByNamespace(ctx).get(namespace) ?? [], () => true);
+  }
+  const index = workloadLabelIndex(ctx);
+  let best: Workload[] | undefined;
+  for (const [k, v] of pairs) {
+    const l = index.get(`${namespace}|${k}=${v}`);
+    if (l && (!best || l.length < best.length)) best = l;
+  }
+  // Pairs no pod label carries may still come from `extra` (node labels): fall back to the namespace.
+  if (!best) best = extra ? (namespace === '*' ? [...workloads(ctx)] : workloadsByNamespace(ctx).get(namespace) ?? []) : [];
+  return pick(best, matches);
+}

@@ -23,7 +23,7 @@ describe('VirtualService destinations', () => {
       reviews,
       vs('broken', 'shop', {
         hosts: ['reviews'],
-        http: [{ route: [{ destination: { host: 'ratings' } }, { destination: { host: 'reviews', port: { number: 80 } } }, { destination: { host: 'reviews', subset: 'v9' } }] }],
+        http: [{ route: [{ destination: { host: 'ratings' }, weight: 50 }, { destination: { host: 'reviews', port: { number: 80 } }, weight: 25 }, { destination: { host: 'reviews', subset: 'v9' }, weight: 25 }] }],
       }),
     ];
     const found = MeshAnalysis.analyze(manifests);
@@ -99,7 +99,7 @@ describe('workloads and services', () => {
 
 describe('policies', () => {
   test('client TLS without CA (IST0128/IST0129)', () => {
-    const manifests = [dr('db', 'shop', { host: 'db.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' }, portLevelSettings: [{ port: { number: 5432 }, tls: { mode: 'MUTUAL' } }] } })];
+    const manifests = [dr('db', 'shop', { host: 'db.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' }, portLevelSettings: [{ port: { number: 5432 }, tls: { mode: 'MUTUAL', clientCertificate: '/etc/certs/client.pem', privateKey: '/etc/certs/key.pem' } }] } })];
     expect(codes(manifests)).toEqual(['IST0128 DestinationRule shop/db', 'IST0129 DestinationRule shop/db']);
   });
 

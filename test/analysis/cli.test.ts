@@ -62,7 +62,8 @@ test('--mesh-config is applied (here: DNS auto-allocation silences IST0134)', ()
   const se = write('se.yaml', 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: pg, namespace: shop}\nspec: {hosts: [pg.example.com], ports: [{number: 5432, name: tcp, protocol: TCP}]}\n');
   const mesh = write('mesh.yaml', 'defaultConfig:\n  proxyMetadata:\n    ISTIO_META_DNS_CAPTURE: "true"\n    ISTIO_META_DNS_AUTO_ALLOCATE: "true"\n');
   expect(run('analyze', '-o', 'json', se).stdout).toContain('IST0134');
-  expect(run('analyze', '-o', 'json', '--mesh-config', mesh, se).stdout).toBe('[]\n');
+  // (istiod's own IST0133 warning about the missing addresses remains: the webhook does not read the mesh config)
+  expect(JSON.parse(run('analyze', '-o', 'json', '--mesh-config', mesh, se).stdout).map((f: any) => f.code)).toEqual(['IST0133']);
 });
 
 test('usage errors exit 2 with a message, never a stack trace', () => {

@@ -4,7 +4,8 @@ const codes = (manifests: any[]) => MeshAnalysis.analyze(manifests).map((f) => `
 
 test('two selector-less Sidecars in a namespace conflict; a Sidecar selecting no pod is reported', () => {
   const sidecar = (name: string, spec: any) => ({ apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name, namespace: 'shop' }, spec });
-  expect(codes([sidecar('a', {}), sidecar('b', {}), sidecar('c', { workloadSelector: { labels: { app: 'ghost' } } })])).toEqual([
+  const egress = [{ hosts: ['./*'] }];
+  expect(codes([sidecar('a', { egress }), sidecar('b', { egress }), sidecar('c', { egress, workloadSelector: { labels: { app: 'ghost' } } })])).toEqual([
     'IST0101 sidecar.SelectorAnalyzer shop/c',
     'IST0111 sidecar.SelectorAnalyzer shop/a',
     'IST0111 sidecar.SelectorAnalyzer shop/b',
