@@ -39,5 +39,6 @@ export function build(app: App): void {
   new JwtAuthentication(chart, 'api-jwt', {
     target: PolicyTarget.serviceName('api', 'shop'),
     issuer: 'https://accounts.example.com',
+    requireTokenPorts: [8080],
   });
 }

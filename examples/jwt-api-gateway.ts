@@ -15,6 +15,7 @@ export function build(app: App): void {
     audiences: ['api.example.com'],
     outputClaimToHeaders: [{ claim: 'sub', header: 'x-user' }],
     requireTokenPaths: ['/api/*'],
+    requireTokenPorts: [8080, 8443], // the gateway pod's HTTP/HTTPS ports; TCP ports stay open
     requiredClaims: [{ claim: 'scope', values: ['orders:read'] }],
   });
 

@@ -133,7 +133,7 @@ export class MeshAnalysis {
   /**
    * Called by every construct of this library for its app: analysis runs at synth unless the
    * app disabled it. References to objects the app does not define (a Service, a Gateway or a
-   * gateway workload deployed elsewhere, IST0101) are informational in this automatic mode,
+   * gateway workload deployed elsewhere: IST0101, IST0174) are informational in this automatic mode,
    * since the cluster may well have them; `MeshAnalysis.enable(app)` restores istioctl's level.
    *
    * @internal
@@ -141,7 +141,8 @@ export class MeshAnalysis {
   public static _automatic(scope: IConstruct): void {
     const root = scope.node.root;
     if (ENABLED.has(root) || DISABLED.has(root)) return;
-    const analysis = new MeshAnalysis({ levels: { IST0101: FindingLevel.INFO } }, true);
+    // IST0101: referenced object not found; IST0174: DestinationRule host without a Service.
+    const analysis = new MeshAnalysis({ levels: { IST0101: FindingLevel.INFO, IST0174: FindingLevel.INFO } }, true);
     ENABLED.set(root, analysis);
     root.node.addValidation({ validate: () => analysis.validate(root) });
   }

@@ -6,6 +6,7 @@ import { PolicyTarget } from './policy-target';
 import { SecurityRegistry } from './security-registry';
 import { istioDuration } from '../core/durations';
 import { checkObjectName, toDnsLabel } from '../core/naming';
+import { portRule } from '../core/numbers';
 import { check, fail, ValidationError } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
@@ -103,6 +104,13 @@ export interface JwtAuthenticationProps {
    */
   readonly requireTokenPaths?: string[];
   /**
+   * The workload ports (container ports, e.g. 8080/8443 on Istio's ingress gateway) that carry
+   * HTTP. A DENY rule with only HTTP attributes also denies every TCP connection to the
+   * workload (istiod warns: IST0133); naming the HTTP ports keeps other TCP ports working.
+   * @default - every port (you get a warning if the workload may serve TCP too)
+   */
+  readonly requireTokenPorts?: number[];
+  /**
    * Accept only tokens of these subjects (`sub` claim) of the issuer.
    * @default - any subject of a valid token
    */
@@ -181,7 +189,17 @@ export class JwtAuthentication extends Construct {
     if (!requireToken && props.subjects) {
       fail(this, 'subjects', 'needs requireToken', props.subjects, 'Remove subjects, or keep requireToken (the default).');
     }
-    const to: RequestOperation[] | undefined = props.requireTokenPaths ? [{ paths: props.requireTokenPaths }] : undefined;
+    if (!requireToken && props.requireTokenPorts) {
+      fail(this, 'requireTokenPorts', 'needs requireToken', props.requireTokenPorts, 'Remove requireTokenPorts, or keep requireToken (the default).');
+    }
+    for (const port of props.requireTokenPorts ?? []) {
+      check(this, 'requireTokenPorts', port, portRule, 'Use the workload (container) ports that serve HTTP, e.g. 8080.');
+    }
+    const operation: RequestOperation = {
+      ...(props.requireTokenPaths ? { paths: props.requireTokenPaths } : {}),
+      ...(props.requireTokenPorts ? { ports: props.requireTokenPorts } : {}),
+    };
+    const to: RequestOperation[] | undefined = Object.keys(operation).length > 0 ? [operation] : undefined;
     const rules: AuthorizationRule[] = [];
     if (requireToken) {
       if (props.subjects) {

@@ -36,10 +36,17 @@ describe('IST0173/IST0174 (destinationrule.SubsetSelectPodAnalyzer) from the fil
 describe('CIS2002 identity rules without STRICT mTLS', () => {
   const allow = sec('AuthorizationPolicy', 'allow-web', 'shop', { rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }] }] });
   const deny = sec('AuthorizationPolicy', 'deny-batch', 'shop', { action: 'DENY', rules: [{ from: [{ source: { namespaces: ['batch'] } }] }] });
-  test('ALLOW warns and DENY fails under the PERMISSIVE default', () => {
-    expect(cis([allow, deny])).toEqual([
+  test('ALLOW warns and DENY fails where the files declare PERMISSIVE', () => {
+    const permissive = sec('PeerAuthentication', 'default', 'shop', { mtls: { mode: 'PERMISSIVE' } });
+    expect(cis([allow, deny, permissive])).toEqual([
       'CIS2002 Warning cdk8sistio.MtlsIdentityAnalyzer AuthorizationPolicy shop/allow-web',
       'CIS2002 Error cdk8sistio.MtlsIdentityAnalyzer AuthorizationPolicy shop/deny-batch',
+    ]);
+  });
+  test('with no PeerAuthentication in the files (Istio default PERMISSIVE, maybe STRICT mesh-wide elsewhere) one level lower', () => {
+    expect(cis([allow, deny])).toEqual([
+      'CIS2002 Info cdk8sistio.MtlsIdentityAnalyzer AuthorizationPolicy shop/allow-web',
+      'CIS2002 Warning cdk8sistio.MtlsIdentityAnalyzer AuthorizationPolicy shop/deny-batch',
     ]);
   });
   test('a STRICT namespace or mesh-wide PeerAuthentication silences it', () => {
@@ -62,7 +69,7 @@ describe('CIS2003 RequestAuthentication without a policy requiring a principal',
 describe('CIS2004 gateway credential in another namespace', () => {
   const gwPod = deployment('ingress', 'istio-ingress', pod, { istio: 'ingressgateway' });
   const gateway = gw('public', 'edge', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['shop.example.com'], tls: { mode: 'SIMPLE', credentialName: 'shop-tls' } }] });
-  const cert = (ns: string) => ({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'shop', namespace: ns }, spec: { secretName: 'shop-tls' } });
+  const cert = (ns: string) => ({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'shop', namespace: ns }, spec: { secretName: 'shop-tls', issuerRef: { name: 'ca' } } });
   test('a Certificate writing the secret next to the Gateway object, not the gateway pods, fails', () => {
     expect(cis([gwPod, gateway, cert('edge')])).toEqual(['CIS2004 Error cdk8sistio.GatewayCredentialNamespaceAnalyzer Gateway edge/public']);
   });

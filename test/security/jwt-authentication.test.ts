@@ -1,5 +1,5 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
-import { AuthorizationAction, AuthorizationPolicy, JwtAuthentication, PolicyTarget } from '../../src';
+import { AuthorizationAction, AuthorizationPolicy, JwtAuthentication, MeshAnalysis, PolicyTarget } from '../../src';
 import { SecurityRegistry } from '../../src/security/security-registry';
 import { findAll, findOne, newChart, synth } from '../helpers';
 
@@ -69,6 +69,16 @@ describe('JwtAuthentication', () => {
       { to: [{ operation: { paths: ['/api/*'] } }], when: [{ key: 'request.auth.claims[scope]', notValues: ['orders:read'] }] },
       { to: [{ operation: { paths: ['/api/*'] } }], when: [{ key: 'request.auth.claims[realm_access][roles]', notValues: ['admin'] }] },
     ]);
+  });
+
+  test('requireTokenPorts limits the companion DENY to the HTTP ports (no IST0133)', () => {
+    const chart = newChart();
+    new JwtAuthentication(chart, 'jwt', { target: api, issuer, requireTokenPaths: ['/api/*'], requireTokenPorts: [8080, 8443] });
+    const manifests = synth(chart);
+    expect(findOne(manifests, 'AuthorizationPolicy', 'jwt-require-jwt').spec.rules).toEqual([
+      { from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*'], ports: ['8080', '8443'] } }] },
+    ]);
+    expect(MeshAnalysis.analyze(manifests).filter((f) => f.code === 'IST0133')).toEqual([]);
   });
 
   test('requireToken false: no companion, and a warning unless a policy requires a principal', () => {
@@ -152,6 +162,13 @@ describe('JwtAuthentication', () => {
     test('paths without requireToken', () => {
       fails({ requireToken: false, requireTokenPaths: ['/api/*'] },
         'test/jwt: requireTokenPaths needs requireToken, got ["/api/*"]. Remove requireTokenPaths, or keep requireToken (the default).');
+    });
+    test('ports without requireToken', () => {
+      fails({ requireToken: false, requireTokenPorts: [8080] },
+        'test/jwt: requireTokenPorts needs requireToken, got [8080]. Remove requireTokenPorts, or keep requireToken (the default).');
+    });
+    test('an invalid port', () => {
+      fails({ requireTokenPorts: [0] }, 'test/jwt: requireTokenPorts must be a whole number from 1 to 65535, got 0. Use the workload (container) ports that serve HTTP, e.g. 8080.');
     });
     test('subjects without requireToken', () => {
       fails({ requireToken: false, subjects: ['alice'] }, 'test/jwt: subjects needs requireToken, got ["alice"]. Remove subjects, or keep requireToken (the default).');

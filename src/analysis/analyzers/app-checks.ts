@@ -43,7 +43,9 @@ export const subsetWorkloadAnalyzer: Analyzer = {
 function mtlsModes(ctx: AnalysisContext) {
   return ctx.cached('mtlsModes', () => {
     const root = str(ctx.meshConfig.rootNamespace) || ROOT_NAMESPACE;
-    let mesh = 'PERMISSIVE';
+    // undefined: no PeerAuthentication in the files decides it (Istio's default then is PERMISSIVE,
+    // but a mesh-wide policy may well be installed with the control plane).
+    let mesh: string | undefined;
     const ns = new Map<string, string>();
     const workload = new Map<string, string>();
     for (const pa of ctx.all('PeerAuthentication')) {
@@ -59,7 +61,7 @@ function mtlsModes(ctx: AnalysisContext) {
       }
     }
     return {
-      of(namespace: string, selector: Record<string, string>): string {
+      of(namespace: string, selector: Record<string, string>): string | undefined {
         const keys = Object.keys(selector).sort();
         const w = keys.length > 0 ? workload.get(`${namespace}|${keys.map((k) => `${k}=${selector[k]}`).join(',')}`) : undefined;
         if (w && w !== 'UNSET') return w;
@@ -89,10 +91,13 @@ export const mtlsIdentityAnalyzer: Analyzer = {
         for (const c of arr(rule?.when)) if (IDENTITY_KEYS.includes(str(c?.key))) used.add(str(c.key));
       }
       if (used.size === 0) continue;
-      const mode = modes.of(ap.namespace, matchLabels(ap));
-      if (mode === 'STRICT') continue;
+      const declared = modes.of(ap.namespace, matchLabels(ap));
+      if (declared === 'STRICT') continue;
       const deny = str(ap.spec.action) === 'DENY';
-      ctx.report(this.name, 'CIS2002', deny ? FindingLevel.ERROR : FindingLevel.WARNING, ap,
+      const mode = declared ?? 'PERMISSIVE (Istio\'s default: no PeerAuthentication in these files applies)';
+      // Only what the files declare is certain; an unstated mode may be set mesh-wide elsewhere.
+      const level = declared === undefined ? (deny ? FindingLevel.WARNING : FindingLevel.INFO) : (deny ? FindingLevel.ERROR : FindingLevel.WARNING);
+      ctx.report(this.name, 'CIS2002', level, ap,
         `The policy matches on peer identity (${[...used].join(', ')}) but mTLS is ${mode} here; plaintext requests carry no identity${deny ? ', so they bypass this DENY policy' : ' and are rejected'}.`,
         'Require mutual TLS for these workloads (a STRICT PeerAuthentication, e.g. the MtlsNamespace construct).');
     }
