@@ -89,3 +89,28 @@ describe('CIS2005 principals naming undefined service accounts', () => {
     expect(cis([sa('frontend', 'shop'), ap, sec('PeerAuthentication', 'default', 'shop', { mtls: { mode: 'STRICT' } })])).toEqual([]);
   });
 });
+
+describe('CIS2006 REGISTRY_ONLY egress to a host no visible ServiceEntry declares', () => {
+  const net = (kind: string, name: string, ns: string, spec: any) => ({ apiVersion: 'networking.istio.io/v1', kind, metadata: { name, namespace: ns }, spec });
+  const sidecar = (hosts: string[]) => net('Sidecar', 'default', 'shop', { egress: [{ hosts }], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } });
+  const stripe = (ns: string, exportTo?: string[]) => net('ServiceEntry', 'stripe', ns, {
+    hosts: ['api.stripe.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS', location: 'MESH_EXTERNAL', exportTo,
+  });
+  const other = net('ServiceEntry', 'other', 'shop', { hosts: ['other.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' });
+  test('a host with no ServiceEntry is reported', () => {
+    expect(cis([sidecar(['./*', '*/api.stripe.com']), other])).toEqual(['CIS2006 Warning cdk8sistio.RegistryOnlyEgressAnalyzer Sidecar shop/default']);
+  });
+  test('a ServiceEntry exported only to its own namespace elsewhere is reported', () => {
+    expect(cis([sidecar(['*/api.stripe.com']), stripe('egress', ['.'])])).toEqual(['CIS2006 Warning cdk8sistio.RegistryOnlyEgressAnalyzer Sidecar shop/default']);
+  });
+  test('an egress entry importing another namespace than the ServiceEntry\'s is reported', () => {
+    expect(cis([sidecar(['istio-system/api.stripe.com']), stripe('egress', ['*'])])).toEqual(['CIS2006 Warning cdk8sistio.RegistryOnlyEgressAnalyzer Sidecar shop/default']);
+  });
+  test('a visible ServiceEntry, ALLOW_ANY, wildcards and files without ServiceEntries are fine', () => {
+    expect(cis([sidecar(['*/api.stripe.com']), stripe('egress', ['*'])])).toEqual([]);
+    expect(cis([sidecar(['./api.stripe.com']), stripe('shop', ['.'])])).toEqual([]);
+    expect(cis([net('Sidecar', 'default', 'shop', { egress: [{ hosts: ['*/api.stripe.com'] }], outboundTrafficPolicy: { mode: 'ALLOW_ANY' } }), other])).toEqual([]);
+    expect(cis([sidecar(['*/*.stripe.com']), other])).toEqual([]);
+    expect(cis([sidecar(['*/api.stripe.com'])])).toEqual([]);
+  });
+});

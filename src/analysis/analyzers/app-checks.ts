@@ -248,7 +248,57 @@ export const unknownServiceAccountAnalyzer: Analyzer = {
   },
 };
 
+/** Whether a ServiceEntry in `seNamespace` with this exportTo is visible from `namespace`. */
+function exportedTo(exportTo: readonly string[], seNamespace: string, namespace: string): boolean {
+  if (exportTo.length === 0) return true; // Istio's default: every namespace (unless the mesh says otherwise)
+  return exportTo.some((e) => e === '*' || (e === '.' && seNamespace === namespace) || e === namespace);
+}
+
+/**
+ * CIS2006, Warning: a namespace whose Sidecar allows only registered destinations
+ * (outboundTrafficPolicy REGISTRY_ONLY) lists an external host in its egress hosts, but no
+ * ServiceEntry of the analyzed files declares that host visibly for it (missing, not exported
+ * to the namespace, or in a namespace the egress entry does not import). Calls to the host then
+ * fail with 502 (BlackHoleCluster). Runs only when the files contain ServiceEntries.
+ */
+export const registryOnlyEgressAnalyzer: Analyzer = {
+  name: 'cdk8sistio.RegistryOnlyEgressAnalyzer',
+  analyze(ctx: AnalysisContext) {
+    const entries = ctx.all('ServiceEntry');
+    if (entries.length === 0) return;
+    const byHost = new Map<string, Resource[]>();
+    for (const se of entries) {
+      for (const h of arr<string>(se.spec.hosts)) {
+        const list = byHost.get(str(h)) ?? [];
+        list.push(se);
+        byHost.set(str(h), list);
+      }
+    }
+    for (const sidecar of ctx.all('Sidecar')) {
+      if (str(sidecar.spec.outboundTrafficPolicy?.mode) !== 'REGISTRY_ONLY') continue;
+      for (const listener of arr(sidecar.spec.egress)) {
+        for (const entry of arr<string>(listener?.hosts).map(str)) {
+          const slash = entry.indexOf('/');
+          if (slash < 0) continue;
+          const importNs = entry.slice(0, slash);
+          const host = entry.slice(slash + 1);
+          // Wildcard hosts and cluster-local names are not external destinations.
+          if (host.includes('*') || host.endsWith('.svc.cluster.local') || !host.includes('.')) continue;
+          const visible = (byHost.get(host) ?? []).some((se) =>
+            exportedTo(arr<string>(se.spec.exportTo).map(str), se.namespace, sidecar.namespace)
+            && (importNs === '*' || importNs === se.namespace || (importNs === '.' && se.namespace === sidecar.namespace)));
+          if (visible) continue;
+          ctx.report(this.name, 'CIS2006', FindingLevel.WARNING, sidecar,
+            `Namespace ${sidecar.namespace} allows only registered destinations (REGISTRY_ONLY) and lists egress host ${entry}, but no ServiceEntry for ${host} `
+            + 'is visible to it here; calls to it will fail with 502 (BlackHoleCluster).',
+            `Declare ${host} with an ExternalService exported to ${sidecar.namespace}, or fix the egress host's namespace part.`);
+        }
+      }
+    }
+  },
+};
+
 export const APP_ANALYZERS: readonly Analyzer[] = [
   subsetWorkloadAnalyzer, mtlsIdentityAnalyzer, requestAuthenticationPolicyAnalyzer,
-  gatewayCredentialNamespaceAnalyzer, unknownServiceAccountAnalyzer,
+  gatewayCredentialNamespaceAnalyzer, unknownServiceAccountAnalyzer, registryOnlyEgressAnalyzer,
 ];
