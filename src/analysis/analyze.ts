@@ -7,6 +7,8 @@ import {
 } from './analyzers/cluster-state';
 import { subsetSelectPodAnalyzer } from './analyzers/destination-rule-pods';
 import { certificateAnalyzer, conflictingGatewayAnalyzer, ingressGatewayPortAnalyzer } from './analyzers/gateway';
+import { gatewaySecretAnalyzer } from './analyzers/gateway-secret';
+import { imageAnalyzer, imageAutoAnalyzer, injectionAnalyzer } from './analyzers/injection';
 import {
   caCertificateAnalyzer, deprecationAnalyzer, envoyPatchAnalyzer, serviceEntryAnalyzer,
   telemetryDefaultSelectorAnalyzer, telemetryLightstepAnalyzer, telemetryProviderAnalyzer,
@@ -54,6 +56,10 @@ export const ANALYZERS: readonly Analyzer[] = [
   sidecarSelectorAnalyzer,
   telemetrySelectorAnalyzer,
   subsetSelectPodAnalyzer,
+  injectionAnalyzer,
+  imageAnalyzer,
+  imageAutoAnalyzer,
+  gatewaySecretAnalyzer,
   // Checks istioctl lacks.
   ...APP_ANALYZERS,
 ];
