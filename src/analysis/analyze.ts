@@ -2,6 +2,7 @@ import { celValidator, schemaValidator } from './admission/admission-analyzers';
 import { AnalysisCheck } from './analysis-check';
 import { alphaAnnotationsAnalyzer, k8sAnnotationsAnalyzer } from './analyzers/annotations';
 import { APP_ANALYZERS } from './analyzers/app-checks';
+import { authorizationPoliciesAnalyzer } from './analyzers/authorization-policies';
 import {
   blockedCidrsAnalyzer, conditionAnalyzer, externalControlPlaneAnalyzer, sidecarSelectorAnalyzer, telemetrySelectorAnalyzer,
 } from './analyzers/cluster-state';
@@ -9,6 +10,7 @@ import { subsetSelectPodAnalyzer } from './analyzers/destination-rule-pods';
 import { certificateAnalyzer, conflictingGatewayAnalyzer, ingressGatewayPortAnalyzer } from './analyzers/gateway';
 import { gatewaySecretAnalyzer } from './analyzers/gateway-secret';
 import { imageAnalyzer, imageAutoAnalyzer, injectionAnalyzer } from './analyzers/injection';
+import { k8sGatewayCrdVersionAnalyzer, k8sGatewaySelectorAnalyzer } from './analyzers/k8s-gateway';
 import {
   caCertificateAnalyzer, deprecationAnalyzer, envoyPatchAnalyzer, serviceEntryAnalyzer,
   telemetryDefaultSelectorAnalyzer, telemetryLightstepAnalyzer, telemetryProviderAnalyzer,
@@ -60,6 +62,9 @@ export const ANALYZERS: readonly Analyzer[] = [
   imageAnalyzer,
   imageAutoAnalyzer,
   gatewaySecretAnalyzer,
+  authorizationPoliciesAnalyzer,
+  k8sGatewaySelectorAnalyzer,
+  k8sGatewayCrdVersionAnalyzer,
   // Checks istioctl lacks.
   ...APP_ANALYZERS,
 ];

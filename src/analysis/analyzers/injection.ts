@@ -148,7 +148,11 @@ export const imageAnalyzer: Analyzer = {
     };
     // ProxyConfigs by namespace: the namespace-wide one, and the ones selecting workloads.
     const proxyConfigs = new Map<string, Resource[]>();
-    for (const pc of ctx.all('ProxyConfig')) proxyConfigs.set(pc.namespace, [...(proxyConfigs.get(pc.namespace) ?? []), pc]);
+    for (const pc of ctx.all('ProxyConfig')) {
+      let l = proxyConfigs.get(pc.namespace);
+      if (!l) proxyConfigs.set(pc.namespace, (l = []));
+      l.push(pc);
+    }
     const configuredType = (w: Workload): string | undefined => {
       const fromAnnotation = annotationImageType(w);
       if (fromAnnotation) return fromAnnotation;
@@ -170,7 +174,9 @@ export const imageAnalyzer: Analyzer = {
       if (!image || image === 'auto' || !want || image === want) continue;
       const variant = configuredType(w);
       if (variant && variant !== 'default' && image === `${want}-${variant}`) continue;
-      stale.set(w.namespace, [...(stale.get(w.namespace) ?? []), `${w.resource.name} (${image})`]);
+      let l = stale.get(w.namespace);
+      if (!l) stale.set(w.namespace, (l = []));
+      l.push(`${w.resource.name} (${image})`);
     }
     for (const [name, list] of stale) {
       const ns = ctx.find('Namespace', '', name);
