@@ -10,6 +10,7 @@ import { subsetSelectPodAnalyzer } from './analyzers/destination-rule-pods';
 import { certificateAnalyzer, conflictingGatewayAnalyzer, ingressGatewayPortAnalyzer } from './analyzers/gateway';
 import { gatewaySecretAnalyzer } from './analyzers/gateway-secret';
 import { imageAnalyzer, imageAutoAnalyzer, injectionAnalyzer } from './analyzers/injection';
+import { jwtClaimRouteAnalyzer } from './analyzers/jwt-claim-route';
 import { k8sGatewayCrdVersionAnalyzer, k8sGatewaySelectorAnalyzer } from './analyzers/k8s-gateway';
 import {
   caCertificateAnalyzer, deprecationAnalyzer, envoyPatchAnalyzer, serviceEntryAnalyzer,
@@ -65,6 +66,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   authorizationPoliciesAnalyzer,
   k8sGatewaySelectorAnalyzer,
   k8sGatewayCrdVersionAnalyzer,
+  jwtClaimRouteAnalyzer,
   // Checks istioctl lacks.
   ...APP_ANALYZERS,
 ];
