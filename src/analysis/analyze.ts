@@ -20,6 +20,7 @@ import { virtualServiceSchemaAnalyzer } from './analyzers/route-rules';
 import {
   conflictingMeshGatewayHostsAnalyzer, destinationHostAnalyzer, destinationRuleAnalyzer, gatewayRefAnalyzer,
 } from './analyzers/virtual-service';
+import { webhookAnalyzer } from './analyzers/webhook';
 import { applicationUidAnalyzer, multiServiceAnalyzer, portNameAnalyzer } from './analyzers/workloads';
 import { AnalysisContext, Analyzer, isRecord, Manifest, Resource } from './context';
 import { Finding } from './finding';
@@ -67,6 +68,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   k8sGatewaySelectorAnalyzer,
   k8sGatewayCrdVersionAnalyzer,
   jwtClaimRouteAnalyzer,
+  webhookAnalyzer,
   // Checks istioctl lacks.
   ...APP_ANALYZERS,
 ];
