@@ -14,6 +14,8 @@ export function build(app: App): void {
     serviceAccount: new kplus.ServiceAccount(chart, 'httpbin-sa', { metadata: { name: 'httpbin' } }),
     containers: [{ image: 'docker.io/kong/httpbin:0.1.0', portNumber: 80, securityContext: { ensureNonRoot: false } }],
   });
+  // select() only adds the selector: the pods must carry the label too, or the API server rejects the Deployment.
+  httpbin.podMetadata.addLabel('app', 'httpbin');
   httpbin.select(kplus.LabelSelector.of({ labels: { app: 'httpbin' } }));
 
   new AuthorizationPolicy(chart, 'httpbin-policy', {

@@ -2,11 +2,17 @@ import { celValidator, schemaValidator } from './admission/admission-analyzers';
 import { AnalysisCheck } from './analysis-check';
 import { alphaAnnotationsAnalyzer, k8sAnnotationsAnalyzer } from './analyzers/annotations';
 import { APP_ANALYZERS } from './analyzers/app-checks';
+import { authorizationPoliciesAnalyzer } from './analyzers/authorization-policies';
 import {
   blockedCidrsAnalyzer, conditionAnalyzer, externalControlPlaneAnalyzer, sidecarSelectorAnalyzer, telemetrySelectorAnalyzer,
 } from './analyzers/cluster-state';
 import { subsetSelectPodAnalyzer } from './analyzers/destination-rule-pods';
 import { certificateAnalyzer, conflictingGatewayAnalyzer, ingressGatewayPortAnalyzer } from './analyzers/gateway';
+import { gatewaySecretAnalyzer } from './analyzers/gateway-secret';
+import { imageAnalyzer, imageAutoAnalyzer, injectionAnalyzer } from './analyzers/injection';
+import { jwtClaimRouteAnalyzer } from './analyzers/jwt-claim-route';
+import { k8sGatewayCrdVersionAnalyzer, k8sGatewaySelectorAnalyzer } from './analyzers/k8s-gateway';
+import { meshNetworksAnalyzer } from './analyzers/mesh-networks';
 import {
   caCertificateAnalyzer, deprecationAnalyzer, envoyPatchAnalyzer, serviceEntryAnalyzer,
   telemetryDefaultSelectorAnalyzer, telemetryLightstepAnalyzer, telemetryProviderAnalyzer,
@@ -15,6 +21,7 @@ import { virtualServiceSchemaAnalyzer } from './analyzers/route-rules';
 import {
   conflictingMeshGatewayHostsAnalyzer, destinationHostAnalyzer, destinationRuleAnalyzer, gatewayRefAnalyzer,
 } from './analyzers/virtual-service';
+import { webhookAnalyzer } from './analyzers/webhook';
 import { applicationUidAnalyzer, multiServiceAnalyzer, portNameAnalyzer } from './analyzers/workloads';
 import { AnalysisContext, Analyzer, isRecord, Manifest, Resource } from './context';
 import { Finding } from './finding';
@@ -54,6 +61,16 @@ export const ANALYZERS: readonly Analyzer[] = [
   sidecarSelectorAnalyzer,
   telemetrySelectorAnalyzer,
   subsetSelectPodAnalyzer,
+  injectionAnalyzer,
+  imageAnalyzer,
+  imageAutoAnalyzer,
+  gatewaySecretAnalyzer,
+  authorizationPoliciesAnalyzer,
+  k8sGatewaySelectorAnalyzer,
+  k8sGatewayCrdVersionAnalyzer,
+  jwtClaimRouteAnalyzer,
+  webhookAnalyzer,
+  meshNetworksAnalyzer,
   // Checks istioctl lacks.
   ...APP_ANALYZERS,
 ];
@@ -63,6 +80,8 @@ export interface AnalyzeInput {
   readonly manifests: readonly Manifest[];
   /** MeshConfig (the `mesh` key of the istio ConfigMap). */
   readonly meshConfig?: Manifest;
+  /** MeshNetworks (the `meshNetworks` key of the istio ConfigMap); the multicluster checks need it. */
+  readonly meshNetworks?: Manifest;
   /** Where each manifest came from, for messages. */
   readonly sources?: readonly (string | undefined)[];
   /** The groups of checks to run (default: all). */
@@ -86,7 +105,7 @@ export function expandLists(manifests: readonly Manifest[], sources?: readonly (
 /** Runs every analyzer over the objects; findings come back in a stable order. */
 export function analyzeManifests(input: AnalyzeInput): Finding[] {
   const resources = expandLists(input.manifests, input.sources);
-  const ctx = new AnalysisContext(resources, input.meshConfig ?? {});
+  const ctx = new AnalysisContext(resources, input.meshConfig ?? {}, input.meshNetworks);
   const checks = new Set(input.checks ?? Object.values(AnalysisCheck));
   for (const a of ANALYZERS) if (checks.has(a.check ?? AnalysisCheck.ISTIOCTL)) a.analyze(ctx);
   return ctx.findings;

@@ -5,10 +5,11 @@ import { analyzeManifests } from './analyze';
 import { isRecord, Manifest } from './context';
 import { Finding, FindingLevel } from './finding';
 
-const USAGE = `usage: cdk8s-istio analyze [--output text|json] [--mesh-config FILE] [--checks LIST] FILE|DIR...
+const USAGE = `usage: cdk8s-istio analyze [--output text|json] [--mesh-config FILE] [--mesh-networks FILE] [--checks LIST] FILE|DIR...
 
 Analyzes Kubernetes/Istio manifests (YAML or JSON; directories are read recursively for
 *.yaml, *.yml and *.json) without a cluster, with the checks of 'istioctl analyze' and more.
+--mesh-config and --mesh-networks take the MeshConfig and MeshNetworks (bare, or the istio ConfigMap).
 --checks selects groups of checks, comma-separated (default: all):
   admission  the CRD schemas and CEL rules, as the API server admits objects
   istioctl   the cross-resource checks of 'istioctl analyze'
@@ -19,6 +20,7 @@ class UsageError extends Error {}
 interface Options {
   readonly output: 'text' | 'json';
   readonly meshConfig?: string;
+  readonly meshNetworks?: string;
   readonly checks?: AnalysisCheck[];
   readonly paths: string[];
 }
@@ -27,6 +29,7 @@ function parseArgs(argv: readonly string[]): Options {
   if (argv[0] !== 'analyze') throw new UsageError(argv.length === 0 ? 'missing command' : `unknown command '${argv[0]}'`);
   let output: 'text' | 'json' = 'text';
   let meshConfig: string | undefined;
+  let meshNetworks: string | undefined;
   let checks: AnalysisCheck[] | undefined;
   const paths: string[] = [];
   for (let i = 1; i < argv.length; i++) {
@@ -43,6 +46,8 @@ function parseArgs(argv: readonly string[]): Options {
       output = v;
     } else if (a === '--mesh-config' || a.startsWith('--mesh-config=')) {
       meshConfig = value('--mesh-config');
+    } else if (a === '--mesh-networks' || a.startsWith('--mesh-networks=')) {
+      meshNetworks = value('--mesh-networks');
     } else if (a === '--checks' || a.startsWith('--checks=')) {
       const known = Object.values(AnalysisCheck) as string[];
       const v = value('--checks').split(',').map((c) => c.trim()).filter((c) => c);
@@ -58,7 +63,7 @@ function parseArgs(argv: readonly string[]): Options {
     }
   }
   if (paths.length === 0) throw new UsageError('no FILE or DIR to analyze');
-  return { output, meshConfig, checks, paths };
+  return { output, meshConfig, meshNetworks, checks, paths };
 }
 
 function listFiles(p: string): string[] {
@@ -134,20 +139,21 @@ function checkKinds(manifests: readonly Manifest[], sources: readonly string[], 
   }
 }
 
-function readMeshConfig(file: string, problems: InputProblem[]): Manifest {
+/** Reads a mesh document: bare, or the `key` entry of the istio ConfigMap. */
+function readMeshDocument(flag: string, key: string, file: string, problems: InputProblem[]): Manifest {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    throw new UsageError(`--mesh-config ${file}: cannot read the file`);
+    throw new UsageError(`${flag} ${file}: cannot read the file`);
   }
   const docs = parseDocuments(file, text, problems);
   const doc = docs[0] ?? {};
-  // Accept the istio ConfigMap as well as a bare MeshConfig.
-  if (doc.kind === 'ConfigMap' && typeof doc.data?.mesh === 'string') {
+  // Accept the istio ConfigMap as well as the bare document.
+  if (doc.kind === 'ConfigMap' && typeof doc.data?.[key] === 'string') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const YAML = require('yaml') as typeof import('yaml');
-    return YAML.parse(doc.data.mesh) ?? {};
+    return YAML.parse(doc.data[key]) ?? {};
   }
   return doc;
 }
@@ -173,7 +179,8 @@ export function main(
   try {
     const opts = parseArgs(argv);
     const problems: InputProblem[] = [];
-    const meshConfig = opts.meshConfig ? readMeshConfig(opts.meshConfig, problems) : undefined;
+    const meshConfig = opts.meshConfig ? readMeshDocument('--mesh-config', 'mesh', opts.meshConfig, problems) : undefined;
+    const meshNetworks = opts.meshNetworks ? readMeshDocument('--mesh-networks', 'meshNetworks', opts.meshNetworks, problems) : undefined;
     const manifests: Manifest[] = [];
     const sources: string[] = [];
     for (const p of opts.paths) {
@@ -191,7 +198,7 @@ export function main(
       }
     }
     checkKinds(manifests, sources, problems);
-    const findings = analyzeManifests({ manifests, meshConfig, sources, checks: opts.checks });
+    const findings = analyzeManifests({ manifests, meshConfig, meshNetworks, sources, checks: opts.checks });
     for (const p of problems) err(`${p.text}\n`);
     out(opts.output === 'json' ? `${JSON.stringify(findings, undefined, 2)}\n` : `${formatText(findings, manifests.length)}\n`);
     const failed = problems.some((p) => p.fatal) || findings.some((f) => f.level === FindingLevel.ERROR);

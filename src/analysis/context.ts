@@ -84,7 +84,9 @@ export class AnalysisContext {
   private readonly memo = new Map<string, unknown>();
   private readonly reported = new Set<string>();
 
-  constructor(public readonly resources: readonly Resource[], public readonly meshConfig: Manifest = {}) {
+  constructor(public readonly resources: readonly Resource[], public readonly meshConfig: Manifest = {},
+    /** MeshNetworks (the `meshNetworks` key of the istio ConfigMap), when given. */
+    public readonly meshNetworks?: Manifest) {
     for (const r of resources) {
       let list = this.byKind.get(r.key);
       if (!list) this.byKind.set(r.key, (list = []));

@@ -89,3 +89,22 @@ test('unknown kinds are noted on stderr and skipped', () => {
   expect(r.status).toBe(0);
   expect(r.stderr).toBe('note: not analyzing 1 object(s) of unknown kind Widget (example.com/v1): w\n');
 });
+
+test('--mesh-networks feeds the multicluster checks (IST0126), bare or as the istio ConfigMap', () => {
+  const remote = write('mc/remote.yaml', `apiVersion: v1
+kind: Secret
+metadata: { name: remote-east, namespace: istio-system, labels: { istio/multiCluster: "true" } }
+stringData: { east: "kubeconfig" }
+`);
+  const networks = 'networks:\n  net-east: { endpoints: [{ fromRegistry: east }], gateways: [{ port: 15443, address: 192.0.2.1 }] }\n  net-west: { endpoints: [{ fromRegistry: west }], gateways: [{ port: 15443, address: 192.0.2.2 }] }\n';
+  const bare = write('mc/networks.yaml', networks);
+  const configMap = write('mc/istio-cm.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: istio, namespace: istio-system }\ndata:\n  meshNetworks: |\n${networks.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+  for (const file of [bare, configMap]) {
+    const out = run('analyze', '-o', 'json', '--mesh-networks', file, remote);
+    expect(JSON.parse(out.stdout).map((f: any) => `${f.code} ${f.resource.kind} ${f.resource.name} ${f.message.includes("'west'")}`))
+      .toEqual(['IST0126 MeshNetworks meshnetworks true']);
+    expect(out.status).toBe(1);
+  }
+  // Without the option there is no MeshNetworks to check.
+  expect(JSON.parse(run('analyze', '-o', 'json', remote).stdout)).toEqual([]);
+});

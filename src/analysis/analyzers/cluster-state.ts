@@ -1,6 +1,6 @@
-import { AnalysisContext, Analyzer, Resource } from '../context';
+import { AnalysisContext, Analyzer, isRecord, Resource } from '../context';
 import { FindingLevel } from '../finding';
-import { arr, selectorMatches, str } from '../util';
+import { arr, selectorMatches, selectWorkloads, str } from '../util';
 
 /*
  * Checks istioctl runs against a live cluster; here they read the same state from the files
@@ -89,6 +89,22 @@ export const sidecarSelectorAnalyzer: Analyzer = {
   name: 'sidecar.SelectorAnalyzer',
   analyze(ctx: AnalysisContext) {
     scopedSelectorAnalysis(ctx, this.name, 'Sidecar', (r) => r.spec.workloadSelector?.labels, 'IST0111', 'IST0110');
+    // Ambient workloads have no sidecar, so a Sidecar resource does nothing for them (IST0167).
+    for (const r of ctx.all('Sidecar')) {
+      const sel = r.spec.workloadSelector?.labels;
+      if (isRecord(sel) && Object.keys(sel).length > 0) {
+        const ambientPod = selectWorkloads(ctx, r.namespace, sel).find((w) => !w.fromTemplate && w.annotations['ambient.istio.io/redirection'] === 'enabled');
+        if (ambientPod) {
+          ctx.report(this.name, 'IST0167', FindingLevel.WARNING, r, `The policy has no impact: it selects pod ${ambientPod.resource.name}, which runs in ambient mode without a sidecar.`,
+            'Remove the Sidecar, or configure the ambient data plane (waypoint) instead.');
+        }
+        continue;
+      }
+      const ns = ctx.find('Namespace', '', r.namespace);
+      if (!ns || ns.labels['istio.io/dataplane-mode'] !== 'ambient' || ns.labels['istio-injection'] === 'enabled' || ns.labels['istio.io/rev'] !== undefined) continue;
+      ctx.report(this.name, 'IST0167', FindingLevel.WARNING, r, `The policy has no impact: namespace ${r.namespace} runs in ambient mode, where pods have no sidecar.`,
+        'Remove the Sidecar, or configure the ambient data plane (waypoint) instead.');
+    }
   },
 };
 

@@ -1,0 +1,85 @@
+import { AnalysisContext, Analyzer, isRecord } from '../context';
+import { FindingLevel } from '../finding';
+import { arr, selectorString, str, Workload, workloads } from '../util';
+
+const ROOT_NAMESPACE = 'istio-system';
+
+/**
+ * Whether a workload takes part in the mesh: it runs a proxy, is injected (namespace label or
+ * pod opt-in) or is captured by ambient. A namespace the files do not declare gives no evidence
+ * against it, so such workloads count as in the mesh.
+ */
+function inMesh(ctx: AnalysisContext, w: Workload): boolean {
+  if (w.labels['sidecar.istio.io/inject'] === 'false' || w.annotations['sidecar.istio.io/inject'] === 'false') return false;
+  if ([...arr(w.podSpec?.containers), ...arr(w.podSpec?.initContainers)].some((c: any) => c?.name === 'istio-proxy')) return true;
+  if (w.annotations['ambient.istio.io/redirection'] === 'enabled' || w.labels['istio.io/dataplane-mode'] === 'ambient') return true;
+  if (w.labels['sidecar.istio.io/inject'] === 'true') return true;
+  const ns = ctx.find('Namespace', '', w.namespace);
+  if (!ns) return true;
+  const l = ns.labels;
+  return l['istio-injection'] === 'enabled' || (l['istio.io/rev'] !== undefined && l['istio-injection'] !== 'disabled') || l['istio.io/dataplane-mode'] === 'ambient';
+}
+
+/** `prod-*`, `*-test` and `*` as Istio matches namespace names in AuthorizationPolicy sources. */
+function namespacePatternMatches(pattern: string, name: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('*')) return name.startsWith(pattern.slice(0, -1));
+  if (pattern.startsWith('*')) return name.endsWith(pattern.slice(1));
+  return pattern === name;
+}
+
+/**
+ * AuthorizationPolicies that select no workload of the mesh (IST0127) and source namespaces that
+ * match no namespace (IST0101). The first check needs workloads in the files, the second Namespace
+ * objects; without them each stays silent.
+ */
+export const authorizationPoliciesAnalyzer: Analyzer = {
+  name: 'auth.AuthorizationPoliciesAnalyzer',
+  analyze(ctx: AnalysisContext) {
+    const policies = ctx.all('AuthorizationPolicy');
+    if (policies.length === 0) return;
+    const root = str(ctx.meshConfig.rootNamespace) || ROOT_NAMESPACE;
+    const all = workloads(ctx);
+    const meshWorkloads = ctx.cached('meshWorkloads', () => all.filter((w) => inMesh(ctx, w)));
+    const byNamespace = new Map<string, Workload[]>();
+    for (const w of meshWorkloads) {
+      let l = byNamespace.get(w.namespace);
+      if (!l) byNamespace.set(w.namespace, (l = []));
+      l.push(w);
+    }
+    const namespaces = ctx.all('Namespace').map((n) => n.name);
+    const knownNamespaces = new Set([...namespaces, ...ctx.resources.map((r) => r.namespace).filter((n) => n)]);
+    const patternKnown = new Map<string, boolean>();
+    const known = (pattern: string) => {
+      if (!pattern.includes('*')) return knownNamespaces.has(pattern);
+      // Each distinct wildcard is matched against the namespaces once.
+      if (!patternKnown.has(pattern)) patternKnown.set(pattern, [...knownNamespaces].some((n) => namespacePatternMatches(pattern, n)));
+      return patternKnown.get(pattern)!;
+    };
+    for (const ap of policies) {
+      if (all.length > 0 && !isRecord(ap.spec.targetRef) && arr(ap.spec.targetRefs).length === 0) {
+        const sel: Record<string, string> = isRecord(ap.spec.selector?.matchLabels) ? ap.spec.selector.matchLabels : {};
+        const candidates = ap.namespace === root ? meshWorkloads : byNamespace.get(ap.namespace) ?? [];
+        const pairs = Object.entries(sel);
+        if (!candidates.some((w) => pairs.every(([k, v]) => w.labels[k] === String(v)))) {
+          ctx.report(this.name, 'IST0127', FindingLevel.WARNING, ap,
+            `AuthorizationPolicy ${ap.fullName} selects no workload of the mesh${pairs.length ? ` (labels "${selectorString(sel)}")` : ''} in ${ap.namespace === root ? 'any namespace' : `namespace ${ap.namespace}`}; it has no effect.`,
+            'Fix the selector, or deploy the workload it is meant for into the mesh.');
+        }
+      }
+      if (namespaces.length === 0) continue;
+      for (const rule of arr(ap.spec.rules)) {
+        for (const from of arr(rule?.from)) {
+          for (const field of ['namespaces', 'notNamespaces']) {
+            for (const p of arr(from?.source?.[field]).map(String)) {
+              if (known(p)) continue;
+              ctx.report(this.name, 'IST0101', FindingLevel.ERROR, ap,
+                `AuthorizationPolicy ${ap.fullName}: source.${field} entry "${p}" matches no namespace.`,
+                'Fix the namespace name, or create the namespace.');
+            }
+          }
+        }
+      }
+    }
+  },
+};
