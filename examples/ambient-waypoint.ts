@@ -15,6 +15,16 @@ export function build(app: App): void {
     containers: [{ image: 'ghcr.io/example/catalog:1.0', portNumber: 8080 }],
   });
   const catalogService = catalog.exposeViaService({ name: 'catalog' });
+  const postgresService = new kplus.Service(chart, 'postgres-service', {
+    metadata: { name: 'postgres' }, clusterIP: 'None', ports: [{ port: 5432, name: 'tcp-postgres' }],
+  });
+  new kplus.StatefulSet(chart, 'postgres', {
+    metadata: { name: 'postgres' },
+    service: postgresService,
+    podMetadata: { labels: { app: 'postgres' } },
+    containers: [{ image: 'postgres:17', portNumber: 5432, securityContext: { ensureNonRoot: false, readOnlyRootFilesystem: false } }],
+    securityContext: { ensureNonRoot: false },
+  });
 
   // L4, no identities: keeps its selector, enforced by ztunnel.
   new AuthorizationPolicy(chart, 'no-debug-port', {
