@@ -8,7 +8,7 @@ const path = require('path');
 
 const REPO = path.resolve(__dirname, '..');
 const SIZES = (process.env.BENCH_SIZES || '100,1000,10000').split(',').map(Number);
-const RUNS = Number(process.env.BENCH_RUNS || 3);
+const RUNS = Number(process.env.BENCH_RUNS || 5);
 const VARIANTS = (process.env.BENCH_VARIANTS || 'constructs,raw,analysis').split(',');
 
 function measure(variant, n, extra = []) {
@@ -60,10 +60,13 @@ for (const n of SIZES) {
   const raw = measure('raw', n, ['--yaml', path.join(tmp, 'raw.yaml')]);
   row.identicalYaml = fs.readFileSync(path.join(tmp, 'constructs.yaml'), 'utf8') === fs.readFileSync(path.join(tmp, 'raw.yaml'), 'utf8');
   row.objects = ours.objects;
+  // Variants interleaved run by run, so drift in the machine's load affects all of them alike.
+  const samples = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+  for (let i = 0; i < RUNS; i++) {
+    for (const variant of VARIANTS) samples[variant].push(measure(variant, n));
+  }
   for (const variant of VARIANTS) {
-    const samples = [];
-    for (let i = 0; i < RUNS; i++) samples.push(measure(variant, n));
-    row[variant] = { synthMs: median(samples.map((s) => s.synthMs)), peakRssMb: median(samples.map((s) => s.peakRssMb)) };
+    row[variant] = { synthMs: median(samples[variant].map((s) => s.synthMs)), peakRssMb: median(samples[variant].map((s) => s.peakRssMb)) };
   }
   if (row.constructs && row.raw) {
     row.constructsOverRaw = +(row.constructs.synthMs / row.raw.synthMs).toFixed(3);
