@@ -40,6 +40,31 @@ export function wireObject(
   return obj;
 }
 
+/**
+ * The spec of a construct that is itself the object (extends ApiObject), for kinds apps create
+ * by the thousand (one AuthorizationPolicy per workload): one construct node per manifest
+ * instead of two. The producer needs `this`, which does not exist before `super()`, so it is
+ * bound right after.
+ */
+export class DeferredSpec {
+  /** Pass as `spec` to the ApiObject constructor. */
+  public readonly value = Lazy.any(this);
+  private producer?: () => Record<string, any>;
+
+  /** Registers `obj` like wireObject does (unique name, automatic analysis) and binds its producer. */
+  public bind(obj: ApiObject, producer: () => Record<string, any>): void {
+    claimObjectName(obj, obj.apiVersion, obj.kind, obj.metadata.namespace, obj.name);
+    enableAnalysis(obj);
+    this.producer = producer;
+    PRODUCERS.set(obj, producer);
+  }
+
+  /** @internal */
+  public produce(): Record<string, any> {
+    return this.producer!();
+  }
+}
+
 const PRODUCERS = new WeakMap<ApiObject, () => Record<string, any>>();
 
 /**

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { resolveAttachment } from './attachment';
 import {
@@ -6,12 +7,12 @@ import {
 } from './authz-rules';
 import { MtlsMode } from './mtls-namespace';
 import { PolicyTarget } from './policy-target';
-import { PolicyRecord, SecurityRegistry } from './security-registry';
+import { SecurityRegistry } from './security-registry';
 import { WorkloadIdentity } from './workload-identity';
 import { checkObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { check, fail, Rule, ValidationError } from '../core/validation-error';
-import { wireObject } from '../render/api-object';
+import { DeferredSpec } from '../render/api-object';
 import { GVK } from '../render/gvk';
 import { prune } from '../render/istio-renderer';
 
@@ -194,7 +195,7 @@ export interface AuthorizationPolicyProps {
  * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/
  * @see https://istio.io/latest/docs/ambient/usage/l7-features/
  */
-export class AuthorizationPolicy extends Construct {
+export class AuthorizationPolicy extends ApiObject {
   /**
    * Allow nothing: an ALLOW policy without rules (`spec: {}`), so every request is denied
    * unless another ALLOW policy matches it. The usual base of a locked-down namespace.
@@ -232,21 +233,29 @@ export class AuthorizationPolicy extends Construct {
     return new AuthorizationPolicy(scope, id, { ...options, rules: [{ from: [{ identities: [gateway ?? WorkloadIdentity.ingressGateway()] }] }] });
   }
 
-  /** The policy's name. */
-  public readonly name: string;
   /** The namespace the policy lives in. */
   public readonly namespace: string;
   /** The action. */
   public readonly action: AuthorizationAction;
   /** What the policy applies to. */
   public readonly target: PolicyTarget;
-  private readonly rules: Array<Record<string, any>> = [];
-  private readonly sourceRules: AuthorizationRule[] = [];
+  /**
+   * The rules in wire format (read by the app-wide checks of other security constructs).
+   * @internal
+   */
+  public readonly _wireRules: Array<Record<string, any>> = [];
   private readonly provider?: string;
+  /** What validation and rendering derive from the rules, computed once per change of the rules. */
+  private derived?: DerivedFacts;
 
   constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
-    super(scope, id);
-    this.name = checkObjectName(this, 'name', props.name ?? toDnsLabel(id));
+    const spec = new DeferredSpec();
+    super(scope, id, {
+      ...GVK.AuthorizationPolicy,
+      metadata: { name: props.name ?? toDnsLabel(id), namespace: props.target.targetNamespace },
+      spec: spec.value,
+    });
+    checkObjectName(this, 'name', this.name);
     this.target = props.target;
     this.namespace = props.target.targetNamespace;
     this.action = props.action ?? AuthorizationAction.ALLOW;
@@ -259,32 +268,14 @@ export class AuthorizationPolicy extends Construct {
     }
     for (const rule of props.rules ?? []) this.addRule(rule);
 
-    const record: PolicyRecord = {
-      path: this.node.path,
-      namespace: this.namespace,
-      meshWide: props.target._kind === 'mesh',
-      namespaceWide: props.target._kind === 'namespace',
-      action: () => this.action,
-      rules: () => this.rules,
-    };
-    SecurityRegistry.of(this).addPolicy(record);
-
-    wireObject(this, 'Resource', GVK.AuthorizationPolicy, { name: this.name, namespace: this.namespace }, () => {
-      const attachment = resolveAttachment(this, this.target, this.l7Reason(), this.identityReason());
-      if ('error' in attachment) throw this.targetError(attachment.error);
-      return prune({
-        ...attachment,
-        action: this.action,
-        provider: this.provider ? { name: this.provider } : undefined,
-        rules: this.rules.length > 0 ? this.rules : undefined,
-      });
-    });
+    SecurityRegistry.of(this).addPolicy(this);
+    spec.bind(this, () => this.renderSpec());
     this.node.addValidation({ validate: () => this.validatePolicy() });
   }
 
   /** Adds a rule (rules are ORed). */
   public addRule(rule: AuthorizationRule): void {
-    const index = this.sourceRules.length;
+    const index = this._wireRules.length;
     const where = `rules[${index}]`;
     const wire: Record<string, any> = {};
     if (rule.from !== undefined) {
@@ -299,8 +290,8 @@ export class AuthorizationPolicy extends Construct {
       nonEmptyList(this, `${where}.when`, rule.when, 'Leave when out for no conditions.');
       wire.when = rule.when.map((c, i) => this.renderCondition(`${where}.when[${i}]`, c));
     }
-    this.sourceRules.push(rule);
-    this.rules.push(wire);
+    this._wireRules.push(wire);
+    this.derived = undefined;
   }
 
   private renderSource(where: string, s: RequestSource): Record<string, any> {
@@ -378,16 +369,34 @@ export class AuthorizationPolicy extends Construct {
     });
   }
 
+  private renderSpec(): Record<string, any> {
+    const facts = this.facts();
+    const attachment = resolveAttachment(this, this.target, facts.l7Reason, facts.identityReason);
+    if ('error' in attachment) throw this.targetError(attachment.error);
+    return prune({
+      ...attachment,
+      action: this.action,
+      provider: this.provider ? { name: this.provider } : undefined,
+      rules: this._wireRules.length > 0 ? this._wireRules : undefined,
+    });
+  }
+
+  /** Derived once per change of the rules: rendering and both validation passes of a synth need them. */
+  private facts(): DerivedFacts {
+    return this.derived ??= {
+      l7Reason: this.l7Reason(),
+      identityFields: this.identityFieldsUsed(),
+      identityReason: this.identityReason(),
+    };
+  }
+
   /** Why the policy needs L7 enforcement (for ambient namespaces), or undefined. */
   private l7Reason(): string | undefined {
     if (this.action === AuthorizationAction.CUSTOM || this.action === AuthorizationAction.AUDIT) {
       return `uses action ${this.action}, which ztunnel does not support`;
     }
-    const effect = this.action === AuthorizationAction.ALLOW
-      ? 'ztunnel would drop those rules, so they never match and the policy denies what it should allow'
-      : 'ztunnel would drop those parts, so the rules match more than intended';
     const l7Fields = new Set<string>();
-    for (const rule of this.rules) {
+    for (const rule of this._wireRules) {
       for (const f of rule.from ?? []) {
         for (const field of ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks']) if (f.source[field]) l7Fields.add(field);
       }
@@ -397,6 +406,9 @@ export class AuthorizationPolicy extends Construct {
       for (const w of rule.when ?? []) if (!conditionKeyInfo(w.key)?.l4) l7Fields.add(w.key);
     }
     if (l7Fields.size === 0) return undefined;
+    const effect = this.action === AuthorizationAction.ALLOW
+      ? 'ztunnel would drop those rules, so they never match and the policy denies what it should allow'
+      : 'ztunnel would drop those parts, so the rules match more than intended';
     return `uses HTTP attributes (${[...l7Fields].join(', ')}); ${effect}`;
   }
 
@@ -414,15 +426,16 @@ export class AuthorizationPolicy extends Construct {
   private validatePolicy(): string[] {
     const errors: string[] = [];
     const registry = SecurityRegistry.of(this);
-    if (this.rules.length === 0 && this.action !== AuthorizationAction.ALLOW) {
+    if (this._wireRules.length === 0 && this.action !== AuthorizationAction.ALLOW) {
       errors.push(new ValidationError(this.node.path, 'rules', `must not be empty for action ${this.action}`, [],
         `A ${this.action} policy without rules never matches (istiod rejects it); add a rule, or use AuthorizationPolicy.denyAll to match every request.`).message);
     }
-    const attachment = resolveAttachment(this, this.target, this.l7Reason(), this.identityReason());
+    const facts = this.facts();
+    const attachment = resolveAttachment(this, this.target, facts.l7Reason, facts.identityReason);
     if ('error' in attachment) errors.push(this.targetError(attachment.error).message);
 
     const mode = this.target._kind === 'mesh' ? registry.meshMtls?.mode : registry.effectiveMtls(this.namespace);
-    const identityFields = this.identityFieldsUsed();
+    const identityFields = facts.identityFields;
     if (mode !== undefined && mode !== MtlsMode.STRICT && identityFields.length > 0) {
       const where = this.target._kind === 'mesh' ? 'the mesh' : `namespace '${this.namespace}'`;
       if (this.action === AuthorizationAction.DENY && identityFields.some((f) => !f.startsWith('not'))) {
@@ -433,13 +446,13 @@ export class AuthorizationPolicy extends Construct {
           + `plaintext requests carry no identity${mode === MtlsMode.DISABLE ? ', so this policy matches no request' : ' and never match'}. Make mTLS STRICT.`);
       }
     }
-    if (this.action === AuthorizationAction.ALLOW && this.rules.length > 0) this.warnIfAllowsNothing(registry);
+    if (this.action === AuthorizationAction.ALLOW && this._wireRules.length > 0) this.warnIfAllowsNothing(registry);
     return errors;
   }
 
   private identityFieldsUsed(): string[] {
     const used = new Set<string>();
-    for (const rule of this.rules) {
+    for (const rule of this._wireRules) {
       for (const f of rule.from ?? []) {
         for (const field of ['principals', 'notPrincipals', 'namespaces', 'notNamespaces']) if (f.source[field]) used.add(field);
       }
@@ -449,27 +462,32 @@ export class AuthorizationPolicy extends Construct {
   }
 
   private warnIfAllowsNothing(registry: SecurityRegistry): void {
-    const path = this.node.path;
     // A rule whose positive and negative lists share a value can never match.
-    if (this.rules.every(contradictory)) {
-      registry.warn(`${path}: every rule lists a value both as required and as excluded, so this ALLOW policy matches no request and denies everything it applies to.`);
+    if (this._wireRules.every(contradictory)) {
+      registry.warn(`${this.node.path}: every rule lists a value both as required and as excluded, so this ALLOW policy matches no request and denies everything it applies to.`);
     }
     // A DENY policy with an empty rule in the same scope denies everything before ALLOW policies are looked at.
-    const denyAll = registry.denyPolicies.find((p) => p.path !== path && p.action() === AuthorizationAction.DENY
-      && p.rules().some((r) => Object.keys(r).length === 0)
-      && (p.meshWide || (p.namespace === this.namespace && p.namespaceWide)));
+    const denyAll = registry.denyPolicies.find((p) => p !== this
+      && p._wireRules.some((r) => Object.keys(r).length === 0)
+      && (p.target._kind === 'mesh' || (p.namespace === this.namespace && p.target._kind === 'namespace')));
     if (denyAll) {
-      registry.warn(`${path}: '${denyAll.path}' denies every request before ALLOW policies are evaluated, so this policy never allows anything. `
+      registry.warn(`${this.node.path}: '${denyAll.node.path}' denies every request before ALLOW policies are evaluated, so this policy never allows anything. `
         + 'Use AuthorizationPolicy.allowNothing as the base of a locked-down namespace.');
     }
     // Request principals only exist where a RequestAuthentication validated a token.
-    const needsJwt = this.rules.every((r) => (r.from ?? []).length > 0 && r.from.every((f: any) => f.source.requestPrincipals));
+    const needsJwt = this._wireRules.every((r) => (r.from ?? []).length > 0 && r.from.every((f: any) => f.source.requestPrincipals));
     const hasJwt = registry.jwts.some((j) => j.meshWide || j.namespace === this.namespace);
     if (needsJwt && !hasJwt) {
-      registry.warn(`${path}: every rule requires a request principal, but no JwtAuthentication of this app covers namespace '${this.namespace}'; `
+      registry.warn(`${this.node.path}: every rule requires a request principal, but no JwtAuthentication of this app covers namespace '${this.namespace}'; `
         + 'without a RequestAuthentication no request has one, so this policy allows nothing.');
     }
   }
+}
+
+interface DerivedFacts {
+  readonly l7Reason?: string;
+  readonly identityReason?: string;
+  readonly identityFields: string[];
 }
 
 function contradictory(rule: Record<string, any>): boolean {

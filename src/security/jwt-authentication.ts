@@ -304,8 +304,8 @@ export class JwtAuthentication extends Construct {
     const registry = SecurityRegistry.of(this);
     const requiresPrincipal = (action: string, source: Record<string, any>) =>
       (action === AuthorizationAction.ALLOW && source.requestPrincipals) || (action === AuthorizationAction.DENY && source.notRequestPrincipals);
-    const requires = registry.policies.some((p) => (p.meshWide || p.namespace === this.namespace)
-      && p.rules().some((r) => (r.from ?? []).some((f: any) => requiresPrincipal(p.action(), f.source))));
+    const requires = registry.policies.some((p) => (p.target._kind === 'mesh' || p.namespace === this.namespace)
+      && p._wireRules.some((r) => (r.from ?? []).some((f: any) => requiresPrincipal(p.action, f.source))));
     if (!requires) {
       registry.warn(`${this.node.path}: requireToken is false and no AuthorizationPolicy in namespace '${this.namespace}' requires a request principal, `
         + 'so requests without a token are accepted. Keep requireToken, or add a policy with requestPrincipals.');

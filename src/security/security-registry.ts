@@ -1,4 +1,4 @@
-import { IConstruct } from 'constructs';
+import { IConstruct, Node } from 'constructs';
 import { perApp } from '../core/per-app';
 import { recordWarning } from '../core/warnings';
 
@@ -24,17 +24,15 @@ export interface NamespaceRecord {
   waypointName?: string;
 }
 
-/** The attributes of one AuthorizationPolicy that cross-construct checks look at. */
+/** What cross-construct checks read of an AuthorizationPolicy (the policy itself is registered). */
 export interface PolicyRecord {
-  readonly path: string;
+  readonly node: Node;
   readonly namespace: string;
-  /** True for mesh-wide policies (in the root namespace, no selector). */
-  readonly meshWide: boolean;
-  /** True when the policy applies to the whole namespace (no selector, no targetRefs). */
-  readonly namespaceWide: boolean;
-  readonly action: () => string;
+  /** Mesh-wide policies have kind 'mesh'; namespace-wide ones (no selector, no targetRefs) 'namespace'. */
+  readonly target: { readonly _kind: string };
+  readonly action: string;
   /** The rendered wire rules. */
-  readonly rules: () => Array<Record<string, any>>;
+  readonly _wireRules: ReadonlyArray<Record<string, any>>;
 }
 
 /** A RequestAuthentication. */
@@ -65,7 +63,7 @@ export class SecurityRegistry {
   /** Registers a policy (and indexes it when it is a DENY policy). */
   public addPolicy(record: PolicyRecord): void {
     this.policies.push(record);
-    if (record.action() === 'DENY') this.denyPolicies.push(record);
+    if (record.action === 'DENY') this.denyPolicies.push(record);
   }
 
   /**
