@@ -201,7 +201,7 @@ export class AuthorizationPolicy extends ApiObject {
    * unless another ALLOW policy matches it. The usual base of a locked-down namespace.
    */
   public static allowNothing(scope: Construct, id: string, options: AuthorizationPresetOptions): AuthorizationPolicy {
-    return new AuthorizationPolicy(scope, id, { ...options, action: AuthorizationAction.ALLOW });
+    return new AuthorizationPolicy(scope, id, { target: options.target, name: options.name });
   }
 
   /**
@@ -209,28 +209,28 @@ export class AuthorizationPolicy extends ApiObject {
    * to lock a namespace down and then allow some traffic, use `allowNothing`.
    */
   public static denyAll(scope: Construct, id: string, options: AuthorizationPresetOptions): AuthorizationPolicy {
-    return new AuthorizationPolicy(scope, id, { ...options, action: AuthorizationAction.DENY, rules: [{}] });
+    return new AuthorizationPolicy(scope, id, { target: options.target, name: options.name, action: AuthorizationAction.DENY, rules: [{}] });
   }
 
   /** Allow only requests from these workload identities (service accounts). */
   public static allowOnlyFrom(
     scope: Construct, id: string, options: AuthorizationPresetOptions, identities: WorkloadIdentity[],
   ): AuthorizationPolicy {
-    return new AuthorizationPolicy(scope, id, { ...options, rules: [{ from: [{ identities }] }] });
+    return new AuthorizationPolicy(scope, id, { target: options.target, name: options.name, rules: [{ from: [{ identities }] }] });
   }
 
   /** Allow only requests from workloads in these namespaces. */
   public static allowOnlyFromNamespaces(
     scope: Construct, id: string, options: AuthorizationPresetOptions, namespaces: string[],
   ): AuthorizationPolicy {
-    return new AuthorizationPolicy(scope, id, { ...options, rules: [{ from: [{ namespaces }] }] });
+    return new AuthorizationPolicy(scope, id, { target: options.target, name: options.name, rules: [{ from: [{ namespaces }] }] });
   }
 
   /** Allow only requests coming through the ingress gateway (by its identity). */
   public static allowOnlyFromIngressGateway(
     scope: Construct, id: string, options: AuthorizationPresetOptions, gateway?: WorkloadIdentity,
   ): AuthorizationPolicy {
-    return new AuthorizationPolicy(scope, id, { ...options, rules: [{ from: [{ identities: [gateway ?? WorkloadIdentity.ingressGateway()] }] }] });
+    return new AuthorizationPolicy(scope, id, { target: options.target, name: options.name, rules: [{ from: [{ identities: [gateway ?? WorkloadIdentity.ingressGateway()] }] }] });
   }
 
   /** The namespace the policy lives in. */
@@ -251,7 +251,8 @@ export class AuthorizationPolicy extends ApiObject {
   constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
     const spec = new DeferredSpec();
     super(scope, id, {
-      ...GVK.AuthorizationPolicy,
+      apiVersion: GVK.AuthorizationPolicy.apiVersion,
+      kind: GVK.AuthorizationPolicy.kind,
       metadata: { name: props.name ?? toDnsLabel(id), namespace: props.target.targetNamespace },
       spec: spec.value,
     });

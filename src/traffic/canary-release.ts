@@ -264,7 +264,7 @@ export class CanaryRelease extends Construct {
       }, property, timeout, r.retries ?? props.retries, r.fault));
     });
     const mirror = props.mirror ? this.renderMirror(props.mirror) : undefined;
-    routes.push(this.policies({ owner: this, route: split, ...mirror }, 'default route', props.timeout, props.retries, props.fault));
+    routes.push(this.policies({ owner: this, route: split, mirror: mirror?.mirror, mirrorPercentage: mirror?.mirrorPercentage }, 'default route', props.timeout, props.retries, props.fault));
     return routes;
   }
 
@@ -274,8 +274,15 @@ export class CanaryRelease extends Construct {
     const renderedTimeout = shared ? this.renderedDefaults!.timeout : timeout ? istioDuration(this, `${property}.timeout`, timeout) : undefined;
     const renderedRetries = shared ? this.renderedDefaults!.retries : retries ? renderRetries(this, `${property}.retries`, retries, timeout) : undefined;
     this.renderedDefaults ??= { timeoutInput: timeout, retriesInput: retries, timeout: renderedTimeout, retries: renderedRetries };
+    // One literal shape for every route of every release (no spread): 10,000-service apps hold
+    // these intents until synth.
     return {
-      ...route,
+      owner: route.owner,
+      name: route.name,
+      match: route.match,
+      route: route.route,
+      mirror: route.mirror,
+      mirrorPercentage: route.mirrorPercentage,
       timeout: renderedTimeout,
       retries: renderedRetries,
       fault: fault ? renderFault(this, `${property}.fault`, fault) : undefined,
