@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { encodeParsedRule } from '../src/analysis/admission/cel';
 
 const REPO = path.resolve(__dirname, '..');
 const CRD_DIR = path.resolve(REPO, '..', 'shared', 'crds');
@@ -48,7 +49,11 @@ function compact(schema: any): any {
     } else if (key === 'oneOf' || key === 'anyOf' || key === 'allOf') {
       out[key] = v.map(compact);
     } else if (key === 'x-kubernetes-validations') {
-      out[key] = v.map((r: any) => Object.fromEntries(RULE_FIELDS.filter((f) => r[f] !== undefined).map((f) => [f, r[f]])));
+      // `parsed`: the rule's parsed expression, so the analysis decodes instead of parsing.
+      out[key] = v.map((r: any) => ({
+        ...Object.fromEntries(RULE_FIELDS.filter((f) => r[f] !== undefined).map((f) => [f, r[f]])),
+        parsed: encodeParsedRule(r.rule),
+      }));
     }
   }
   return out;

@@ -4,7 +4,6 @@ import { AnalysisCheck } from './analysis-check';
 import { analyzeManifests } from './analyze';
 import { Finding, FindingLevel } from './finding';
 import { fail } from '../core/validation-error';
-import { manifestOf } from '../render/api-object';
 
 /** One finding the user has decided to accept, with the reason why. */
 export interface AnalysisSuppression {
@@ -200,7 +199,7 @@ export class MeshAnalysis {
     // so the result is reused until control returns to the event loop.
     if (this.cache && this.cache.nodes === nodes.length) return this.cache.failing;
     // Chart.toJson() would validate again (and recurse); the objects render on their own.
-    const manifests = nodes.filter((c): c is ApiObject => c instanceof ApiObject).map(manifestOf);
+    const manifests = nodes.filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
     const findings = this.run(manifests);
     const failOn = RANK[this.options.failOn ?? FindingLevel.ERROR];
     const failing = findings.filter((f) => RANK[f.level] >= failOn);

@@ -1,5 +1,5 @@
-import { ApiObject, ApiObjectMetadata, GroupVersionKind, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { ApiObject, ApiObjectMetadata, App, GroupVersionKind, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { claimObjectName } from '../core/naming';
 
 let analysisModule: typeof import('../analysis/mesh-analysis') | undefined;
@@ -30,21 +30,25 @@ export function wireObject(
 ): ApiObject {
   claimObjectName(owner, gvk.apiVersion, gvk.kind, metadata.namespace, metadata.name);
   enableAnalysis(scope);
-  const obj = new ApiObject(scope, id, {
-    apiVersion: gvk.apiVersion,
-    kind: gvk.kind,
-    metadata,
-    spec: Lazy.any({ produce: spec }),
-  });
-  PRODUCERS.set(obj, spec);
-  return obj;
+  return new WireApiObject(scope, id, gvk, metadata, spec);
+}
+
+/** Our objects render their plain-JSON spec without cdk8s' token resolution (see renderWire). */
+export class WireApiObject extends ApiObject {
+  constructor(scope: Construct, id: string, gvk: GroupVersionKind, metadata: ApiObjectMetadata, private readonly produce: () => Record<string, any>) {
+    super(scope, id, { apiVersion: gvk.apiVersion, kind: gvk.kind, metadata, spec: Lazy.any({ produce }) });
+  }
+
+  public toJson(): any {
+    return renderWire(this, this.produce, () => super.toJson());
+  }
 }
 
 /**
  * The spec of a construct that is itself the object (extends ApiObject), for kinds apps create
  * by the thousand (one AuthorizationPolicy per workload): one construct node per manifest
  * instead of two. The producer needs `this`, which does not exist before `super()`, so it is
- * bound right after.
+ * bound right after. Such classes override `toJson()` with `renderWire`.
  */
 export class DeferredSpec {
   /** Pass as `spec` to the ApiObject constructor. */
@@ -56,7 +60,6 @@ export class DeferredSpec {
     claimObjectName(obj, obj.apiVersion, obj.kind, obj.metadata.namespace, obj.name);
     enableAnalysis(obj);
     this.producer = producer;
-    PRODUCERS.set(obj, producer);
   }
 
   /** @internal */
@@ -65,16 +68,65 @@ export class DeferredSpec {
   }
 }
 
-const PRODUCERS = new WeakMap<ApiObject, () => Record<string, any>>();
+const DEFAULT_RESOLVERS = [LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver];
+const PLAIN_RESOLVERS = new WeakMap<IConstruct, boolean>();
+
+/** True when the app resolves values with cdk8s' built-in resolvers only (identities on plain JSON). */
+function plainResolvers(obj: ApiObject): boolean {
+  const app = obj.node.root;
+  let plain = PLAIN_RESOLVERS.get(app);
+  if (plain === undefined) {
+    const resolvers: unknown[] | undefined = (App.of(obj) as Partial<App>).resolvers;
+    plain = resolvers !== undefined && resolvers.every((r) => DEFAULT_RESOLVERS.some((type) => r instanceof type));
+    PLAIN_RESOLVERS.set(app, plain);
+  }
+  return plain;
+}
+
+/** Returned by plainJson when a value is not plain JSON (a Lazy, a token, a class instance). */
+const NOT_PLAIN = Symbol('not plain JSON');
+
+/** cdk8s' sanitizeValue for plain JSON (null and undefined fields dropped, keys sorted), or NOT_PLAIN. */
+function plainJson(value: any, sortKeys: boolean): any {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'object') return typeof value === 'function' ? NOT_PLAIN : value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = plainJson(value[i], sortKeys);
+      if (item === NOT_PLAIN) return NOT_PLAIN;
+      out[i] = item;
+    }
+    return out;
+  }
+  if (value.constructor !== Object || typeof value.resolve === 'function') return NOT_PLAIN;
+  const keys = Object.keys(value);
+  if (sortKeys) keys.sort();
+  const out: Record<string, any> = {};
+  for (const key of keys) {
+    const item = plainJson(value[key], sortKeys);
+    if (item === NOT_PLAIN) return NOT_PLAIN;
+    if (item !== undefined && item !== null) out[key] = item;
+  }
+  return out;
+}
 
 /**
- * The manifest of an object as the analysis needs it. For our own objects without JSON
- * patches this skips cdk8s' token resolution and key sorting (their specs are plain JSON
- * without undefined values by construction), which halves the cost of analyzing large apps;
- * anything else renders through `toJson()`.
+ * Renders one of our objects as `ApiObject.toJson()` would, several times faster. Our specs are
+ * plain JSON by construction, on which cdk8s' resolution is the identity, yet it costs more than
+ * anything else in rendering (it looks up the app and allocates a context for every value), and
+ * each object is rendered twice in analyzed synths. Anything that could make a difference takes
+ * cdk8s' path: JSON patches, resolvers other than cdk8s' own, a value that is not plain JSON.
+ * test/render/api-object.test.ts compares both paths on every example.
  */
-export function manifestOf(obj: ApiObject): any {
-  const produce = PRODUCERS.get(obj);
-  if (!produce || (obj as unknown as { patches: unknown[] }).patches.length > 0) return obj.toJson();
-  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata.toJson(), spec: produce() };
+export function renderWire(obj: ApiObject, produce: () => Record<string, any>, full: () => any): any {
+  if ((obj as unknown as { patches: unknown[] }).patches.length > 0 || !plainResolvers(obj)) return full();
+  let spec: any;
+  try {
+    spec = plainJson(produce(), !process.env.CDK8S_DISABLE_SORT);
+  } catch (e) {
+    throw new Error(`Failed serializing construct at path '${obj.node.path}' with name '${obj.name}': ${e}`);
+  }
+  if (spec === NOT_PLAIN) return full();
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata.toJson(), spec };
 }

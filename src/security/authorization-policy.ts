@@ -12,7 +12,7 @@ import { WorkloadIdentity } from './workload-identity';
 import { checkObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { check, fail, Rule, ValidationError } from '../core/validation-error';
-import { DeferredSpec } from '../render/api-object';
+import { DeferredSpec, renderWire } from '../render/api-object';
 import { GVK } from '../render/gvk';
 import { prune } from '../render/istio-renderer';
 
@@ -274,6 +274,11 @@ export class AuthorizationPolicy extends ApiObject {
     this.node.addValidation({ validate: () => this.validatePolicy() });
   }
 
+  /** Renders the policy to Kubernetes JSON. */
+  public toJson(): any {
+    return renderWire(this, () => this.renderSpec(), () => super.toJson());
+  }
+
   /** Adds a rule (rules are ORed). */
   public addRule(rule: AuthorizationRule): void {
     const index = this._wireRules.length;
@@ -388,6 +393,8 @@ export class AuthorizationPolicy extends ApiObject {
       l7Reason: this.l7Reason(),
       identityFields: this.identityFieldsUsed(),
       identityReason: this.identityReason(),
+      matchesNothing: this._wireRules.every(contradictory),
+      needsJwt: this._wireRules.every((r) => (r.from ?? []).length > 0 && r.from.every((f: any) => f.source.requestPrincipals)),
     };
   }
 
@@ -464,7 +471,8 @@ export class AuthorizationPolicy extends ApiObject {
 
   private warnIfAllowsNothing(registry: SecurityRegistry): void {
     // A rule whose positive and negative lists share a value can never match.
-    if (this._wireRules.every(contradictory)) {
+    const facts = this.facts();
+    if (facts.matchesNothing) {
       registry.warn(`${this.node.path}: every rule lists a value both as required and as excluded, so this ALLOW policy matches no request and denies everything it applies to.`);
     }
     // A DENY policy with an empty rule in the same scope denies everything before ALLOW policies are looked at.
@@ -476,9 +484,7 @@ export class AuthorizationPolicy extends ApiObject {
         + 'Use AuthorizationPolicy.allowNothing as the base of a locked-down namespace.');
     }
     // Request principals only exist where a RequestAuthentication validated a token.
-    const needsJwt = this._wireRules.every((r) => (r.from ?? []).length > 0 && r.from.every((f: any) => f.source.requestPrincipals));
-    const hasJwt = registry.jwts.some((j) => j.meshWide || j.namespace === this.namespace);
-    if (needsJwt && !hasJwt) {
+    if (facts.needsJwt && !registry.jwts.some((j) => j.meshWide || j.namespace === this.namespace)) {
       registry.warn(`${this.node.path}: every rule requires a request principal, but no JwtAuthentication of this app covers namespace '${this.namespace}'; `
         + 'without a RequestAuthentication no request has one, so this policy allows nothing.');
     }
@@ -489,6 +495,10 @@ interface DerivedFacts {
   readonly l7Reason?: string;
   readonly identityReason?: string;
   readonly identityFields: string[];
+  /** Every rule lists a value both as required and as excluded. */
+  readonly matchesNothing: boolean;
+  /** Every rule requires a request principal (a validated JWT). */
+  readonly needsJwt: boolean;
 }
 
 function contradictory(rule: Record<string, any>): boolean {

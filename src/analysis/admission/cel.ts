@@ -5,6 +5,16 @@
  */
 import * as net from 'net';
 import type * as CelModule from '@bufbuild/cel';
+import type * as ProtobufModule from '@bufbuild/protobuf';
+import type { ExprSchema as ExprSchemaType } from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
+
+/** What the bundled engine module (cel-engine.ts) exports. */
+type CelEngine = typeof CelModule & {
+  strings: CelModule.CelFunc[];
+  fromBinary: typeof ProtobufModule.fromBinary;
+  toBinary: typeof ProtobufModule.toBinary;
+  ExprSchema: typeof ExprSchemaType;
+};
 
 /** Reserved words the API server escapes as `__word__` when a property name collides with them. */
 const CEL_RESERVED = new Set([
@@ -38,7 +48,7 @@ export type CompiledRule =
 export type RuleResult = { readonly passed: boolean } | { readonly error: string; readonly unevaluable: boolean };
 
 interface Engine {
-  readonly cel: typeof CelModule;
+  readonly cel: CelEngine;
   readonly env: CelModule.CelEnv;
 }
 
@@ -49,7 +59,7 @@ const URL_MARKER = '\u0000url';
 function loadEngine(): Engine {
   if (engine) return engine;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cel = require('./cel-engine') as typeof CelModule & { strings: CelModule.CelFunc[] };
+  const cel = require('./cel-engine') as CelEngine;
   const { strings } = cel;
   const { CelScalar, celFunc, celMethod, celMap, mapType } = cel;
   const S = CelScalar.STRING;
@@ -130,18 +140,27 @@ function calledFunctions(expr: any, out: Set<string>): Set<string> {
 
 const compiled = new Map<string, CompiledRule>();
 
-/** Parses and plans a rule once; the result is shared by every object the rule applies to. */
-export function compileRule(rule: string): CompiledRule {
+/** A rule's parsed expression in protobuf binary, base64: what scripts/schemas.ts stores beside each rule. */
+export function encodeParsedRule(rule: string): string {
+  const { cel } = loadEngine();
+  return Buffer.from(cel.toBinary(cel.ExprSchema, cel.parse(rule).expr)).toString('base64');
+}
+
+/**
+ * Plans a rule once (from its parsed form when the schemas carry it, else by parsing it); the
+ * result is shared by every object the rule applies to.
+ */
+export function compileRule(rule: string, parsed?: string): CompiledRule {
   let c = compiled.get(rule);
   if (c) return c;
   try {
     const { cel, env } = loadEngine();
-    const parsed = cel.parse(rule);
-    const missing = [...calledFunctions(parsed.expr, new Set())].filter((f) => !BUILT_IN_CALLS.has(f) && !env.funcs.find(f));
+    const expr = parsed !== undefined ? cel.fromBinary(cel.ExprSchema, Buffer.from(parsed, 'base64')) : cel.parse(rule).expr;
+    const missing = [...calledFunctions(expr, new Set())].filter((f) => !BUILT_IN_CALLS.has(f) && !env.funcs.find(f));
     if (missing.length > 0) {
       c = { ok: false, reason: `the Kubernetes CEL function(s) ${missing.join(', ')} are not implemented by cdk8s-istio` };
     } else {
-      const program = cel.plan(env, parsed) as (b: Record<string, unknown>) => unknown;
+      const program = cel.plan(env, expr) as (b: Record<string, unknown>) => unknown;
       c = { ok: true, program, usesOldSelf: /\boldSelf\b/.test(rule) };
     }
   } catch (e) {

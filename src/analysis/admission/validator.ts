@@ -274,8 +274,8 @@ class Walk {
   private cel(schema: Schema, value: unknown, where: string): void {
     let self: unknown;
     const scalar = typeof value !== 'object';
-    for (const rule of schema['x-kubernetes-validations'] as Array<{ rule: string; message?: string }>) {
-      const compiled = compileRule(rule.rule);
+    for (const rule of schema['x-kubernetes-validations'] as Array<{ rule: string; message?: string; parsed?: string }>) {
+      const compiled = compileRule(rule.rule, rule.parsed);
       const message = rule.message ?? `failed rule: ${rule.rule}`;
       if (!compiled.ok) {
         this.problems.push({ code: 'CIS1000', message: `${where || '<root>'}: cannot evaluate the CRD rule \`${rule.rule}\`: ${compiled.reason}` });
