@@ -132,7 +132,9 @@ export function gatewayHostRule(options: { wildcard?: boolean } = {}): Rule<stri
 /** Short name -> `name.namespace.svc.<clusterDomain>`; FQDNs and wildcards pass unchanged. */
 export function qualifyServiceHost(host: string, namespace: string, clusterDomain = 'cluster.local'): string {
   if (host.includes('.') || host.startsWith('*') || isIpAddress(host)) return host;
-  return `${host}.${namespace}.svc.${clusterDomain}`;
+  // join builds a flat string; a template literal keeps a tree of its parts, and every service
+  // of an app holds its host until synth.
+  return [host, namespace, 'svc', clusterDomain].join('.');
 }
 
 /** True when a wildcard host such as `*.example.com` covers `host` (exact hosts cover themselves). */

@@ -43,7 +43,8 @@ export function checkObjectName(scope: IConstruct | string, property: string, na
 export function claimObjectName(scope: IConstruct, apiVersion: string, kind: string, namespace: string | undefined, name: string): void {
   const claimed = perApp(scope, 'object-names', () => new Map<string, IConstruct>());
   const slash = apiVersion.indexOf('/');
-  const key = `${slash === -1 ? '' : apiVersion.slice(0, slash)}/${kind}/${namespace ?? ''}/${name}`;
+  // join: a flat string (a template literal keeps a tree of its parts); tens of thousands are kept.
+  const key = [slash === -1 ? '' : apiVersion.slice(0, slash), kind, namespace ?? '', name].join('/');
   const owner = claimed.get(key);
   // Owners are kept as constructs (not paths): 10,000-service apps claim tens of thousands of names.
   if (owner !== undefined && owner !== scope && owner.node.path !== scope.node.path) {

@@ -32,7 +32,8 @@ export class MeshModel {
 
   /** The route table of a host in a binding, created on first use by `owner`. */
   public routeTable(owner: IConstruct, key: RouteTableKey): RouteTable {
-    const id = `${key.namespace}|${bindingId(key.binding)}|${key.host}`;
+    // join: flat keys (template literals keep a tree of their parts; large apps keep thousands).
+    const id = [key.namespace, bindingId(key.binding), key.host].join('|');
     let table = this.tables.get(id);
     if (!table) {
       table = new RouteTable(key, owner);
@@ -44,7 +45,7 @@ export class MeshModel {
 
   /** The destination (subsets + traffic policy) of a service host, created on first use. */
   public destination(owner: IConstruct, host: string, namespace: string, name: string): Destination {
-    const id = `${namespace}|${host}`;
+    const id = [namespace, host].join('|');
     let destination = this.destinations.get(id);
     if (!destination) {
       destination = new Destination(host, namespace, name, owner);
@@ -128,9 +129,11 @@ export interface StreamRouteIntent {
  * always precede the one default (match-less) route, which is rendered last.
  */
 export class RouteTable {
-  public readonly http: HttpRouteIntent[] = [];
-  public readonly tcp: StreamRouteIntent[] = [];
-  public readonly tls: StreamRouteIntent[] = [];
+  // Replaced by concat, not pushed to: a pushed-to (or spread) array reserves room for 17 entries,
+  // and tables of large apps hold one or two routes each.
+  public http: readonly HttpRouteIntent[] = NO_ROUTES;
+  public tcp: readonly StreamRouteIntent[] = NO_ROUTES;
+  public tls: readonly StreamRouteIntent[] = NO_ROUTES;
   private extraHosts?: Set<string>;
 
   constructor(public readonly key: RouteTableKey, public readonly firstOwner: IConstruct) {}
@@ -147,21 +150,21 @@ export class RouteTable {
 
   public addHttp(route: HttpRouteIntent): void {
     this.rejectDuplicateMatch(route, this.http, 'http');
-    this.http.push(route);
+    this.http = this.http.concat([route]);
   }
 
   public addTcp(route: StreamRouteIntent): void {
     this.rejectDuplicateMatch(route, this.tcp, 'tcp');
-    this.tcp.push(route);
+    this.tcp = this.tcp.concat([route]);
   }
 
   public addTls(route: StreamRouteIntent): void {
     this.rejectDuplicateMatch(route, this.tls, 'tls');
-    this.tls.push(route);
+    this.tls = this.tls.concat([route]);
   }
 
   /** Routes in the documented order: matched routes as added, then the default route. */
-  public ordered<T extends { match?: unknown[] }>(routes: T[]): T[] {
+  public ordered<T extends { match?: unknown[] }>(routes: readonly T[]): T[] {
     return [...routes.filter((r) => r.match && r.match.length > 0), ...routes.filter((r) => !r.match || r.match.length === 0)];
   }
 
@@ -170,7 +173,7 @@ export class RouteTable {
     return [...new Set([...this.http, ...this.tcp, ...this.tls].map((r) => r.owner))];
   }
 
-  private rejectDuplicateMatch(route: MatchedRoute, existing: MatchedRoute[], kind: string) {
+  private rejectDuplicateMatch(route: MatchedRoute, existing: readonly MatchedRoute[], kind: string) {
     const isDefault = !route.match || route.match.length === 0;
     for (const other of existing) {
       const otherDefault = !other.match || other.match.length === 0;
@@ -192,6 +195,8 @@ export class RouteTable {
   }
 }
 
+const NO_ROUTES: readonly never[] = Object.freeze([]);
+
 interface MatchedRoute {
   readonly owner: IConstruct;
   readonly match?: Array<Record<string, any>>;
@@ -211,7 +216,8 @@ export interface SubsetIntent {
  * constructs setting the same field is an error naming both.
  */
 export class Destination {
-  public readonly subsets = new Map<string, SubsetIntent>();
+  /** In the order first defined (an array: destinations have a few subsets, and large apps thousands of destinations). */
+  public subsets: readonly SubsetIntent[] = [];
   public readonly trafficPolicy: Record<string, any> = {};
   /** Per-port policy, by port number (allocated on first use: most hosts have none). */
   public portLevelSettings?: Map<number, Record<string, any>>;
@@ -228,13 +234,18 @@ export class Destination {
   ) {}
 
   public addSubset(subset: SubsetIntent): void {
-    const existing = this.subsets.get(subset.name);
+    const existing = this.subset(subset.name);
     if (existing && stableJson(existing.labels) !== stableJson(subset.labels)) {
       fail(subset.owner, `subset '${subset.name}' of '${this.host}'`,
         `has labels ${describeValue(subset.labels)} but '${pathOf(existing.owner)}' defines it with ${describeValue(existing.labels)}`,
         subset.labels, 'Use the same version labels in both constructs, or another subset name.');
     }
-    if (!existing) this.subsets.set(subset.name, subset);
+    if (!existing) this.subsets = this.subsets.concat([subset]);
+  }
+
+  /** The subset with this name, if defined. */
+  public subset(name: string): SubsetIntent | undefined {
+    return this.subsets.find((s) => s.name === name);
   }
 
   /** Sets one top-level traffic policy field (e.g. `outlierDetection`), port-wide or for one port. */
@@ -258,7 +269,7 @@ export class Destination {
   }
 
   public get owners(): IConstruct[] {
-    return [...new Set([this.firstOwner, ...Object.values(this.policyOwners), ...[...this.subsets.values()].map((s) => s.owner)])];
+    return [...new Set([this.firstOwner, ...Object.values(this.policyOwners), ...this.subsets.map((s) => s.owner)])];
   }
 }
 

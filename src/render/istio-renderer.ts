@@ -37,14 +37,14 @@ function containerFor(owner: IConstruct): Construct {
 
 function renderVirtualService(table: RouteTable): void {
   const { name, namespace } = table.key;
-  const obj = wireObject(containerFor(table.firstOwner), `VirtualService-${namespace}-${name}`, GVK.VirtualService,
+  const obj = wireObject(containerFor(table.firstOwner), ['VirtualService', namespace, name].join('-'), GVK.VirtualService,
     { name, namespace }, () => virtualServiceSpec(table), table.firstOwner as Construct);
   RENDERED.set(table, obj);
 }
 
 function renderDestinationRule(destination: Destination): void {
   const { name, namespace } = destination;
-  const obj = wireObject(containerFor(destination.firstOwner), `DestinationRule-${namespace}-${name}`, GVK.DestinationRule,
+  const obj = wireObject(containerFor(destination.firstOwner), ['DestinationRule', namespace, name].join('-'), GVK.DestinationRule,
     { name, namespace }, () => destinationRuleSpec(destination), destination.firstOwner as Construct);
   RENDERED.set(destination, obj);
 }
@@ -98,7 +98,7 @@ export function destinationRuleSpec(d: Destination): Record<string, any> {
   return prune({
     host: d.host,
     trafficPolicy: Object.keys(policy).length > 0 ? policy : undefined,
-    subsets: nonEmpty([...d.subsets.values()].map((s) => prune({ name: s.name, labels: s.labels, trafficPolicy: s.trafficPolicy }))),
+    subsets: nonEmpty(d.subsets.map((s) => prune({ name: s.name, labels: s.labels, trafficPolicy: s.trafficPolicy }))),
     exportTo: d.exportTo,
   });
 }

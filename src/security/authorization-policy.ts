@@ -243,7 +243,7 @@ export class AuthorizationPolicy extends ApiObject {
    * The rules in wire format (read by the app-wide checks of other security constructs).
    * @internal
    */
-  public readonly _wireRules: Array<Record<string, any>> = [];
+  public _wireRules: ReadonlyArray<Record<string, any>> = [];
   private readonly provider?: string;
   /** What validation and rendering derive from the rules, computed once per change of the rules. */
   private derived?: DerivedFacts;
@@ -296,7 +296,7 @@ export class AuthorizationPolicy extends ApiObject {
       nonEmptyList(this, `${where}.when`, rule.when, 'Leave when out for no conditions.');
       wire.when = rule.when.map((c, i) => this.renderCondition(`${where}.when[${i}]`, c));
     }
-    this._wireRules.push(wire);
+    this._wireRules = this._wireRules.concat([wire]); // exact size: a pushed-to array reserves 17 entries
     this.derived = undefined;
   }
 

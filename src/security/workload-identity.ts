@@ -75,6 +75,6 @@ export class WorkloadIdentity {
     check(where, 'trustDomain', trustDomain, hostRule({ shortName: true }),
       "Use the mesh's trust domain (MeshConfig trustDomain), usually 'cluster.local'.");
     this.trustDomain = trustDomain;
-    this.principal = `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
+    this.principal = [trustDomain, 'ns', namespace, 'sa', serviceAccount].join('/'); // flat: kept until synth
   }
 }

@@ -110,7 +110,7 @@ export class CanaryRelease extends Construct {
   public readonly service: MeshService;
   /** Version names in order (stable first). */
   public readonly versionNames: string[];
-  private readonly tables: RouteTable[] = [];
+  private readonly tables: RouteTable[];
   private renderedDefaults?: { timeoutInput?: Duration; retriesInput?: RetryPolicy; timeout?: string; retries?: Record<string, any> };
   private readonly destinationOfService: Destination;
 
@@ -170,8 +170,8 @@ export class CanaryRelease extends Construct {
         'Set gateway to the SecureGateway (or MeshGateway.fromName) that serves these hosts.');
     }
 
+    this.tables = bindings.map((b) => b.table);
     for (const { table, gatewayPort } of bindings) {
-      this.tables.push(table);
       if (http) {
         for (const route of routes) table.addHttp(route);
       } else {

@@ -156,9 +156,9 @@ export class CircuitBreaker extends Construct {
     if (props.subset !== undefined) {
       this.node.addValidation({
         validate: () => {
-          const subset = destination.subsets.get(props.subset!);
+          const subset = destination.subset(props.subset!);
           if (!subset) {
-            return [`${this.node.path}: subset must name a subset of '${this.service.host}', got '${props.subset}'. Known subsets: ${[...destination.subsets.keys()].join(', ') || 'none'} (define them with a CanaryRelease).`];
+            return [`${this.node.path}: subset must name a subset of '${this.service.host}', got '${props.subset}'. Known subsets: ${destination.subsets.map((s) => s.name).join(', ') || 'none'} (define them with a CanaryRelease).`];
           }
           if (subset.trafficPolicy && subset.trafficPolicy !== policy) {
             return [`${this.node.path}: subset '${props.subset}' already has a policy from another CircuitBreaker. Merge them into one.`];
