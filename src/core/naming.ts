@@ -41,15 +41,21 @@ export function checkObjectName(scope: IConstruct | string, property: string, na
  * and name both.
  */
 export function claimObjectName(scope: IConstruct, apiVersion: string, kind: string, namespace: string | undefined, name: string): void {
-  const claimed = perApp(scope, 'object-names', () => new Map<string, IConstruct>());
+  // Keyed by group/kind/namespace, then by name: the names are kept by the objects anyway, so
+  // 10,000-service apps do not keep tens of thousands of composite keys.
+  const claimed = perApp(scope, 'object-names', () => new Map<string, Map<string, IConstruct>>());
   const slash = apiVersion.indexOf('/');
-  // join: a flat string (a template literal keeps a tree of its parts); tens of thousands are kept.
-  const key = [slash === -1 ? '' : apiVersion.slice(0, slash), kind, namespace ?? '', name].join('/');
-  const owner = claimed.get(key);
+  const scopeKey = [slash === -1 ? '' : apiVersion.slice(0, slash), kind, namespace ?? ''].join('/');
+  let names = claimed.get(scopeKey);
+  if (!names) {
+    names = new Map();
+    claimed.set(scopeKey, names);
+  }
+  const owner = names.get(name);
   // Owners are kept as constructs (not paths): 10,000-service apps claim tens of thousands of names.
   if (owner !== undefined && owner !== scope && owner.node.path !== scope.node.path) {
     fail(scope, 'metadata.name', `must be unique, but ${kind} '${namespace ? `${namespace}/` : ''}${name}' is also produced by '${owner.node.path}'`,
       name, 'Give one of the constructs another id or an explicit name.');
   }
-  claimed.set(key, scope);
+  names.set(name, scope);
 }

@@ -17,8 +17,8 @@ export class MeshModel {
     return perApp(scope, 'mesh-model', () => new MeshModel());
   }
 
-  private readonly tables = new Map<string, RouteTable>();
-  private readonly destinations = new Map<string, Destination>();
+  private readonly tables = new HostIndex<RouteTable>();
+  private readonly destinations = new HostIndex<Destination>();
   private readonly listeners: Array<(event: ModelEvent) => void> = [];
 
   private constructor() {}
@@ -26,18 +26,17 @@ export class MeshModel {
   /** Renderers subscribe to learn when a route table or destination first appears. */
   public onNew(listener: (event: ModelEvent) => void): void {
     this.listeners.push(listener);
-    for (const table of this.tables.values()) listener({ table });
-    for (const destination of this.destinations.values()) listener({ destination });
+    for (const table of this.tables.all) listener({ table });
+    for (const destination of this.destinations.all) listener({ destination });
   }
 
   /** The route table of a host in a binding, created on first use by `owner`. */
   public routeTable(owner: IConstruct, key: RouteTableKey): RouteTable {
-    // join: flat keys (template literals keep a tree of their parts; large apps keep thousands).
-    const id = [key.namespace, bindingId(key.binding), key.host].join('|');
-    let table = this.tables.get(id);
+    const scope = key.binding.kind === 'mesh' ? key.namespace : [key.namespace, bindingId(key.binding)].join('|');
+    let table = this.tables.get(scope, key.host);
     if (!table) {
       table = new RouteTable(key, owner);
-      this.tables.set(id, table);
+      this.tables.add(scope, key.host, table);
       for (const listener of this.listeners) listener({ table });
     }
     return table;
@@ -45,11 +44,10 @@ export class MeshModel {
 
   /** The destination (subsets + traffic policy) of a service host, created on first use. */
   public destination(owner: IConstruct, host: string, namespace: string, name: string): Destination {
-    const id = [namespace, host].join('|');
-    let destination = this.destinations.get(id);
+    let destination = this.destinations.get(namespace, host);
     if (!destination) {
       destination = new Destination(host, namespace, name, owner);
-      this.destinations.set(id, destination);
+      this.destinations.add(namespace, host, destination);
       for (const listener of this.listeners) listener({ destination });
     }
     return destination;
@@ -57,15 +55,39 @@ export class MeshModel {
 
   /** Every destination, in creation order (deterministic). */
   public allDestinations(): Destination[] {
-    return [...this.destinations.values()];
+    return [...this.destinations.all];
   }
 
   /** Every route table, in creation order (deterministic). */
   public allRouteTables(): RouteTable[] {
-    return [...this.tables.values()];
+    return [...this.tables.all];
   }
 }
 
+
+/**
+ * Entries by scope (a namespace, with the binding for route tables), then by host, and in
+ * creation order. Two levels rather than one composite key: the hosts are kept anyway, and
+ * 10,000-service apps would otherwise keep 10,000 composite keys per index.
+ */
+class HostIndex<T> {
+  public readonly all: T[] = [];
+  private readonly byScope = new Map<string, Map<string, T>>();
+
+  public get(scope: string, host: string): T | undefined {
+    return this.byScope.get(scope)?.get(host);
+  }
+
+  public add(scope: string, host: string, value: T): void {
+    let hosts = this.byScope.get(scope);
+    if (!hosts) {
+      hosts = new Map();
+      this.byScope.set(scope, hosts);
+    }
+    hosts.set(host, value);
+    this.all.push(value);
+  }
+}
 
 export interface ModelEvent {
   readonly table?: RouteTable;

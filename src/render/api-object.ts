@@ -25,22 +25,27 @@ export function wireObject(
   id: string,
   gvk: GroupVersionKind,
   metadata: ApiObjectMetadata & { name: string },
-  spec: () => Record<string, any>,
+  spec: (() => Record<string, any>) | SpecProducer,
   owner: Construct = scope,
 ): ApiObject {
   claimObjectName(owner, gvk.apiVersion, gvk.kind, metadata.namespace, metadata.name);
   enableAnalysis(scope);
-  return new WireApiObject(scope, id, gvk, metadata, spec);
+  return new WireApiObject(scope, id, gvk, metadata, typeof spec === 'function' ? { produce: spec } : spec);
+}
+
+/** Produces a spec at synth. Objects rendered by the thousand pass one of these rather than a closure (a closure and its context cost twice the memory). */
+export interface SpecProducer {
+  produce(): Record<string, any>;
 }
 
 /** Our objects render their plain-JSON spec without cdk8s' token resolution (see renderWire). */
 export class WireApiObject extends ApiObject {
-  constructor(scope: Construct, id: string, gvk: GroupVersionKind, metadata: ApiObjectMetadata, private readonly produce: () => Record<string, any>) {
-    super(scope, id, { apiVersion: gvk.apiVersion, kind: gvk.kind, metadata, spec: Lazy.any({ produce }) });
+  constructor(scope: Construct, id: string, gvk: GroupVersionKind, metadata: ApiObjectMetadata, private readonly producer: SpecProducer) {
+    super(scope, id, { apiVersion: gvk.apiVersion, kind: gvk.kind, metadata, spec: Lazy.any(producer) });
   }
 
   public toJson(): any {
-    return renderWire(this, this.produce, () => super.toJson());
+    return renderWire(this, this.producer, () => super.toJson());
   }
 }
 
@@ -50,21 +55,23 @@ export class WireApiObject extends ApiObject {
  * instead of two. The producer needs `this`, which does not exist before `super()`, so it is
  * bound right after. Such classes override `toJson()` with `renderWire`.
  */
-export class DeferredSpec {
+export class DeferredSpec<T extends ApiObject> implements SpecProducer {
   /** Pass as `spec` to the ApiObject constructor. */
   public readonly value = Lazy.any(this);
-  private producer?: () => Record<string, any>;
+  private owner?: T;
 
-  /** Registers `obj` like wireObject does (unique name, automatic analysis) and binds its producer. */
-  public bind(obj: ApiObject, producer: () => Record<string, any>): void {
+  /** `render` is a plain function of the object (not a closure over it, see SpecProducer). */
+  constructor(private readonly render: (owner: T) => Record<string, any>) {}
+
+  /** Registers `obj` like wireObject does (unique name, automatic analysis) and binds it. */
+  public bind(obj: T): void {
     claimObjectName(obj, obj.apiVersion, obj.kind, obj.metadata.namespace, obj.name);
     enableAnalysis(obj);
-    this.producer = producer;
+    this.owner = obj;
   }
 
-  /** @internal */
   public produce(): Record<string, any> {
-    return this.producer!();
+    return this.render(this.owner!);
   }
 }
 
@@ -119,11 +126,11 @@ function plainJson(value: any, sortKeys: boolean): any {
  * cdk8s' path: JSON patches, resolvers other than cdk8s' own, a value that is not plain JSON.
  * test/render/api-object.test.ts compares both paths on every example.
  */
-export function renderWire(obj: ApiObject, produce: () => Record<string, any>, full: () => any): any {
+export function renderWire(obj: ApiObject, producer: SpecProducer, full: () => any): any {
   if ((obj as unknown as { patches: unknown[] }).patches.length > 0 || !plainResolvers(obj)) return full();
   let spec: any;
   try {
-    spec = plainJson(produce(), !process.env.CDK8S_DISABLE_SORT);
+    spec = plainJson(producer.produce(), !process.env.CDK8S_DISABLE_SORT);
   } catch (e) {
     throw new Error(`Failed serializing construct at path '${obj.node.path}' with name '${obj.name}': ${e}`);
   }

@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { wireObject } from './api-object';
+import { SpecProducer, wireObject } from './api-object';
 import { GVK } from './gvk';
 import { Destination, HttpRouteIntent, MeshModel, RouteDestination, RouteTable, StreamRouteIntent } from '../model/mesh-model';
 
@@ -38,15 +38,29 @@ function containerFor(owner: IConstruct): Construct {
 function renderVirtualService(table: RouteTable): void {
   const { name, namespace } = table.key;
   const obj = wireObject(containerFor(table.firstOwner), ['VirtualService', namespace, name].join('-'), GVK.VirtualService,
-    { name, namespace }, () => virtualServiceSpec(table), table.firstOwner as Construct);
+    { name, namespace }, new VirtualServiceProducer(table), table.firstOwner as Construct);
   RENDERED.set(table, obj);
 }
 
 function renderDestinationRule(destination: Destination): void {
   const { name, namespace } = destination;
   const obj = wireObject(containerFor(destination.firstOwner), ['DestinationRule', namespace, name].join('-'), GVK.DestinationRule,
-    { name, namespace }, () => destinationRuleSpec(destination), destination.firstOwner as Construct);
+    { name, namespace }, new DestinationRuleProducer(destination), destination.firstOwner as Construct);
   RENDERED.set(destination, obj);
+}
+
+class VirtualServiceProducer implements SpecProducer {
+  constructor(private readonly table: RouteTable) {}
+  public produce() {
+    return virtualServiceSpec(this.table);
+  }
+}
+
+class DestinationRuleProducer implements SpecProducer {
+  constructor(private readonly destination: Destination) {}
+  public produce() {
+    return destinationRuleSpec(this.destination);
+  }
 }
 
 export function virtualServiceSpec(table: RouteTable): Record<string, any> {

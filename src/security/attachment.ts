@@ -35,7 +35,7 @@ export function resolveAttachment(
   }
   const ns = registry.namespaces.get(target.targetNamespace);
   const labels = (): Attachment | { error: [string, string] } => {
-    const matchLabels = target._labels?.();
+    const matchLabels = target._matchLabels();
     if (!matchLabels || Object.keys(matchLabels).length === 0) {
       return {
         error: [`cannot be enforced: service '${target._name}' has no pod selector labels`,
@@ -63,7 +63,7 @@ export function resolveAttachment(
   if (!l7 && identity && ns.waypointName) l7 = identity;
   if (!l7) {
     if (kind === 'namespace' || kind === 'selector') return kind === 'selector' ? labels() : {};
-    const matchLabels = target._labels?.();
+    const matchLabels = target._matchLabels();
     if (matchLabels && Object.keys(matchLabels).length > 0) return { selector: { matchLabels } };
     if (ns.waypointName) return serviceRef();
     return {

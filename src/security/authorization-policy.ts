@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IValidation } from 'constructs';
 import { resolveAttachment } from './attachment';
 import {
   conditionKeyInfo, conditionKeyRule, ipBlockRule, methodRule, operationHostRule, pathRule, principalRule,
@@ -245,11 +245,12 @@ export class AuthorizationPolicy extends ApiObject {
    */
   public _wireRules: ReadonlyArray<Record<string, any>> = [];
   private readonly provider?: string;
+  private readonly spec: DeferredSpec<AuthorizationPolicy>;
   /** What validation and rendering derive from the rules, computed once per change of the rules. */
   private derived?: DerivedFacts;
 
   constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
-    const spec = new DeferredSpec();
+    const spec = new DeferredSpec<AuthorizationPolicy>(renderPolicySpec);
     super(scope, id, {
       apiVersion: GVK.AuthorizationPolicy.apiVersion,
       kind: GVK.AuthorizationPolicy.kind,
@@ -270,13 +271,14 @@ export class AuthorizationPolicy extends ApiObject {
     for (const rule of props.rules ?? []) this.addRule(rule);
 
     SecurityRegistry.of(this).addPolicy(this);
-    spec.bind(this, () => this.renderSpec());
-    this.node.addValidation({ validate: () => this.validatePolicy() });
+    this.spec = spec;
+    spec.bind(this);
+    this.node.addValidation(new PolicyValidation(this));
   }
 
   /** Renders the policy to Kubernetes JSON. */
   public toJson(): any {
-    return renderWire(this, () => this.renderSpec(), () => super.toJson());
+    return renderWire(this, this.spec, () => super.toJson());
   }
 
   /** Adds a rule (rules are ORed). */
@@ -375,7 +377,8 @@ export class AuthorizationPolicy extends ApiObject {
     });
   }
 
-  private renderSpec(): Record<string, any> {
+  /** @internal */
+  public _renderSpec(): Record<string, any> {
     const facts = this.facts();
     const attachment = resolveAttachment(this, this.target, facts.l7Reason, facts.identityReason);
     if ('error' in attachment) throw this.targetError(attachment.error);
@@ -431,7 +434,8 @@ export class AuthorizationPolicy extends ApiObject {
     return new ValidationError(this.node.path, 'target', rule, this.namespace, hint);
   }
 
-  private validatePolicy(): string[] {
+  /** @internal */
+  public _validatePolicy(): string[] {
     const errors: string[] = [];
     const registry = SecurityRegistry.of(this);
     if (this._wireRules.length === 0 && this.action !== AuthorizationAction.ALLOW) {
@@ -488,6 +492,17 @@ export class AuthorizationPolicy extends ApiObject {
       registry.warn(`${this.node.path}: every rule requires a request principal, but no JwtAuthentication of this app covers namespace '${this.namespace}'; `
         + 'without a RequestAuthentication no request has one, so this policy allows nothing.');
     }
+  }
+}
+
+const renderPolicySpec = (policy: AuthorizationPolicy) => policy._renderSpec();
+
+/** The policy's checks at synth (an object, not a closure: apps have thousands of policies). */
+class PolicyValidation implements IValidation {
+  constructor(private readonly policy: AuthorizationPolicy) {}
+
+  public validate(): string[] {
+    return this.policy._validatePolicy();
   }
 }
 

@@ -51,7 +51,7 @@ export class PolicyTarget {
     check(`target selector in '${namespace}'`, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'shop'.");
     checkLabels(`target selector in '${namespace}'`, 'matchLabels', matchLabels);
     const labels = { ...matchLabels };
-    return new PolicyTarget('selector', namespace, () => labels);
+    return new PolicyTarget('selector', namespace, labels);
   }
 
   /**
@@ -89,8 +89,17 @@ export class PolicyTarget {
     /** The namespace the policy is created in. */
     public readonly targetNamespace: string,
     /** @internal */
-    public readonly _labels?: () => Record<string, string> | undefined,
+    private readonly labels?: Record<string, string> | (() => Record<string, string> | undefined),
     /** @internal */
     public readonly _name?: string,
   ) {}
+
+  /**
+   * The pod labels the target selects, read at synth (a workload's or service's labels may still
+   * change after the target is created); fixed labels are kept as they are.
+   * @internal
+   */
+  public _matchLabels(): Record<string, string> | undefined {
+    return typeof this.labels === 'function' ? this.labels() : this.labels;
+  }
 }
