@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata, App, GroupVersionKind, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, App, GroupVersionKind, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { claimObjectName } from '../core/naming';
 
@@ -93,14 +93,18 @@ function plainResolvers(obj: ApiObject): boolean {
 /** Returned by plainJson when a value is not plain JSON (a Lazy, a token, a class instance). */
 const NOT_PLAIN = Symbol('not plain JSON');
 
-/** cdk8s' sanitizeValue for plain JSON (null and undefined fields dropped, keys sorted), or NOT_PLAIN. */
-function plainJson(value: any, sortKeys: boolean): any {
+/**
+ * cdk8s' sanitizeValue for plain JSON (null and undefined fields dropped, keys sorted; with
+ * `filterEmpty`, empty arrays and objects dropped too, as for metadata), or NOT_PLAIN.
+ */
+function plainJson(value: any, sortKeys: boolean, filterEmpty = false): any {
   if (value === null || value === undefined) return undefined;
   if (typeof value !== 'object') return typeof value === 'function' ? NOT_PLAIN : value;
   if (Array.isArray(value)) {
+    if (filterEmpty && value.length === 0) return undefined;
     const out = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      const item = plainJson(value[i], sortKeys);
+      const item = plainJson(value[i], sortKeys, filterEmpty);
       if (item === NOT_PLAIN) return NOT_PLAIN;
       out[i] = item;
     }
@@ -110,12 +114,40 @@ function plainJson(value: any, sortKeys: boolean): any {
   const keys = Object.keys(value);
   if (sortKeys) keys.sort();
   const out: Record<string, any> = {};
+  let empty = true;
   for (const key of keys) {
-    const item = plainJson(value[key], sortKeys);
+    const item = plainJson(value[key], sortKeys, filterEmpty);
     if (item === NOT_PLAIN) return NOT_PLAIN;
-    if (item !== undefined && item !== null) out[key] = item;
+    if (item !== undefined && item !== null) {
+      out[key] = item;
+      empty = false;
+    }
   }
-  return out;
+  return filterEmpty && empty ? undefined : out;
+}
+
+/** The fields of cdk8s' ApiObjectMetadataDefinition (2.x), in the order its constructor sets them. */
+const METADATA_FIELDS = ['name', 'labels', 'annotations', 'namespace', 'finalizers', 'ownerReferences', 'apiObject', '_additionalAttributes'];
+
+/**
+ * `metadata.toJson()` without token resolution, when the metadata holds plain JSON. It reads
+ * the definition's fields, so it only runs when they are exactly the ones this code knows;
+ * another cdk8s version with other fields takes `toJson()`.
+ */
+function plainMetadata(metadata: ApiObjectMetadataDefinition): any {
+  const m = metadata as any;
+  const fields = Object.keys(m);
+  if (fields.length !== METADATA_FIELDS.length || !fields.every((f, i) => f === METADATA_FIELDS[i])) return metadata.toJson();
+  const json = plainJson({
+    ...m._additionalAttributes,
+    name: m.name,
+    namespace: m.namespace,
+    annotations: m.annotations,
+    finalizers: m.finalizers,
+    ownerReferences: m.ownerReferences,
+    labels: m.labels,
+  }, true, true);
+  return json === NOT_PLAIN ? metadata.toJson() : json;
 }
 
 /**
@@ -129,11 +161,13 @@ function plainJson(value: any, sortKeys: boolean): any {
 export function renderWire(obj: ApiObject, producer: SpecProducer, full: () => any): any {
   if ((obj as unknown as { patches: unknown[] }).patches.length > 0 || !plainResolvers(obj)) return full();
   let spec: any;
+  let metadata: any;
   try {
     spec = plainJson(producer.produce(), !process.env.CDK8S_DISABLE_SORT);
+    if (spec === NOT_PLAIN) return full();
+    metadata = plainMetadata(obj.metadata);
   } catch (e) {
     throw new Error(`Failed serializing construct at path '${obj.node.path}' with name '${obj.name}': ${e}`);
   }
-  if (spec === NOT_PLAIN) return full();
-  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata.toJson(), spec };
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata, spec };
 }

@@ -72,6 +72,37 @@ test('CDK8S_DISABLE_SORT keeps the fields in the order cdk8s would', () => {
   expect(Object.keys(policy.toJson().spec)).toEqual(['action', 'rules', 'selector']);
 });
 
+test('metadata renders as cdk8s renders it: labels, annotations, finalizers, owners, extra fields, empty maps', () => {
+  const { policy } = policyChart();
+  policy.metadata.addLabel('team', 'reviews');
+  policy.metadata.addAnnotation('galley.istio.io/analyze-suppress', 'IST0127');
+  policy.metadata.addFinalizers('example.com/keep');
+  policy.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: '1234' });
+  policy.metadata.add('generateName', 'reviews-');
+  const json = policy.toJson();
+  expect(json.metadata).toEqual({
+    annotations: { 'galley.istio.io/analyze-suppress': 'IST0127' },
+    finalizers: ['example.com/keep'],
+    generateName: 'reviews-',
+    labels: { team: 'reviews' },
+    name: 'reviews-allow',
+    namespace: 'shop',
+    ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: '1234' }],
+  });
+  expect(JSON.stringify(json)).toEqual(JSON.stringify(cdk8sRender(policy)));
+  // No labels or annotations: the empty maps are left out, as cdk8s does.
+  const bare = policyChart().policy;
+  expect(Object.keys(bare.toJson().metadata)).toEqual(['name', 'namespace']);
+  expect(JSON.stringify(bare.toJson())).toEqual(JSON.stringify(cdk8sRender(bare)));
+});
+
+test('metadata values that are not plain JSON are resolved by cdk8s', () => {
+  const { policy } = policyChart();
+  policy.metadata.add('generateName', Lazy.any({ produce: () => 'reviews-' }));
+  expect(policy.toJson().metadata.generateName).toBe('reviews-');
+  expect(JSON.stringify(policy.toJson())).toEqual(JSON.stringify(cdk8sRender(policy)));
+});
+
 test('errors while rendering name the construct, as cdk8s does', () => {
   const app = Testing.app();
   MeshAnalysis.disable(app);
