@@ -86,8 +86,10 @@ project.addTask('schemas', {
 project.compileTask.exec('cp src/analysis/admission/schemas.json lib/analysis/admission/schemas.json');
 // @bufbuild/cel with its dependencies is 11 MB installed (mostly CEL's own conformance test data);
 // the parts we use, bundled and minified into the one module that loads them, are a few hundred KB.
-project.compileTask.exec('esbuild src/analysis/admission/cel-engine.ts --bundle --platform=node --format=cjs --target=node20 --minify '
-  + '--legal-comments=inline --log-level=warning --outfile=lib/analysis/admission/cel-engine.js');
+for (const bundle of ['cel-engine', 'cel-parser']) {
+  project.compileTask.exec(`esbuild src/analysis/admission/${bundle}.ts --bundle --platform=node --format=cjs --target=node20 --minify `
+    + `--legal-comments=inline --log-level=warning --outfile=lib/analysis/admission/${bundle}.js`);
+}
 
 // Synthesize every example app to dist/examples/<name>/.
 project.addTask('examples', {

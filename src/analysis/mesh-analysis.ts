@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AnalysisCheck } from './analysis-check';
-import { analyzeManifests } from './analyze';
+import type * as AnalyzeModule from './analyze';
 import { Finding, FindingLevel } from './finding';
 import { fail } from '../core/validation-error';
 
@@ -72,6 +72,18 @@ export interface MeshAnalysisOptions {
    * @default true
    */
   readonly printWarnings?: boolean;
+}
+
+let analyzeModule: typeof AnalyzeModule | undefined;
+
+/**
+ * The analyzers, loaded when an analysis first runs: every app of our constructs registers one,
+ * and apps that switch it off (or are never synthesized) should not pay for loading them.
+ */
+function analyzers(): typeof AnalyzeModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  analyzeModule ??= require('./analyze') as typeof AnalyzeModule;
+  return analyzeModule;
 }
 
 const RANK: Record<FindingLevel, number> = { [FindingLevel.INFO]: 0, [FindingLevel.WARNING]: 1, [FindingLevel.ERROR]: 2 };
@@ -179,7 +191,7 @@ export class MeshAnalysis {
       if (typeof codes === 'string') annotated.set(`${m.kind}|${m.metadata?.namespace ?? ''}|${m.metadata?.name}`, codes.split(',').map((c) => c.trim()));
     }
     const levels = this.options.levels ?? {};
-    return analyzeManifests({ manifests, meshConfig: this.options.meshConfig, checks: this.options.checks })
+    return analyzers().analyzeManifests({ manifests, meshConfig: this.options.meshConfig, checks: this.options.checks })
       .filter((f) => {
         const codes = annotated.get(`${f.resource.kind}|${f.resource.namespace ?? ''}|${f.resource.name}`);
         if (codes && (codes.includes('*') || codes.includes(f.code))) return false;

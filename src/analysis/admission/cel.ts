@@ -5,16 +5,18 @@
  */
 import * as net from 'net';
 import type * as CelModule from '@bufbuild/cel';
-import type * as ProtobufModule from '@bufbuild/protobuf';
-import type { ExprSchema as ExprSchemaType } from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
+import type * as CelEngineModule from './cel-engine';
+import type * as CelParserModule from './cel-parser';
 
-/** What the bundled engine module (cel-engine.ts) exports. */
-type CelEngine = typeof CelModule & {
-  strings: CelModule.CelFunc[];
-  fromBinary: typeof ProtobufModule.fromBinary;
-  toBinary: typeof ProtobufModule.toBinary;
-  ExprSchema: typeof ExprSchemaType;
-};
+type CelEngine = typeof CelEngineModule;
+let parser: typeof CelParserModule | undefined;
+
+/** The parser, loaded on first use (see cel-parser.ts). */
+function loadParser(): typeof CelParserModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  parser ??= require('./cel-parser') as typeof CelParserModule;
+  return parser;
+}
 
 /** Reserved words the API server escapes as `__word__` when a property name collides with them. */
 const CEL_RESERVED = new Set([
@@ -142,8 +144,8 @@ const compiled = new Map<string, CompiledRule>();
 
 /** A rule's parsed expression in protobuf binary, base64: what scripts/schemas.ts stores beside each rule. */
 export function encodeParsedRule(rule: string): string {
-  const { cel } = loadEngine();
-  return Buffer.from(cel.toBinary(cel.ExprSchema, cel.parse(rule).expr)).toString('base64');
+  const p = loadParser();
+  return Buffer.from(p.toBinary(p.ExprSchema, p.parse(rule).expr)).toString('base64');
 }
 
 /**
@@ -155,7 +157,7 @@ export function compileRule(rule: string, parsed?: string): CompiledRule {
   if (c) return c;
   try {
     const { cel, env } = loadEngine();
-    const expr = parsed !== undefined ? cel.fromBinary(cel.ExprSchema, Buffer.from(parsed, 'base64')) : cel.parse(rule).expr;
+    const expr = parsed !== undefined ? cel.fromBinary(cel.ExprSchema, Buffer.from(parsed, 'base64')) : loadParser().parse(rule).expr;
     const missing = [...calledFunctions(expr, new Set())].filter((f) => !BUILT_IN_CALLS.has(f) && !env.funcs.find(f));
     if (missing.length > 0) {
       c = { ok: false, reason: `the Kubernetes CEL function(s) ${missing.join(', ')} are not implemented by cdk8s-istio` };
