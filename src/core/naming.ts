@@ -41,16 +41,10 @@ export function checkObjectName(scope: IConstruct | string, property: string, na
  * and name both.
  */
 export function claimObjectName(scope: IConstruct, apiVersion: string, kind: string, namespace: string | undefined, name: string): void {
-  // Keyed by group/kind/namespace, then by name: the names are kept by the objects anyway, so
-  // 10,000-service apps do not keep tens of thousands of composite keys.
-  const claimed = perApp(scope, 'object-names', () => new Map<string, Map<string, IConstruct>>());
-  const slash = apiVersion.indexOf('/');
-  const scopeKey = [slash === -1 ? '' : apiVersion.slice(0, slash), kind, namespace ?? ''].join('/');
-  let names = claimed.get(scopeKey);
-  if (!names) {
-    names = new Map();
-    claimed.set(scopeKey, names);
-  }
+  // Nested maps by API group, kind, namespace and name: no composite key to build (or keep) for
+  // each of the tens of thousands of objects of a large app.
+  const claimed = perApp(scope, 'object-names', () => new Map<string, Map<string, Map<string, Map<string, IConstruct>>>>());
+  const names = child(child(child(claimed, apiGroupOf(apiVersion)), kind), namespace ?? '');
   const owner = names.get(name);
   // Owners are kept as constructs (not paths): 10,000-service apps claim tens of thousands of names.
   if (owner !== undefined && owner !== scope && owner.node.path !== scope.node.path) {
@@ -58,4 +52,26 @@ export function claimObjectName(scope: IConstruct, apiVersion: string, kind: str
       name, 'Give one of the constructs another id or an explicit name.');
   }
   names.set(name, scope);
+}
+
+const API_GROUPS = new Map<string, string>();
+
+/** `networking.istio.io/v1` -> `networking.istio.io`; core `v1` -> '' (an object is the same in every version of its group). */
+function apiGroupOf(apiVersion: string): string {
+  let group = API_GROUPS.get(apiVersion);
+  if (group === undefined) {
+    const slash = apiVersion.indexOf('/');
+    group = slash === -1 ? '' : apiVersion.slice(0, slash);
+    API_GROUPS.set(apiVersion, group);
+  }
+  return group;
+}
+
+function child<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let next = map.get(key);
+  if (!next) {
+    next = new Map();
+    map.set(key, next);
+  }
+  return next;
 }

@@ -179,6 +179,7 @@ export class CanaryRelease extends Construct {
         table.addTcp({ owner: this, match: [{ port: matchPort }], route: split });
       }
     }
+    this.renderedDefaults = undefined; // only needed while the routes are built
   }
 
   /**
@@ -215,10 +216,15 @@ export class CanaryRelease extends Construct {
           'Use weights for an N-way split.');
       }
       const canary = check(this, 'canaryWeight', props.canaryWeight, weightRule, 'Give the canary a whole-number percentage, e.g. 10.');
-      return this.destinations({ [this.versionNames[0]]: 100 - canary, [this.versionNames[1]]: canary }, 'canaryWeight');
+      return [this.routeTo(this.versionNames[0], 100 - canary), this.routeTo(this.versionNames[1], canary)];
     }
     if (props.weights !== undefined) return this.destinations(props.weights, 'weights');
-    return this.destinations({ [this.versionNames[0]]: 100 }, 'versions');
+    return [this.routeTo(this.versionNames[0], 100)];
+  }
+
+  /** One destination of this release's service (the version already validated). */
+  private routeTo(version: string, weight: number): RouteDestination {
+    return { host: this.service.host, subset: version, port: this.service.port, weight };
   }
 
   private destinations(weights: Record<string, number>, property: string): RouteDestination[] {
@@ -234,9 +240,7 @@ export class CanaryRelease extends Construct {
     if (total === 0) fail(this, property, 'must not all be 0 (no version would get traffic)', weights, 'Give at least one version a positive weight.');
     if (total !== 100) fail(this, property, `must sum to 100, but sum to ${total}`, weights, 'Weights are percentages of the traffic: adjust them to add up to 100.');
     // Stable, deterministic order: the order of `versions`.
-    return this.versionNames
-      .filter((n) => n in weights)
-      .map((n) => ({ host: this.service.host, subset: n, port: this.service.port, weight: weights[n] }));
+    return this.versionNames.filter((n) => n in weights).map((n) => this.routeTo(n, weights[n]));
   }
 
   private httpRoutes(props: CanaryReleaseProps, split: RouteDestination[]): HttpRouteIntent[] {
@@ -251,7 +255,11 @@ export class CanaryRelease extends Construct {
       if (r.weights) {
         route = this.destinations(r.weights, `${property}.weights`);
       } else if (r.version !== undefined) {
-        route = this.destinations({ [r.version]: 100 }, `${property}.version`);
+        if (!this.versionNames.includes(r.version)) {
+          fail(this, `${property}.version`, `must name a version of this release (${this.versionNames.join(', ')})`, r.version,
+            'Add the version to versions, or fix the name.');
+        }
+        route = [this.routeTo(r.version, 100)];
       } else {
         route = split;
       }

@@ -222,7 +222,7 @@ describe('CanaryRelease validation', () => {
     ['bad header name', { matchRoutes: [{ matches: [{ headers: { 'bad header': StringMatch.exact('x') } }], version: 'v2' }] }, "test/reviews: matchRoutes[0].matches[0].headers must use valid header names, got 'bad header'."],
     ['two cookies', { matchRoutes: [{ matches: [{ cookies: { a: '1', b: '2' } }], version: 'v2' }] }, /must name a single cookie/],
     ['version and weights on a match route', { matchRoutes: [{ matches: [{ port: 80 }], version: 'v2', weights: { v1: 100 } }] }, "test/reviews: matchRoutes[0].version cannot be combined with weights, got 'v2'."],
-    ['unknown match version', { matchRoutes: [{ matches: [{ port: 80 }], version: 'v7' }] }, "test/reviews: matchRoutes[0].version['v7'] must name a version of this release (v1, v2), got 'v7'."],
+    ['unknown match version', { matchRoutes: [{ matches: [{ port: 80 }], version: 'v7' }] }, "test/reviews: matchRoutes[0].version must name a version of this release (v1, v2), got 'v7'."],
     ['sub-millisecond timeout', { timeout: Duration.millis(0.5) }, "test/reviews: default route.timeout must be at least 1ms, got '0.5ms'."],
     ['fault without delay or abort', { fault: {} }, 'test/reviews: default route.fault must set a delay, an abort or both, got {}.'],
     ['abort status out of range', { fault: { abortHttpStatus: 700 } }, 'test/reviews: default route.fault.abortHttpStatus must be a whole number from 200 to 599, got 700.'],
