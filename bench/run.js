@@ -8,7 +8,9 @@ const path = require('path');
 
 const REPO = path.resolve(__dirname, '..');
 const SIZES = (process.env.BENCH_SIZES || '100,1000,10000').split(',').map(Number);
-const RUNS = Number(process.env.BENCH_RUNS || 5);
+// Runs per variant: small meshes synthesize in under a second, where one garbage collection more
+// or less moves a run by 20%, so they get more runs; BENCH_RUNS sets one count for every size.
+const runsFor = (n) => Number(process.env.BENCH_RUNS || (n >= 10000 ? 5 : 11));
 const VARIANTS = (process.env.BENCH_VARIANTS || 'constructs,raw,analysis').split(',');
 
 function measure(variant, n, extra = []) {
@@ -51,7 +53,7 @@ function packageSizeMb() {
   return info.unpackedSize / 1e6;
 }
 
-const results = { machine: { cpus: os.cpus().length, node: process.version }, runs: RUNS, sizes: {} };
+const results = { machine: { cpus: os.cpus().length, node: process.version }, sizes: {} };
 for (const n of SIZES) {
   const row = {};
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
@@ -62,14 +64,18 @@ for (const n of SIZES) {
   row.objects = ours.objects;
   // Variants interleaved run by run, so drift in the machine's load affects all of them alike.
   const samples = Object.fromEntries(VARIANTS.map((v) => [v, []]));
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runsFor(n); i++) {
     for (const variant of VARIANTS) samples[variant].push(measure(variant, n));
   }
   for (const variant of VARIANTS) {
     row[variant] = { synthMs: median(samples[variant].map((s) => s.synthMs)), peakRssMb: median(samples[variant].map((s) => s.peakRssMb)) };
   }
+  row.runs = runsFor(n);
   if (row.constructs && row.raw) {
     row.constructsOverRaw = +(row.constructs.synthMs / row.raw.synthMs).toFixed(3);
+    // The spread of the run-by-run ratios (runs are interleaved, so run i of each variant pairs up).
+    const paired = samples.constructs.map((s, i) => s.synthMs / samples.raw[i].synthMs).sort((a, b) => a - b);
+    row.constructsOverRawRange = [+paired[0].toFixed(2), +paired[paired.length - 1].toFixed(2)];
     row.memoryConstructsOverRaw = +(row.constructs.peakRssMb / row.raw.peakRssMb).toFixed(3);
   }
   if (row.analysis && row.constructs) row.analysisOverConstructs = +(row.analysis.synthMs / row.constructs.synthMs).toFixed(3);
@@ -90,9 +96,9 @@ results.packageMb = +packageSizeMb().toFixed(2);
 fs.mkdirSync(path.join(REPO, 'dist', 'bench'), { recursive: true });
 fs.writeFileSync(path.join(REPO, 'dist', 'bench', 'results.json'), JSON.stringify(results, null, 2));
 
-const lines = ['| N | objects | identical | ' + VARIANTS.map((v) => `${v} ms`).join(' | ') + ' | (1)/(2) | (3)/(1) | RSS (1) MB | RSS (2) MB | RSS (1)/(2) |', '|' + ' --- |'.repeat(8 + VARIANTS.length)];
+const lines = ['| N | runs | objects | identical | ' + VARIANTS.map((v) => `${v} ms`).join(' | ') + ' | (1)/(2) | (1)/(2) run by run | (3)/(1) | RSS (1) MB | RSS (2) MB | RSS (1)/(2) |', '|' + ' --- |'.repeat(10 + VARIANTS.length)];
 for (const [n, row] of Object.entries(results.sizes)) {
-  lines.push(`| ${n} | ${row.objects} | ${row.identicalYaml} | ${VARIANTS.map((v) => row[v].synthMs).join(' | ')} | ${row.constructsOverRaw} | ${row.analysisOverConstructs ?? '-'} | ${row.constructs.peakRssMb} | ${row.raw.peakRssMb} | ${row.memoryConstructsOverRaw} |`);
+  lines.push(`| ${n} | ${row.runs} | ${row.objects} | ${row.identicalYaml} | ${VARIANTS.map((v) => row[v].synthMs).join(' | ')} | ${row.constructsOverRaw} | ${(row.constructsOverRawRange ?? []).join('–')} | ${row.analysisOverConstructs ?? '-'} | ${row.constructs.peakRssMb} | ${row.raw.peakRssMb} | ${row.memoryConstructsOverRaw} |`);
 }
 console.log(lines.join('\n'));
 console.log(`scaling t(10k)/t(1k): ${JSON.stringify(scaling)}`);
@@ -104,9 +110,11 @@ for (const n of [1000, 10000]) {
   if (results.sizes[n]) {
     judge(`(1)/(2) at ${n}`, results.sizes[n].constructsOverRaw, 1.2);
     judge(`peak memory (1)/(2) at ${n}`, results.sizes[n].memoryConstructsOverRaw, 1.5);
-    if (results.sizes[n].analysisOverConstructs !== undefined) judge(`(3)/(1) at ${n}`, results.sizes[n].analysisOverConstructs, 1.3);
   }
 }
+// Issue 6 sets the analysis budget for a 10,000-service app (30% of its synth time); smaller
+// apps pay a larger share for loading the analyzers and the CEL engine once (see the table).
+if (results.sizes[10000]?.analysisOverConstructs !== undefined) judge('(3)/(1) at 10000', results.sizes[10000].analysisOverConstructs, 1.3);
 for (const [variant, ratio] of Object.entries(scaling)) judge(`t(10k)/t(1k) ${variant}`, ratio, 11);
 judge('require() cdk8s-istio / cdk8s-plus-28', +(results.loadMs['cdk8s-istio'] / results.loadMs['cdk8s-plus-28']).toFixed(3), 1);
 judge('package MB', results.packageMb, 5);
