@@ -33,7 +33,10 @@ export function wireObject(
   return new WireApiObject(scope, id, gvk, metadata, typeof spec === 'function' ? { produce: spec } : spec);
 }
 
-/** Produces a spec at synth. Objects rendered by the thousand pass one of these rather than a closure (a closure and its context cost twice the memory). */
+/**
+ * Produces a spec at synth. Objects rendered by the thousand pass one of these rather than a
+ * closure (a closure and its context cost twice the memory).
+ */
 export interface SpecProducer {
   produce(): Record<string, any>;
 }

@@ -230,7 +230,8 @@ export class AuthorizationPolicy extends ApiObject {
   public static allowOnlyFromIngressGateway(
     scope: Construct, id: string, options: AuthorizationPresetOptions, gateway?: WorkloadIdentity,
   ): AuthorizationPolicy {
-    return new AuthorizationPolicy(scope, id, { target: options.target, name: options.name, rules: [{ from: [{ identities: [gateway ?? WorkloadIdentity.ingressGateway()] }] }] });
+    const identities = [gateway ?? WorkloadIdentity.ingressGateway()];
+    return new AuthorizationPolicy(scope, id, { target: options.target, name: options.name, rules: [{ from: [{ identities }] }] });
   }
 
   /** The namespace the policy lives in. */
