@@ -80,12 +80,12 @@ export function hostRule(options: HostRuleOptions = {}): Rule<string> {
     }
     if (host !== host.toLowerCase()) return 'must be lowercase (DNS names are case-insensitive; Kubernetes names are lowercase)';
     const labels = host.split('.');
-    const [first, ...rest] = labels;
+    const first = labels[0];
     if (first.includes('*')) {
       if (!first.startsWith('*') || first.indexOf('*', 1) !== -1) return "may only use '*' at the start of the first label";
       const isWholeLabel = first === '*';
       if (!isWholeLabel && !options.partialWildcard) {
-        return `must not use a partial wildcard ('${first}'); use a whole first label such as '*.${rest.join('.')}'`;
+        return `must not use a partial wildcard ('${first}'); use a whole first label such as '*.${labels.slice(1).join('.')}'`;
       }
       if (!options.wildcard && !(options.partialWildcard && !isWholeLabel)) {
         return 'must not be a wildcard here; list the exact hosts (secure default), or opt in to wildcards';
@@ -95,7 +95,8 @@ export function hostRule(options: HostRuleOptions = {}): Rule<string> {
     } else if (first.length > 63 || !DNS_LABEL.test(first)) {
       return `has an invalid label '${first}' (labels are 1-63 lowercase letters, digits or '-', not starting or ending with '-')`;
     }
-    for (const label of rest) {
+    for (let i = 1; i < labels.length; i++) {
+      const label = labels[i];
       if (label.includes('*')) return "may only use '*' in the first label";
       if (label.length > 63 || !DNS_LABEL.test(label)) {
         return `has an invalid label '${label}' (labels are 1-63 lowercase letters, digits or '-', not starting or ending with '-')`;

@@ -18,6 +18,9 @@ export interface MeshServiceOptions {
   readonly clusterDomain?: string;
 }
 
+/** Cluster DNS domains; one rule for every service (large apps create thousands). */
+const DOMAIN_RULE = hostRule({ shortName: true });
+
 /**
  * A Kubernetes service in the mesh, as routes, subsets and policies refer to it.
  *
@@ -56,10 +59,11 @@ export class MeshService {
     /** The cdk8s-plus Service, when the app defines it. */
     public readonly kplusService?: kplus.Service,
   ) {
-    check(`service '${name}'`, 'name', name, dnsLabelRule, "Service names are DNS labels such as 'reviews'.");
-    check(`service '${name}'`, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'bookinfo'.");
-    check(`service '${name}'`, 'clusterDomain', clusterDomain, hostRule({ shortName: true }), "Use the cluster's DNS domain, usually 'cluster.local'.");
-    if (port !== undefined) check(`service '${name}'`, 'port', port, portRule, 'Use the service port number, e.g. 9080.');
+    const where = `service '${name}'`;
+    check(where, 'name', name, dnsLabelRule, "Service names are DNS labels such as 'reviews'.");
+    check(where, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'bookinfo'.");
+    check(where, 'clusterDomain', clusterDomain, DOMAIN_RULE, "Use the cluster's DNS domain, usually 'cluster.local'.");
+    if (port !== undefined) check(where, 'port', port, portRule, 'Use the service port number, e.g. 9080.');
     this.host = qualifyServiceHost(name, namespace, clusterDomain);
   }
 }

@@ -8,11 +8,12 @@ import { gatewayRef } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
 import { checkObjectName, nameForHost, toDnsLabel } from '../core/naming';
 import { portRule, rangeRule } from '../core/numbers';
+import { prune } from '../core/plain-objects';
 import { isHttpProtocol, Protocol } from '../core/protocol';
 import { check, fail } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
-import { meshModel, prune } from '../render/istio-renderer';
+import { meshModel } from '../render/istio-renderer';
 
 /** A port after defaults and checks. */
 interface CheckedPort {

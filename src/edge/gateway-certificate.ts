@@ -2,8 +2,9 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IIssuer } from './issuer';
 import { dnsLabelRule, dnsSubdomainRule } from '../core/hosts';
+import { prune } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
-import { prune } from '../render/istio-renderer';
+
 
 /** Private key algorithms cert-manager can generate. */
 export enum PrivateKeyAlgorithm {

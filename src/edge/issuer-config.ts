@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { dnsSubdomainRule, hostRule, isIpAddress } from '../core/hosts';
+import { prune } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
-import { prune } from '../render/istio-renderer';
+
 
 /** A key in a Kubernetes Secret, as cert-manager references credentials. */
 export interface SecretKeyReference {

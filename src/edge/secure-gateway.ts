@@ -8,10 +8,11 @@ import { gatewayRef, IMeshGateway } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
 import { checkObjectName, nameForHost, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
+import { prune } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
-import { meshModel, prune } from '../render/istio-renderer';
+import { meshModel } from '../render/istio-renderer';
 import { gatewayRouteTable } from '../traffic/canary-release';
 
 /** How the gateway handles TLS on its secure port. */

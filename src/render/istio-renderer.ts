@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { SpecProducer, wireObject } from './api-object';
 import { GVK } from './gvk';
+import { isEmpty, prune } from '../core/plain-objects';
 import { Destination, HttpRouteIntent, MeshModel, RouteDestination, RouteTable, StreamRouteIntent } from '../model/mesh-model';
 
 const ATTACHED = new WeakSet<MeshModel>();
@@ -111,7 +112,7 @@ export function destinationRuleSpec(d: Destination): Record<string, any> {
   const policy = prune({ ...d.trafficPolicy, portLevelSettings: nonEmpty(ports) });
   return prune({
     host: d.host,
-    trafficPolicy: Object.keys(policy).length > 0 ? policy : undefined,
+    trafficPolicy: isEmpty(policy) ? undefined : policy,
     subsets: nonEmpty(d.subsets.map((s) => prune({ name: s.name, labels: s.labels, trafficPolicy: s.trafficPolicy }))),
     exportTo: d.exportTo,
   });
@@ -119,15 +120,4 @@ export function destinationRuleSpec(d: Destination): Record<string, any> {
 
 function nonEmpty<T>(list: T[]): T[] | undefined {
   return list.length > 0 ? list : undefined;
-}
-
-/** Drops undefined fields so the YAML shows only what was asked for. */
-export function prune<T extends Record<string, any>>(obj: T): T {
-  // A plain loop: this runs for every rendered object of 10,000-service apps.
-  const out: Record<string, any> = {};
-  for (const key of Object.keys(obj)) {
-    const value = obj[key];
-    if (value !== undefined) out[key] = value;
-  }
-  return out as T;
 }

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { PolicyTarget } from './policy-target';
 import { SecurityRegistry } from './security-registry';
+import { isEmpty } from '../core/plain-objects';
 
 /** Where a policy is attached, as rendered into its spec. */
 export interface Attachment {
@@ -36,7 +37,7 @@ export function resolveAttachment(
   const ns = registry.namespaces.get(target.targetNamespace);
   const labels = (): Attachment | { error: [string, string] } => {
     const matchLabels = target._matchLabels();
-    if (!matchLabels || Object.keys(matchLabels).length === 0) {
+    if (!matchLabels || isEmpty(matchLabels)) {
       return {
         error: [`cannot be enforced: service '${target._name}' has no pod selector labels`,
           'Sidecars and ztunnel find pods by labels; give the Service a selector, or target the pods with PolicyTarget.workload or PolicyTarget.selector.'],
@@ -64,7 +65,7 @@ export function resolveAttachment(
   if (!l7) {
     if (kind === 'namespace' || kind === 'selector') return kind === 'selector' ? labels() : {};
     const matchLabels = target._matchLabels();
-    if (matchLabels && Object.keys(matchLabels).length > 0) return { selector: { matchLabels } };
+    if (matchLabels && !isEmpty(matchLabels)) return { selector: { matchLabels } };
     if (ns.waypointName) return serviceRef();
     return {
       error: [`cannot be enforced: service '${target._name}' has no pod labels and ambient namespace '${ns.name}' has no waypoint`,

@@ -11,10 +11,11 @@ import { SecurityRegistry } from './security-registry';
 import { WorkloadIdentity } from './workload-identity';
 import { checkObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
+import { isEmpty, prune } from '../core/plain-objects';
 import { check, fail, Rule, ValidationError } from '../core/validation-error';
 import { DeferredSpec, renderWire } from '../render/api-object';
 import { GVK } from '../render/gvk';
-import { prune } from '../render/istio-renderer';
+
 
 /** What a matching request gets (AuthorizationPolicy `action`). */
 export enum AuthorizationAction {
@@ -324,7 +325,7 @@ export class AuthorizationPolicy extends ApiObject {
       notRequestPrincipals: values(this, `${where}.notRequestPrincipals`, s.notRequestPrincipals, requestPrincipalRule,
         "Use '<issuer>/<subject>', or '*' to match requests without a valid token."),
     });
-    if (Object.keys(source).length === 0) {
+    if (isEmpty(source)) {
       fail(this, where, 'must set at least one field', s, 'An empty source is rejected by istiod; leave from out to match every source.');
     }
     if (this.action === AuthorizationAction.CUSTOM) {
@@ -354,7 +355,7 @@ export class AuthorizationPolicy extends ApiObject {
       paths: values(this, `${where}.paths`, o.paths, pathRule, "Use '/exact', '/prefix/*', '*.suffix' or a template such as '/users/{*}/orders'."),
       notPaths: values(this, `${where}.notPaths`, o.notPaths, pathRule, "Use '/exact', '/prefix/*', '*.suffix' or a template such as '/users/{*}/orders'."),
     });
-    if (Object.keys(operation).length === 0) {
+    if (isEmpty(operation)) {
       fail(this, where, 'must set at least one field', o, 'An empty operation is rejected by istiod; leave to out to match every operation.');
     }
     return operation;
@@ -482,7 +483,7 @@ export class AuthorizationPolicy extends ApiObject {
     }
     // A DENY policy with an empty rule in the same scope denies everything before ALLOW policies are looked at.
     const denyAll = registry.denyPolicies.find((p) => p !== this
-      && p._wireRules.some((r) => Object.keys(r).length === 0)
+      && p._wireRules.some(isEmpty)
       && (p.target._kind === 'mesh' || (p.namespace === this.namespace && p.target._kind === 'namespace')));
     if (denyAll) {
       registry.warn(`${this.node.path}: '${denyAll.node.path}' denies every request before ALLOW policies are evaluated, so this policy never allows anything. `

@@ -7,10 +7,11 @@ import { SecurityRegistry } from './security-registry';
 import { istioDuration } from '../core/durations';
 import { checkObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
+import { prune } from '../core/plain-objects';
 import { check, fail, ValidationError } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
-import { prune } from '../render/istio-renderer';
+
 
 /** A header the token is read from. */
 export interface JwtHeader {

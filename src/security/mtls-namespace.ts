@@ -7,10 +7,11 @@ import { dnsLabelRule, hostRule } from '../core/hosts';
 import { checkLabels, labelValueRule } from '../core/labels';
 import { checkObjectName, claimObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
+import { prune } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
-import { prune } from '../render/istio-renderer';
+
 
 /** How peers must talk to workloads (PeerAuthentication `mtls.mode`). */
 export enum MtlsMode {

@@ -26,6 +26,9 @@ export interface IngressGatewayIdentityOptions extends WorkloadIdentityOptions {
   readonly serviceAccount?: string;
 }
 
+/** Trust domains; one rule for every identity (large apps create thousands). */
+const TRUST_DOMAIN_RULE = hostRule({ shortName: true });
+
 /**
  * Who a workload is in the mesh: its service account, as the SPIFFE-style principal
  * `<trustDomain>/ns/<namespace>/sa/<account>` that mTLS certificates carry and
@@ -72,7 +75,7 @@ export class WorkloadIdentity {
     const where = `identity '${namespace}/${serviceAccount}'`;
     check(where, 'serviceAccount', serviceAccount, dnsSubdomainRule, "Service account names look like 'sleep' or 'bookinfo-productpage'.");
     check(where, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'default'.");
-    check(where, 'trustDomain', trustDomain, hostRule({ shortName: true }),
+    check(where, 'trustDomain', trustDomain, TRUST_DOMAIN_RULE,
       "Use the mesh's trust domain (MeshConfig trustDomain), usually 'cluster.local'.");
     this.trustDomain = trustDomain;
     this.principal = [trustDomain, 'ns', namespace, 'sa', serviceAccount].join('/'); // flat: kept until synth

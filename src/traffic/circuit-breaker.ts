@@ -4,9 +4,10 @@ import { LoadBalancer } from './load-balancer';
 import { istioDuration } from '../core/durations';
 import { MeshService } from '../core/mesh-service';
 import { countRule, portRule, rangeRule } from '../core/numbers';
+import { isEmpty, prune } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
 import { Destination } from '../model/mesh-model';
-import { meshModel, prune, renderedObject } from '../render/istio-renderer';
+import { meshModel, renderedObject } from '../render/istio-renderer';
 
 /** Limits on connections and requests to each endpoint of a service (Envoy's circuit breakers). */
 export interface ConnectionPoolOptions {
@@ -142,7 +143,7 @@ export class CircuitBreaker extends Construct {
     if (outlier) policy.outlierDetection = this.renderOutlierDetection(outlier);
     const loadBalancer = this.renderLoadBalancer(props, outlier !== undefined);
     if (loadBalancer) policy.loadBalancer = loadBalancer;
-    if (Object.keys(policy).length === 0) {
+    if (isEmpty(policy)) {
       fail(this, 'props', 'must configure at least one of preset, connectionPool, outlierDetection, loadBalancer or locality', {},
         'An empty traffic policy is rejected by istiod; pass CircuitBreakerPreset.BALANCED to start.');
     }
@@ -263,6 +264,4 @@ export class CircuitBreaker extends Construct {
   }
 }
 
-function empty(obj: Record<string, any>): boolean {
-  return Object.keys(obj).length === 0;
-}
+const empty = isEmpty;

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { labelValueRule } from '../core/labels';
 import { portRule } from '../core/numbers';
+import { isEmpty } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
 
 /**
@@ -119,12 +120,12 @@ export function renderRequestMatch(scope: IConstruct, property: string, match: R
     }
     headers.cookie = { regex: parts[0] };
   }
-  if (Object.keys(headers).length > 0) out.headers = headers;
+  if (!isEmpty(headers)) out.headers = headers;
   const without: Record<string, any> = {};
   for (const [rawName, value] of Object.entries(match.withoutHeaders ?? {})) {
     without[rawName.toLowerCase()] = value._render(scope, `${property}.withoutHeaders['${rawName}']`);
   }
-  if (Object.keys(without).length > 0) out.withoutHeaders = without;
+  if (!isEmpty(without)) out.withoutHeaders = without;
   if (match.uri) out.uri = match.uri._render(scope, `${property}.uri`);
   if (match.method) out.method = { exact: match.method };
   if (match.queryParams && Object.keys(match.queryParams).length > 0) {
@@ -136,7 +137,7 @@ export function renderRequestMatch(scope: IConstruct, property: string, match: R
   }
   if (match.port !== undefined) out.port = check(scope, `${property}.port`, match.port, portRule, 'Use a port number from 1 to 65535.');
   if (match.ignoreUriCase) out.ignoreUriCase = true;
-  if (Object.keys(out).length === 0) {
+  if (isEmpty(out)) {
     fail(scope, property, 'must set at least one condition', match, 'An empty match matches every request: leave the route without a match to make it the default.');
   }
   return out;

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { durationRule, istioDuration } from '../core/durations';
 import { countRule, percentageRule, rangeRule } from '../core/numbers';
+import { isEmpty } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
 import { addWarning } from '../core/warnings';
 
@@ -115,7 +116,7 @@ export function renderFault(scope: IConstruct, property: string, fault: FaultInj
   } else if (fault.abortPercentage !== undefined) {
     fail(scope, `${property}.abortPercentage`, 'needs abortHttpStatus or abortGrpcStatus', fault.abortPercentage, 'Set abortHttpStatus, e.g. 500.');
   }
-  if (Object.keys(out).length === 0) {
+  if (isEmpty(out)) {
     fail(scope, property, 'must set a delay, an abort or both', fault, 'Set delay or abortHttpStatus.');
   }
   return out;
