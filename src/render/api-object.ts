@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, App, GroupVersionKind, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { claimObjectName } from '../core/naming';
+import { isEmpty } from '../core/plain-objects';
 
 let analysisModule: typeof import('../analysis/mesh-analysis') | undefined;
 
@@ -139,8 +140,31 @@ const METADATA_FIELDS = ['name', 'labels', 'annotations', 'namespace', 'finalize
  */
 function plainMetadata(metadata: ApiObjectMetadataDefinition): any {
   const m = metadata as any;
-  const fields = Object.keys(m);
-  if (fields.length !== METADATA_FIELDS.length || !fields.every((f, i) => f === METADATA_FIELDS[i])) return metadata.toJson();
+  let i = 0;
+  for (const field in m) {
+    if (field !== METADATA_FIELDS[i++]) return metadata.toJson();
+  }
+  if (i !== METADATA_FIELDS.length) return metadata.toJson();
+  // Extra fields (metadata.add) take the general path; the standard ones are overridden below.
+  for (const field in m._additionalAttributes) {
+    if (!STANDARD_METADATA.has(field)) return generalMetadata(metadata);
+  }
+  // The standard fields in sorted order, as sanitizeValue writes them.
+  const out: Record<string, any> = {};
+  for (const field of SORTED_STANDARD_METADATA) {
+    const value = plainJson(m[field], true, true);
+    if (value === NOT_PLAIN) return metadata.toJson();
+    if (value !== undefined) out[field] = value;
+  }
+  return isEmpty(out) ? undefined : out;
+}
+
+const STANDARD_METADATA = new Set(['name', 'namespace', 'annotations', 'finalizers', 'ownerReferences', 'labels']);
+const SORTED_STANDARD_METADATA = [...STANDARD_METADATA].sort();
+
+/** plainMetadata for metadata with fields added by `metadata.add`. */
+function generalMetadata(metadata: ApiObjectMetadataDefinition): any {
+  const m = metadata as any;
   const json = plainJson({
     ...m._additionalAttributes,
     name: m.name,
