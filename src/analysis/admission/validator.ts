@@ -102,6 +102,13 @@ function elementKey(schema: Schema, item: unknown): string {
   return JSON.stringify(item);
 }
 
+const COMBINATORS = ['oneOf', 'anyOf', 'allOf', 'not'] as const;
+
+/** The message the API server gives for a failed rule. */
+function messageOf(rule: { rule: string; message?: string }): string {
+  return rule.message ?? `failed rule: ${rule.rule}`;
+}
+
 class Walk {
   public readonly problems: AdmissionProblem[] = [];
 
@@ -129,8 +136,8 @@ class Walk {
       return false;
     }
     this.constraints(schema, value, where);
-    for (const alt of ['oneOf', 'anyOf', 'allOf', 'not'] as const) {
-      if (schema[alt]) this.combinator(alt, schema[alt], value, where);
+    if (schema.oneOf || schema.anyOf || schema.allOf || schema.not) {
+      for (const alt of COMBINATORS) if (schema[alt]) this.combinator(alt, schema[alt], value, where);
     }
     let ok = true;
     if (Array.isArray(value)) {
@@ -222,7 +229,7 @@ class Walk {
     if (schema.required && v && typeof v === 'object' && !Array.isArray(v)) {
       for (const r of schema.required) if ((v as any)[r] === undefined) this.schemaError(join(where, r), 'Required value');
     }
-    for (const alt of ['oneOf', 'anyOf', 'allOf', 'not'] as const) if (schema[alt]) this.combinator(alt, schema[alt], v, where);
+    for (const alt of COMBINATORS) if (schema[alt]) this.combinator(alt, schema[alt], v, where);
     if (schema.properties && v && typeof v === 'object') {
       for (const [k, s] of Object.entries(schema.properties as Record<string, Schema>)) {
         if ((v as any)[k] !== undefined) this.valueOnly(s, (v as any)[k], join(where, k));
@@ -276,7 +283,6 @@ class Walk {
     const scalar = typeof value !== 'object';
     for (const rule of schema['x-kubernetes-validations'] as Array<{ rule: string; message?: string; parsed?: string }>) {
       const compiled = compileRule(rule.rule, rule.parsed);
-      const message = rule.message ?? `failed rule: ${rule.rule}`;
       if (!compiled.ok) {
         this.problems.push({ code: 'CIS1000', message: `${where || '<root>'}: cannot evaluate the CRD rule \`${rule.rule}\`: ${compiled.reason}` });
         continue;
@@ -287,12 +293,12 @@ class Walk {
         ? memoized(rule.rule, value, () => evaluate(compiled, toCel(schema, value)))
         : evaluate(compiled, (self ??= toCel(schema, value)));
       if ('passed' in result) {
-        if (!result.passed) this.problems.push({ code: 'CIS1002', message: `${where || '<root>'}: Invalid value: ${show(value)}: ${message}` });
+        if (!result.passed) this.problems.push({ code: 'CIS1002', message: `${where || '<root>'}: Invalid value: ${show(value)}: ${messageOf(rule)}` });
       } else if (result.unevaluable) {
         this.problems.push({ code: 'CIS1000', message: `${where || '<root>'}: cannot evaluate the CRD rule \`${rule.rule}\`: ${result.error}` });
       } else {
         // The API server rejects the object with the runtime error (a bad duration, a missing key...).
-        this.problems.push({ code: 'CIS1002', message: `${where || '<root>'}: Invalid value: ${show(value)}: ${result.error} evaluating rule: ${message}` });
+        this.problems.push({ code: 'CIS1002', message: `${where || '<root>'}: Invalid value: ${show(value)}: ${result.error} evaluating rule: ${messageOf(rule)}` });
       }
     }
   }
