@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { AnalysisCheck } from './analysis-check';
 import type * as AnalyzeModule from './analyze';
 import { Finding, FindingLevel } from './finding';
+import { rootOf } from '../core/per-app';
 import { fail } from '../core/validation-error';
 
 /** One finding the user has decided to accept, with the reason why. */
@@ -151,7 +152,7 @@ export class MeshAnalysis {
    * @internal
    */
   public static _automatic(scope: IConstruct): void {
-    const root = scope.node.root;
+    const root = rootOf(scope);
     if (ENABLED.has(root) || DISABLED.has(root)) return;
     // IST0101: referenced object not found; IST0174: DestinationRule host without a Service.
     const analysis = new MeshAnalysis({ levels: { IST0101: FindingLevel.INFO, IST0174: FindingLevel.INFO } }, true);

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { check, Rule } from './validation-error';
+import { check, fail, Rule } from './validation-error';
 
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -41,8 +41,11 @@ export function checkLabels(scope: IConstruct | string, property: string, labels
   check(scope, property, keys, (k) => (k.length === 0 ? 'must have at least one label' : undefined),
     "Give at least one label, e.g. { app: 'reviews' }.");
   for (const key of keys) {
-    check(scope, `${property} key`, key, labelKeyRule, "Label keys look like 'app' or 'example.com/tier'.");
-    check(scope, `${property}['${key}']`, labels[key], labelValueRule, "Label values look like 'v1' or 'reviews'.");
+    // The property names are built only for an error: this runs for every label of every version and selector.
+    const keyError = labelKeyRule(key);
+    if (keyError !== undefined) fail(scope, `${property} key`, keyError, key, "Label keys look like 'app' or 'example.com/tier'.");
+    const valueError = labelValueRule(labels[key]);
+    if (valueError !== undefined) fail(scope, `${property}['${key}']`, valueError, labels[key], "Label values look like 'v1' or 'reviews'.");
   }
   return labels;
 }

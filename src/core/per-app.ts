@@ -8,7 +8,7 @@ const STORES = new WeakMap<IConstruct, Map<string, unknown>>();
  * two apps in one process (tests) never see each other's state.
  */
 export function perApp<T>(scope: IConstruct, key: string, create: () => T): T {
-  const root = scope.node.root;
+  const root = rootOf(scope);
   let store = STORES.get(root);
   if (!store) {
     store = new Map();
@@ -20,4 +20,14 @@ export function perApp<T>(scope: IConstruct, key: string, create: () => T): T {
     store.set(key, value);
   }
   return value;
+}
+
+/**
+ * The root of the construct tree. `node.root` builds the array of every scope on the way to
+ * answer; this runs several times for each construct of large apps.
+ */
+export function rootOf(scope: IConstruct): IConstruct {
+  let current = scope;
+  for (let parent = current.node.scope; parent; parent = parent.node.scope) current = parent;
+  return current;
 }

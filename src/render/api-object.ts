@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, App, GroupVersionKind, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { claimObjectName } from '../core/naming';
+import { rootOf } from '../core/per-app';
 import { isEmpty } from '../core/plain-objects';
 
 let analysisModule: typeof import('../analysis/mesh-analysis') | undefined;
@@ -84,7 +85,7 @@ const PLAIN_RESOLVERS = new WeakMap<IConstruct, boolean>();
 
 /** True when the app resolves values with cdk8s' built-in resolvers only (identities on plain JSON). */
 function plainResolvers(obj: ApiObject): boolean {
-  const app = obj.node.root;
+  const app = rootOf(obj);
   let plain = PLAIN_RESOLVERS.get(app);
   if (plain === undefined) {
     const resolvers: unknown[] | undefined = (App.of(obj) as Partial<App>).resolvers;

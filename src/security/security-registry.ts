@@ -1,5 +1,5 @@
 import { IConstruct, Node } from 'constructs';
-import { perApp } from '../core/per-app';
+import { perApp, rootOf } from '../core/per-app';
 import { recordWarning } from '../core/warnings';
 
 /**
@@ -46,7 +46,7 @@ export interface JwtRecord {
 export class SecurityRegistry {
   /** The registry of `scope`'s app. */
   public static of(scope: IConstruct): SecurityRegistry {
-    return perApp(scope, 'security-registry', () => new SecurityRegistry(scope.node.root));
+    return perApp(scope, 'security-registry', () => new SecurityRegistry(rootOf(scope)));
   }
 
   public readonly namespaces = new Map<string, NamespaceRecord>();

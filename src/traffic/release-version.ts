@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { dnsLabelRule } from '../core/hosts';
 import { checkLabels } from '../core/labels';
-import { check } from '../core/validation-error';
+import { check, fail } from '../core/validation-error';
 
 /** The label Istio's subsets, telemetry and Kiali use to tell versions apart. */
 export const VERSION_LABEL = 'version';
@@ -39,7 +39,8 @@ export class ReleaseVersion {
 
   /** @internal */
   public _validate(scope: IConstruct, property: string): void {
-    check(scope, `${property}.name`, this.name, dnsLabelRule, "Version names become subset names: use DNS labels such as 'v1' or 'canary'.");
+    const nameError = dnsLabelRule(this.name);
+    if (nameError !== undefined) fail(scope, `${property}.name`, nameError, this.name, "Version names become subset names: use DNS labels such as 'v1' or 'canary'.");
     checkLabels(scope, `${property}.labels`, this.labels);
     if (!(VERSION_LABEL in this.labels)) {
       check(scope, `${property}.labels`, this.labels, () => `must include the '${VERSION_LABEL}' label`,
