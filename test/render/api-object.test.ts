@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, Testing } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, Testing } from 'cdk8s';
 import { exampleNames, synthExample } from '../../scripts/synth-examples';
 import { AuthorizationPolicy, MeshAnalysis, PolicyTarget, WorkloadIdentity } from '../../src';
 import { wireObject, WireApiObject } from '../../src/render/api-object';
@@ -94,6 +94,21 @@ test('metadata renders as cdk8s renders it: labels, annotations, finalizers, own
   const bare = policyChart().policy;
   expect(Object.keys(bare.toJson().metadata)).toEqual(['name', 'namespace']);
   expect(JSON.stringify(bare.toJson())).toEqual(JSON.stringify(cdk8sRender(bare)));
+});
+
+test('the fast path is taken with the installed cdk8s (a cdk8s upgrade that changes its metadata fields fails here, not silently slower)', () => {
+  const { policy } = policyChart();
+  // On the prototype: a spy on the object would add a field, which rightly sends it down cdk8s' path.
+  const metadataToJson = jest.spyOn(ApiObjectMetadataDefinition.prototype, 'toJson');
+  const cdk8sToJson = jest.spyOn(ApiObject.prototype, 'toJson');
+  try {
+    expect(policy.toJson().metadata).toEqual({ name: 'reviews-allow', namespace: 'shop' });
+    expect(metadataToJson).not.toHaveBeenCalled();
+    expect(cdk8sToJson).not.toHaveBeenCalled();
+  } finally {
+    metadataToJson.mockRestore();
+    cdk8sToJson.mockRestore();
+  }
 });
 
 test('metadata values that are not plain JSON are resolved by cdk8s', () => {
