@@ -9,6 +9,13 @@ export interface Attachment {
   readonly targetRefs?: Array<{ group: string; kind: string; name: string }>;
 }
 
+/** Why a policy needs something, for error messages: the sentence or a function that builds it. */
+export type Reason = string | (() => string);
+
+function text(reason: Reason): string {
+  return typeof reason === 'string' ? reason : reason();
+}
+
 /**
  * Decides how a policy attaches given the target's namespace's data plane in this app. `l7`
  * says why the policy needs L7 enforcement (undefined for L4-only policies); ambient
@@ -17,8 +24,10 @@ export interface Attachment {
  * rule and hint parts) when the policy cannot be attached without changing its meaning.
  */
 export function resolveAttachment(
-  scope: IConstruct, target: PolicyTarget, l7: string | undefined, identity?: string,
+  scope: IConstruct, target: PolicyTarget, l7Reason: Reason | undefined, identityReason?: Reason,
 ): Attachment | { error: [string, string] } {
+  // Reasons are sentences for error messages, built when one is needed.
+  let l7: Reason | undefined = l7Reason;
   const registry = SecurityRegistry.of(scope);
   const kind = target._kind;
   if (kind === 'waypoint') {
@@ -28,7 +37,7 @@ export function resolveAttachment(
     const ambient = [...registry.namespaces.values()].filter((ns) => ns.ambient).map((ns) => ns.name);
     if (l7 && ambient.length > 0) {
       return {
-        error: [`cannot be the mesh: this policy ${l7}, and ztunnel enforces it without waypoints in ambient namespace(s) ${ambient.map((n) => `'${n}'`).join(', ')}`,
+        error: [`cannot be the mesh: this policy ${text(l7)}, and ztunnel enforces it without waypoints in ambient namespace(s) ${ambient.map((n) => `'${n}'`).join(', ')}`,
           'Ztunnel enforces only L4, so the policy would change meaning there; create it per namespace (PolicyTarget.namespace) so it attaches to each waypoint.'],
       };
     }
@@ -61,7 +70,7 @@ export function resolveAttachment(
   // Ambient: ztunnel enforces selector and namespace policies (L4 only); waypoints enforce targetRefs policies.
   // Once a waypoint is in the path, ztunnel sees the waypoint's identity instead of the client's, so
   // identity-based rules belong on the waypoint too.
-  if (!l7 && identity && ns.waypointName) l7 = identity;
+  if (!l7 && identityReason && ns.waypointName) l7 = identityReason;
   if (!l7) {
     if (kind === 'namespace' || kind === 'selector') return kind === 'selector' ? labels() : {};
     const matchLabels = target._matchLabels();
@@ -74,7 +83,7 @@ export function resolveAttachment(
   }
   if (!ns.waypointName) {
     return {
-      error: [`is in ambient namespace '${ns.name}', which has no waypoint, but this policy ${l7}`,
+      error: [`is in ambient namespace '${ns.name}', which has no waypoint, but this policy ${text(l7)}`,
         `Ztunnel enforces only L4 and would change the policy's meaning; add waypoint: {} to MtlsNamespace '${ns.path}' (the policy then attaches to it), or keep only L4 attributes (ports, principals, namespaces, IP blocks).`],
     };
   }
@@ -83,7 +92,7 @@ export function resolveAttachment(
   }
   if (kind === 'service' || kind === 'serviceName') return serviceRef();
   return {
-    error: [`selects pods by labels in ambient namespace '${ns.name}', but this policy ${l7}`,
+    error: [`selects pods by labels in ambient namespace '${ns.name}', but this policy ${text(l7)}`,
       'Waypoints ignore selector policies and ztunnel enforces only L4; target the service (PolicyTarget.service or PolicyTarget.serviceName) or the whole namespace (PolicyTarget.namespace), which attach to the waypoint.'],
   };
 }

@@ -381,8 +381,7 @@ export class AuthorizationPolicy extends ApiObject {
 
   /** @internal */
   public _renderSpec(): Record<string, any> {
-    const facts = this.facts();
-    const attachment = resolveAttachment(this, this.target, facts.l7Reason, facts.identityReason);
+    const attachment = this.attachment();
     if ('error' in attachment) throw this.targetError(attachment.error);
     return prune({
       ...attachment,
@@ -394,20 +393,27 @@ export class AuthorizationPolicy extends ApiObject {
 
   /** Derived once per change of the rules: rendering and both validation passes of a synth need them. */
   private facts(): DerivedFacts {
+    // Field lists, not the reason sentences: those are only needed for an error or an ambient
+    // namespace, and apps keep one set of facts per policy.
     return this.derived ??= {
-      l7Reason: this.l7Reason(),
+      l7Fields: this.l7FieldsUsed(),
       identityFields: this.identityFieldsUsed(),
-      identityReason: this.identityReason(),
       matchesNothing: this._wireRules.every(contradictory),
       needsJwt: this._wireRules.every((r) => (r.from ?? []).length > 0 && r.from.every((f: any) => f.source.requestPrincipals)),
     };
   }
 
-  /** Why the policy needs L7 enforcement (for ambient namespaces), or undefined. */
-  private l7Reason(): string | undefined {
-    if (this.action === AuthorizationAction.CUSTOM || this.action === AuthorizationAction.AUDIT) {
-      return `uses action ${this.action}, which ztunnel does not support`;
-    }
+  /** How the policy attaches in this app (see resolveAttachment), with the reasons it may need. */
+  private attachment(): ReturnType<typeof resolveAttachment> {
+    const facts = this.facts();
+    const needsL7 = facts.l7Fields.length > 0 || this.action === AuthorizationAction.CUSTOM || this.action === AuthorizationAction.AUDIT;
+    return resolveAttachment(this, this.target,
+      needsL7 ? () => this.l7Reason(facts.l7Fields) : undefined,
+      facts.identityFields.length > 0 ? () => identityReason(facts.identityFields) : undefined);
+  }
+
+  /** The HTTP attributes the rules use (ztunnel cannot enforce them). */
+  private l7FieldsUsed(): string[] {
     const l7Fields = new Set<string>();
     for (const rule of this._wireRules) {
       for (const f of rule.from ?? []) {
@@ -418,18 +424,18 @@ export class AuthorizationPolicy extends ApiObject {
       }
       for (const w of rule.when ?? []) if (!conditionKeyInfo(w.key)?.l4) l7Fields.add(w.key);
     }
-    if (l7Fields.size === 0) return undefined;
+    return [...l7Fields];
+  }
+
+  /** Why the policy needs L7 enforcement (for ambient namespaces). */
+  private l7Reason(l7Fields: string[]): string {
+    if (this.action === AuthorizationAction.CUSTOM || this.action === AuthorizationAction.AUDIT) {
+      return `uses action ${this.action}, which ztunnel does not support`;
+    }
     const effect = this.action === AuthorizationAction.ALLOW
       ? 'ztunnel would drop those rules, so they never match and the policy denies what it should allow'
       : 'ztunnel would drop those parts, so the rules match more than intended';
-    return `uses HTTP attributes (${[...l7Fields].join(', ')}); ${effect}`;
-  }
-
-  /** Why the policy must sit on a waypoint when the namespace has one (ztunnel then sees the waypoint's identity). */
-  private identityReason(): string | undefined {
-    const fields = this.identityFieldsUsed();
-    if (fields.length === 0) return undefined;
-    return `matches source identities (${fields.join(', ')}), and behind a waypoint ztunnel sees the waypoint's identity instead of the client's`;
+    return `uses HTTP attributes (${l7Fields.join(', ')}); ${effect}`;
   }
 
   private targetError([rule, hint]: [string, string]): ValidationError {
@@ -445,7 +451,7 @@ export class AuthorizationPolicy extends ApiObject {
         `A ${this.action} policy without rules never matches (istiod rejects it); add a rule, or use AuthorizationPolicy.denyAll to match every request.`).message);
     }
     const facts = this.facts();
-    const attachment = resolveAttachment(this, this.target, facts.l7Reason, facts.identityReason);
+    const attachment = this.attachment();
     if ('error' in attachment) errors.push(this.targetError(attachment.error).message);
 
     const mode = this.target._kind === 'mesh' ? registry.meshMtls?.mode : registry.effectiveMtls(this.namespace);
@@ -508,9 +514,15 @@ class PolicyValidation implements IValidation {
   }
 }
 
+/** Why a policy must sit on a waypoint when the namespace has one (ztunnel then sees the waypoint's identity). */
+function identityReason(identityFields: string[]): string {
+  return `matches source identities (${identityFields.join(', ')}), and behind a waypoint ztunnel sees the waypoint's identity instead of the client's`;
+}
+
 interface DerivedFacts {
-  readonly l7Reason?: string;
-  readonly identityReason?: string;
+  /** HTTP attributes the rules use. */
+  readonly l7Fields: string[];
+  /** Peer-identity attributes the rules use. */
   readonly identityFields: string[];
   /** Every rule lists a value both as required and as excluded. */
   readonly matchesNothing: boolean;
