@@ -187,7 +187,9 @@ function generalMetadata(metadata: ApiObjectMetadataDefinition): any {
  * test/render/api-object.test.ts compares both paths on every example.
  */
 export function renderWire(obj: ApiObject, producer: SpecProducer, full: () => any): any {
-  if ((obj as unknown as { patches: unknown[] }).patches.length > 0 || !plainResolvers(obj)) return full();
+  // `patches` is cdk8s' private list of JSON patches: anything but an empty array takes cdk8s' path.
+  const patches: unknown = (obj as unknown as { patches?: unknown }).patches;
+  if (!Array.isArray(patches) || patches.length > 0 || !plainResolvers(obj)) return full();
   let spec: any;
   let metadata: any;
   try {
