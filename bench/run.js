@@ -72,14 +72,17 @@ for (const n of SIZES) {
     row[variant] = { synthMs: median(samples[variant].map((s) => s.synthMs)), peakRssMb: median(samples[variant].map((s) => s.peakRssMb)) };
   }
   row.runs = runsFor(n);
+  // Ratios are medians of run-by-run ratios: the variants are interleaved, so run i of each was
+  // measured within seconds of the others, and drift in the machine's speed cancels out in each
+  // pair (a ratio of medians can pair a fast run of one variant with a slow run of the other).
+  const paired = (a, b, field) => samples[a].map((s, i) => s[field] / samples[b][i][field]).sort((x, y) => x - y);
   if (row.constructs && row.raw) {
-    row.constructsOverRaw = +(row.constructs.synthMs / row.raw.synthMs).toFixed(3);
-    // The spread of the run-by-run ratios (runs are interleaved, so run i of each variant pairs up).
-    const paired = samples.constructs.map((s, i) => s.synthMs / samples.raw[i].synthMs).sort((a, b) => a - b);
-    row.constructsOverRawRange = [+paired[0].toFixed(2), +paired[paired.length - 1].toFixed(2)];
-    row.memoryConstructsOverRaw = +(row.constructs.peakRssMb / row.raw.peakRssMb).toFixed(3);
+    const time = paired('constructs', 'raw', 'synthMs');
+    row.constructsOverRaw = +median(time).toFixed(3);
+    row.constructsOverRawRange = [+time[0].toFixed(2), +time[time.length - 1].toFixed(2)];
+    row.memoryConstructsOverRaw = +median(paired('constructs', 'raw', 'peakRssMb')).toFixed(3);
   }
-  if (row.analysis && row.constructs) row.analysisOverConstructs = +(row.analysis.synthMs / row.constructs.synthMs).toFixed(3);
+  if (row.analysis && row.constructs) row.analysisOverConstructs = +median(paired('analysis', 'constructs', 'synthMs')).toFixed(3);
   results.sizes[n] = row;
   fs.rmSync(tmp, { recursive: true, force: true });
   console.error(`N=${n}: ${JSON.stringify(row)}`);
