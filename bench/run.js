@@ -8,10 +8,10 @@ const path = require('path');
 
 const REPO = path.resolve(__dirname, '..');
 const SIZES = (process.env.BENCH_SIZES || '100,1000,10000').split(',').map(Number);
-// Runs per variant: small meshes synthesize in under a second, where one garbage collection more
-// or less moves a run by 20%, so they get more runs; at 10,000 a slow phase of a shared machine
-// can still move one run by 20%, so 7. BENCH_RUNS sets one count for every size.
-const runsFor = (n) => Number(process.env.BENCH_RUNS || (n >= 10000 ? 7 : 11));
+// Runs per variant: small meshes synthesize in about a second, where one garbage collection more
+// or less, or a slow phase of a shared machine, moves a run by 20-40%, so they get 21 runs; at
+// 10,000 such a phase still moves one run by 20%, so 7. BENCH_RUNS sets one count for every size.
+const runsFor = (n) => Number(process.env.BENCH_RUNS || (n >= 10000 ? 7 : 21));
 const VARIANTS = (process.env.BENCH_VARIANTS || 'constructs,raw,analysis').split(',');
 
 function measure(variant, n, extra = []) {
