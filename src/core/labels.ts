@@ -31,6 +31,17 @@ export const labelValueRule: Rule<string> = (value) => {
   return undefined;
 };
 
+/** True when checkLabels would accept the map (no allocation: for the common, valid case). */
+export function labelsAreValid(labels: Record<string, string> | undefined): boolean {
+  if (!labels) return false;
+  let any = false;
+  for (const key in labels) {
+    if (labelKeyRule(key) !== undefined || labelValueRule(labels[key]) !== undefined) return false;
+    any = true;
+  }
+  return any;
+}
+
 /**
  * Validates a label map used as a workload selector or subset labels. An empty map is an error:
  * as a selector it would match every workload in the namespace, which is never what a construct

@@ -20,6 +20,8 @@ export interface MeshServiceOptions {
 
 /** Cluster DNS domains; one rule for every service (large apps create thousands). */
 const DOMAIN_RULE = hostRule({ shortName: true });
+/** Domains already checked: apps use one for thousands of services. */
+const VALID_DOMAINS = new Set<string>();
 
 /**
  * A Kubernetes service in the mesh, as routes, subsets and policies refer to it.
@@ -62,7 +64,10 @@ export class MeshService {
     const where = `service '${name}'`;
     check(where, 'name', name, dnsLabelRule, "Service names are DNS labels such as 'reviews'.");
     check(where, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'bookinfo'.");
-    check(where, 'clusterDomain', clusterDomain, DOMAIN_RULE, "Use the cluster's DNS domain, usually 'cluster.local'.");
+    if (!VALID_DOMAINS.has(clusterDomain)) {
+      check(where, 'clusterDomain', clusterDomain, DOMAIN_RULE, "Use the cluster's DNS domain, usually 'cluster.local'.");
+      VALID_DOMAINS.add(clusterDomain);
+    }
     if (port !== undefined) check(where, 'port', port, portRule, 'Use the service port number, e.g. 9080.');
     this.host = qualifyServiceHost(name, namespace, clusterDomain);
   }

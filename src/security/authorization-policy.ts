@@ -305,24 +305,27 @@ export class AuthorizationPolicy extends ApiObject {
   }
 
   private renderSource(where: string, s: RequestSource): Record<string, any> {
-    const principals = (ids?: WorkloadIdentity[], raw?: string[], field?: string) => {
+    const principals = (ids: WorkloadIdentity[] | undefined, raw: string[] | undefined, field: string) => {
       if (ids === undefined && raw === undefined) return undefined;
-      if (ids) nonEmptyList(this, `${where}.${field === 'principals' ? 'identities' : 'notIdentities'}`, ids, 'Leave the field out instead.');
-      if (raw) values(this, `${where}.${field}`, raw, principalRule, "Use WorkloadIdentity, or 'cluster.local/ns/<namespace>/sa/<account>'.");
-      return [...(ids ?? []).map((id) => id.principal), ...(raw ?? [])];
+      if (ids && ids.length === 0) {
+        nonEmptyList(this, `${where}.${field === 'principals' ? 'identities' : 'notIdentities'}`, ids, 'Leave the field out instead.');
+      }
+      if (raw) values(this, where, field, raw, principalRule, "Use WorkloadIdentity, or 'cluster.local/ns/<namespace>/sa/<account>'.");
+      if (!raw) return ids!.map((id) => id.principal);
+      return [...(ids ?? []).map((id) => id.principal), ...raw];
     };
     const source: Record<string, string[] | undefined> = prune({
       principals: principals(s.identities, s.principals, 'principals'),
       notPrincipals: principals(s.notIdentities, s.notPrincipals, 'notPrincipals'),
-      namespaces: values(this, `${where}.namespaces`, s.namespaces, sourceNamespaceRule, "Use namespace names such as 'foo', or 'prod-*'."),
-      notNamespaces: values(this, `${where}.notNamespaces`, s.notNamespaces, sourceNamespaceRule, "Use namespace names such as 'foo', or 'prod-*'."),
-      ipBlocks: values(this, `${where}.ipBlocks`, s.ipBlocks, ipBlockRule, 'Use IPs or CIDR blocks such as 10.0.0.0/16.'),
-      notIpBlocks: values(this, `${where}.notIpBlocks`, s.notIpBlocks, ipBlockRule, 'Use IPs or CIDR blocks such as 10.0.0.0/16.'),
-      remoteIpBlocks: values(this, `${where}.remoteIpBlocks`, s.remoteIpBlocks, ipBlockRule, 'Use IPs or CIDR blocks such as 203.0.113.0/24.'),
-      notRemoteIpBlocks: values(this, `${where}.notRemoteIpBlocks`, s.notRemoteIpBlocks, ipBlockRule, 'Use IPs or CIDR blocks such as 203.0.113.0/24.'),
-      requestPrincipals: values(this, `${where}.requestPrincipals`, s.requestPrincipals, requestPrincipalRule,
+      namespaces: values(this, where, 'namespaces', s.namespaces, sourceNamespaceRule, "Use namespace names such as 'foo', or 'prod-*'."),
+      notNamespaces: values(this, where, 'notNamespaces', s.notNamespaces, sourceNamespaceRule, "Use namespace names such as 'foo', or 'prod-*'."),
+      ipBlocks: values(this, where, 'ipBlocks', s.ipBlocks, ipBlockRule, 'Use IPs or CIDR blocks such as 10.0.0.0/16.'),
+      notIpBlocks: values(this, where, 'notIpBlocks', s.notIpBlocks, ipBlockRule, 'Use IPs or CIDR blocks such as 10.0.0.0/16.'),
+      remoteIpBlocks: values(this, where, 'remoteIpBlocks', s.remoteIpBlocks, ipBlockRule, 'Use IPs or CIDR blocks such as 203.0.113.0/24.'),
+      notRemoteIpBlocks: values(this, where, 'notRemoteIpBlocks', s.notRemoteIpBlocks, ipBlockRule, 'Use IPs or CIDR blocks such as 203.0.113.0/24.'),
+      requestPrincipals: values(this, where, 'requestPrincipals', s.requestPrincipals, requestPrincipalRule,
         "Use '<issuer>/<subject>', e.g. 'https://issuer.example.com/*', or '*' for any valid token."),
-      notRequestPrincipals: values(this, `${where}.notRequestPrincipals`, s.notRequestPrincipals, requestPrincipalRule,
+      notRequestPrincipals: values(this, where, 'notRequestPrincipals', s.notRequestPrincipals, requestPrincipalRule,
         "Use '<issuer>/<subject>', or '*' to match requests without a valid token."),
     });
     if (isEmpty(source)) {
@@ -346,14 +349,14 @@ export class AuthorizationPolicy extends ApiObject {
       return list.map((p) => String(check(this, `${where}.${field}`, p, portRule, 'Use the workload port number, e.g. 8080.')));
     };
     const operation = prune({
-      hosts: values(this, `${where}.hosts`, o.hosts, operationHostRule, "Use hosts such as 'api.example.com' or '*.example.com'."),
-      notHosts: values(this, `${where}.notHosts`, o.notHosts, operationHostRule, "Use hosts such as 'api.example.com' or '*.example.com'."),
+      hosts: values(this, where, 'hosts', o.hosts, operationHostRule, "Use hosts such as 'api.example.com' or '*.example.com'."),
+      notHosts: values(this, where, 'notHosts', o.notHosts, operationHostRule, "Use hosts such as 'api.example.com' or '*.example.com'."),
       ports: ports('ports', o.ports),
       notPorts: ports('notPorts', o.notPorts),
-      methods: values(this, `${where}.methods`, o.methods, methodRule, 'gRPC calls are POST.'),
-      notMethods: values(this, `${where}.notMethods`, o.notMethods, methodRule, 'gRPC calls are POST.'),
-      paths: values(this, `${where}.paths`, o.paths, pathRule, "Use '/exact', '/prefix/*', '*.suffix' or a template such as '/users/{*}/orders'."),
-      notPaths: values(this, `${where}.notPaths`, o.notPaths, pathRule, "Use '/exact', '/prefix/*', '*.suffix' or a template such as '/users/{*}/orders'."),
+      methods: values(this, where, 'methods', o.methods, methodRule, 'gRPC calls are POST.'),
+      notMethods: values(this, where, 'notMethods', o.notMethods, methodRule, 'gRPC calls are POST.'),
+      paths: values(this, where, 'paths', o.paths, pathRule, "Use '/exact', '/prefix/*', '*.suffix' or a template such as '/users/{*}/orders'."),
+      notPaths: values(this, where, 'notPaths', o.notPaths, pathRule, "Use '/exact', '/prefix/*', '*.suffix' or a template such as '/users/{*}/orders'."),
     });
     if (isEmpty(operation)) {
       fail(this, where, 'must set at least one field', o, 'An empty operation is rejected by istiod; leave to out to match every operation.');
@@ -374,8 +377,8 @@ export class AuthorizationPolicy extends ApiObject {
     }
     return prune({
       key: c.key,
-      values: values(this, `${where}.values`, c.values, ruleForKey, `Give values ${c.key} may take.`),
-      notValues: values(this, `${where}.notValues`, c.notValues, ruleForKey, `Give values ${c.key} may take.`),
+      values: values(this, where, 'values', c.values, ruleForKey, `Give values ${c.key} may take.`),
+      notValues: values(this, where, 'notValues', c.notValues, ruleForKey, `Give values ${c.key} may take.`),
     });
   }
 
@@ -550,10 +553,13 @@ function nonEmptyList<T>(scope: Construct, property: string, list: T[], hint: st
   return check(scope, property, list, (l) => (l.length === 0 ? 'must not be an empty list (istiod drops it, which changes what the rule matches)' : undefined), hint);
 }
 
-function values(scope: Construct, property: string, list: string[] | undefined, rule: Rule<string>, hint: string): string[] | undefined {
+/** A list of values of `<where>.<field>`, checked (the property name is only built for an error). */
+function values(scope: Construct, where: string, field: string, list: string[] | undefined, rule: Rule<string>, hint: string): string[] | undefined {
   if (list === undefined) return undefined;
-  nonEmptyList(scope, property, list, 'Leave the field out instead.');
-  for (const value of list) check(scope, property, value, rule, hint);
-  if (new Set(list).size !== list.length) fail(scope, property, 'must not repeat a value', list, 'List each value once.');
+  if (list.length === 0) nonEmptyList(scope, `${where}.${field}`, list, 'Leave the field out instead.');
+  for (const value of list) {
+    if (rule(value) !== undefined) check(scope, `${where}.${field}`, value, rule, hint);
+  }
+  if (list.length > 1 && new Set(list).size !== list.length) fail(scope, `${where}.${field}`, 'must not repeat a value', list, 'List each value once.');
   return [...list];
 }

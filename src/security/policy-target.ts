@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IWaypoint } from './waypoint';
 import { dnsLabelRule } from '../core/hosts';
-import { checkLabels } from '../core/labels';
+import { checkLabels, labelsAreValid } from '../core/labels';
 import { check } from '../core/validation-error';
 
 /** Options for {@link PolicyTarget.ingressGateway}. */
@@ -48,8 +48,10 @@ export class PolicyTarget {
 
   /** The pods of a namespace with these labels. */
   public static selector(namespace: string, matchLabels: Record<string, string>): PolicyTarget {
-    check(`target selector in '${namespace}'`, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'shop'.");
-    checkLabels(`target selector in '${namespace}'`, 'matchLabels', matchLabels);
+    if (dnsLabelRule(namespace) !== undefined || !labelsAreValid(matchLabels)) {
+      check(`target selector in '${namespace}'`, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'shop'.");
+      checkLabels(`target selector in '${namespace}'`, 'matchLabels', matchLabels);
+    }
     const labels = { ...matchLabels };
     return new PolicyTarget('selector', namespace, labels);
   }

@@ -28,6 +28,8 @@ export interface IngressGatewayIdentityOptions extends WorkloadIdentityOptions {
 
 /** Trust domains; one rule for every identity (large apps create thousands). */
 const TRUST_DOMAIN_RULE = hostRule({ shortName: true });
+/** Trust domains already checked: apps use one or two for thousands of identities. */
+const VALID_TRUST_DOMAINS = new Set<string>();
 
 /**
  * Who a workload is in the mesh: its service account, as the SPIFFE-style principal
@@ -75,8 +77,11 @@ export class WorkloadIdentity {
     const where = `identity '${namespace}/${serviceAccount}'`;
     check(where, 'serviceAccount', serviceAccount, dnsSubdomainRule, "Service account names look like 'sleep' or 'bookinfo-productpage'.");
     check(where, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'default'.");
-    check(where, 'trustDomain', trustDomain, TRUST_DOMAIN_RULE,
-      "Use the mesh's trust domain (MeshConfig trustDomain), usually 'cluster.local'.");
+    if (!VALID_TRUST_DOMAINS.has(trustDomain)) {
+      check(where, 'trustDomain', trustDomain, TRUST_DOMAIN_RULE,
+        "Use the mesh's trust domain (MeshConfig trustDomain), usually 'cluster.local'.");
+      VALID_TRUST_DOMAINS.add(trustDomain);
+    }
     this.trustDomain = trustDomain;
     this.principal = [trustDomain, 'ns', namespace, 'sa', serviceAccount].join('/'); // flat: kept until synth
   }

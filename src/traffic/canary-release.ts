@@ -121,7 +121,7 @@ export class CanaryRelease extends Construct {
     if (versions.length === 0) {
       fail(this, 'versions', 'must list at least one version', versions, "Add ReleaseVersion.fromLabels('v1').");
     }
-    versions.forEach((v, i) => v._validate(this, `versions[${i}]`));
+    versions.forEach((v, i) => v._validate(this, i));
     this.versionNames = versions.map((v) => v.name);
     const duplicate = this.versionNames.find((n, i) => this.versionNames.indexOf(n) !== i);
     if (duplicate) fail(this, 'versions', 'must have distinct names', this.versionNames, `'${duplicate}' appears twice.`);

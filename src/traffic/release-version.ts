@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { dnsLabelRule } from '../core/hosts';
-import { checkLabels } from '../core/labels';
+import { checkLabels, labelsAreValid } from '../core/labels';
 import { check, fail } from '../core/validation-error';
 
 /** The label Istio's subsets, telemetry and Kiali use to tell versions apart. */
@@ -38,7 +38,10 @@ export class ReleaseVersion {
   ) {}
 
   /** @internal */
-  public _validate(scope: IConstruct, property: string): void {
+  public _validate(scope: IConstruct, index: number): void {
+    // The common case, valid, without building property names (every release checks its versions).
+    if (dnsLabelRule(this.name) === undefined && labelsAreValid(this.labels) && VERSION_LABEL in this.labels) return;
+    const property = `versions[${index}]`;
     const nameError = dnsLabelRule(this.name);
     if (nameError !== undefined) fail(scope, `${property}.name`, nameError, this.name, "Version names become subset names: use DNS labels such as 'v1' or 'canary'.");
     checkLabels(scope, `${property}.labels`, this.labels);
