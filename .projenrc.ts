@@ -20,7 +20,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.4.2',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   // The `cdk8s-istio analyze` CLI reads YAML; bundled so consumers need nothing else.
-  bundledDeps: ['yaml@^2.6.0'],
+  // Route and policy regexes are checked the way istiod and Envoy read them: with RE2 (Go's
+  // syntax), not JavaScript's. The same engine the admission layer's CEL uses; bundled likewise.
+  bundledDeps: ['yaml@^2.6.0', '@bufbuild/re2@0.6.1'],
   devDeps: [
     'cdk8s-cli@^2.207.0',
     'ajv@^8.17.0',
@@ -30,6 +32,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@bufbuild/cel@^0.6.1',
     '@bufbuild/protobuf@^2.6.2',
     'esbuild@0.28.2',
+    // Property-based tests over every public construct (test/fuzz, `npm run fuzz`).
+    'fast-check@^4.3.0',
   ],
 
   github: false,
@@ -106,6 +110,13 @@ project.eslint?.addRules({
 project.addTask('bench', {
   description: 'Benchmark synth of N = 100, 1,000 and 10,000 services: our constructs vs raw ApiObjects vs with analysis',
   steps: [{ spawn: 'compile' }, { exec: 'node bench/run.js' }],
+});
+
+// The long property-based run: `npm run fuzz -- [count] [seed]` (a short run is part of npm test).
+project.addTask('fuzz', {
+  description: 'Property-based run over every public construct: npm run fuzz -- [count] [seed]',
+  exec: 'ts-node --project test/tsconfig.json test/fuzz/run.ts',
+  receiveArgs: true,
 });
 
 // eslint's project service needs a tsconfig beside the examples and scripts.
