@@ -24,6 +24,7 @@ import {
 import { webhookAnalyzer } from './analyzers/webhook';
 import { applicationUidAnalyzer, multiServiceAnalyzer, portNameAnalyzer } from './analyzers/workloads';
 import { AnalysisContext, Analyzer, isRecord, Manifest, Resource } from './context';
+import { DEFAULT_RESOURCES_SOURCE, defaultResources } from './default-resources';
 import { Finding } from './finding';
 import { ISTIOD_VALIDATION_ANALYZERS } from './istiod/validation-analyzer';
 
@@ -86,6 +87,16 @@ export interface AnalyzeInput {
   readonly sources?: readonly (string | undefined)[];
   /** The groups of checks to run (default: all). */
   readonly checks?: readonly AnalysisCheck[];
+  /**
+   * Add the ingress gateway Pod and Service that `istioctl analyze --use-kube=false` assumes
+   * (see default-resources.ts); objects the manifests define themselves win (default: true).
+   */
+  readonly defaultResources?: boolean;
+}
+
+/** A `kind: List` (or `ServiceList`...) whose `items` are the objects. */
+export function isListObject(m: unknown): m is Manifest {
+  return isRecord(m) && (m.kind === 'List' || (typeof m.kind === 'string' && m.kind.endsWith('List') && Array.isArray(m.items)));
 }
 
 /** Flattens `kind: List` and drops empty YAML documents. */
@@ -93,8 +104,8 @@ export function expandLists(manifests: readonly Manifest[], sources?: readonly (
   const out: Resource[] = [];
   manifests.forEach((m, i) => {
     if (!isRecord(m)) return;
-    if (m.kind === 'List' || (typeof m.kind === 'string' && m.kind.endsWith('List') && Array.isArray(m.items))) {
-      for (const item of m.items ?? []) if (isRecord(item)) out.push(new Resource(item, sources?.[i]));
+    if (isListObject(m)) {
+      for (const item of Array.isArray(m.items) ? m.items : []) if (isRecord(item)) out.push(new Resource(item, sources?.[i]));
       return;
     }
     out.push(new Resource(m, sources?.[i]));
@@ -105,8 +116,33 @@ export function expandLists(manifests: readonly Manifest[], sources?: readonly (
 /** Runs every analyzer over the objects; findings come back in a stable order. */
 export function analyzeManifests(input: AnalyzeInput): Finding[] {
   const resources = expandLists(input.manifests, input.sources);
-  const ctx = new AnalysisContext(resources, input.meshConfig ?? {}, input.meshNetworks);
+  const meshConfig = input.meshConfig ?? {};
+  if (input.defaultResources ?? true) {
+    for (const m of defaultResources(meshConfig)) {
+      const d = new Resource(m, DEFAULT_RESOURCES_SOURCE);
+      // A manifest defining the same object (the real gateway Service, or istioctl's placeholders) replaces it.
+      if (!resources.some((r) => r.key === d.key && r.namespace === d.namespace && r.name === d.name)) resources.push(d);
+    }
+  }
+  const ctx = new AnalysisContext(resources, meshConfig, input.meshNetworks);
   const checks = new Set(input.checks ?? Object.values(AnalysisCheck));
   for (const a of ANALYZERS) if (checks.has(a.check ?? AnalysisCheck.ISTIOCTL)) a.analyze(ctx);
-  return ctx.findings;
+  return withoutSuppressed(ctx.findings, resources);
+}
+
+/** The annotation with which an object accepts findings about itself, as istioctl honours it: `IST0118,IST0103` or `*`. */
+const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
+
+/** Drops the findings each object's analyze-suppress annotation accepts. */
+function withoutSuppressed(findings: Finding[], resources: readonly Resource[]): Finding[] {
+  const accepted = new Map<string, string[]>();
+  for (const r of resources) {
+    const codes = r.annotations[SUPPRESS_ANNOTATION];
+    if (typeof codes === 'string') accepted.set(`${r.kind}|${r.declaredNamespace}|${r.name}`, codes.split(',').map((c) => c.trim()));
+  }
+  if (accepted.size === 0) return findings;
+  return findings.filter((f) => {
+    const codes = accepted.get(`${f.resource.kind}|${f.resource.namespace ?? ''}|${f.resource.name}`);
+    return !(codes && (codes.includes('*') || codes.includes(f.code)));
+  });
 }

@@ -1,36 +1,54 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AnalysisCheck } from './analysis-check';
-import { analyzeManifests } from './analyze';
+import { analyzeManifests, isListObject } from './analyze';
 import { isRecord, Manifest } from './context';
 import { Finding, FindingLevel } from './finding';
+import { messageWithFix } from './finding-text';
+import { decodeText, parseYamlStream, parseYamlValue, YamlInputError } from './yaml-input';
 
-const USAGE = `usage: cdk8s-istio analyze [--output text|json] [--mesh-config FILE] [--mesh-networks FILE] [--checks LIST] FILE|DIR...
+const USAGE = `usage: cdk8s-istio analyze [--output text|json] [--mesh-config FILE] [--mesh-networks FILE] [--checks LIST]
+                           [--no-default-resources] FILE|DIR...
+       cdk8s-istio help
 
 Analyzes Kubernetes/Istio manifests (YAML or JSON; directories are read recursively for
-*.yaml, *.yml and *.json) without a cluster, with the checks of 'istioctl analyze' and more.
+*.yaml, *.yml and *.json; '-' reads stdin) without a cluster, with the checks of
+'istioctl analyze' and more.
 --mesh-config and --mesh-networks take the MeshConfig and MeshNetworks (bare, or the istio ConfigMap).
 --checks selects groups of checks, comma-separated (default: all):
   admission  the CRD schemas and CEL rules, as the API server admits objects
   istioctl   the cross-resource checks of 'istioctl analyze'
+Like 'istioctl analyze --use-kube=false', the analysis assumes Istio's default ingress gateway:
+a Pod labelled istio=ingressgateway and its Service istio-ingressgateway (ports 80, 443, 31400,
+15443) in istio-system. Objects of the files with those names replace them; --no-default-resources
+(or ingressControllerMode: OFF in the mesh config) leaves them out.
 Exit status: 0 no errors, 1 errors found (or unreadable input), 2 usage error.`;
 
 class UsageError extends Error {}
+
+/** Asked for the usage text: printed on stdout, exit status 0. */
+class HelpRequest extends Error {}
 
 interface Options {
   readonly output: 'text' | 'json';
   readonly meshConfig?: string;
   readonly meshNetworks?: string;
   readonly checks?: AnalysisCheck[];
+  readonly defaultResources: boolean;
   readonly paths: string[];
 }
 
+const HELP = ['-h', '--help', 'help'];
+
 function parseArgs(argv: readonly string[]): Options {
-  if (argv[0] !== 'analyze') throw new UsageError(argv.length === 0 ? 'missing command' : `unknown command '${argv[0]}'`);
+  if (argv.length === 0) throw new UsageError('missing command');
+  if (HELP.includes(argv[0])) throw new HelpRequest();
+  if (argv[0] !== 'analyze') throw new UsageError(`unknown command '${argv[0]}'`);
   let output: 'text' | 'json' = 'text';
   let meshConfig: string | undefined;
   let meshNetworks: string | undefined;
   let checks: AnalysisCheck[] | undefined;
+  let defaultResources = true;
   const paths: string[] = [];
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
@@ -54,8 +72,10 @@ function parseArgs(argv: readonly string[]): Options {
       const bad = v.filter((c) => c !== 'all' && !known.includes(c));
       if (bad.length > 0 || v.length === 0) throw new UsageError(`--checks takes a comma-separated list of ${[...known, 'all'].join(', ')}, got '${v.join(',')}'`);
       checks = v.includes('all') ? undefined : (v as AnalysisCheck[]);
+    } else if (a === '--no-default-resources') {
+      defaultResources = false;
     } else if (a === '-h' || a === '--help') {
-      throw new UsageError('');
+      throw new HelpRequest();
     } else if (a.startsWith('-') && a !== '-') {
       throw new UsageError(`unknown option '${a}'`);
     } else {
@@ -63,7 +83,7 @@ function parseArgs(argv: readonly string[]): Options {
     }
   }
   if (paths.length === 0) throw new UsageError('no FILE or DIR to analyze');
-  return { output, meshConfig, meshNetworks, checks, paths };
+  return { output, meshConfig, meshNetworks, checks, defaultResources, paths };
 }
 
 function listFiles(p: string): string[] {
@@ -89,27 +109,55 @@ interface InputProblem {
   readonly text: string;
 }
 
-function parseDocuments(file: string, text: string, problems: InputProblem[]): Manifest[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const YAML = require('yaml') as typeof import('yaml');
-  const out: Manifest[] = [];
-  const docs = YAML.parseAllDocuments(text, { prettyErrors: true });
-  for (const doc of docs as any[]) {
-    if (doc.errors?.length) {
-      const e = doc.errors[0];
-      const line = e.linePos?.[0]?.line;
-      problems.push({ fatal: true, text: `${file}${line ? `:${line}` : ''}: invalid YAML: ${String(e.message).split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
-      continue;
-    }
-    const value = doc.toJS({ maxAliasCount: 1000 });
+/** The objects of one file: documents in order, the items of a `kind: List` in its place. */
+interface ParsedFile {
+  readonly objects: Manifest[];
+  /** `file:line` of each object. */
+  readonly sources: string[];
+}
+
+/** Reads a file's text; binary content is a problem, not a string to parse. */
+function readText(file: string, problems: InputProblem[]): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file === '-' ? 0 : file);
+  } catch (e) {
+    throw new UsageError(`${file}: cannot read the file (${(e as Error).message})`);
+  }
+  const text = decodeText(bytes);
+  if (text === undefined) problems.push({ fatal: true, text: `${file}: not a YAML or JSON file (binary content)` });
+  return text;
+}
+
+function parseDocuments(file: string, text: string, problems: InputProblem[]): ParsedFile {
+  const objects: Manifest[] = [];
+  const sources: string[] = [];
+  const stream = parseYamlStream(text);
+  for (const p of stream.problems) problems.push({ fatal: true, text: `${file}${p.line ? `:${p.line}` : ''}: ${p.message}` });
+  for (const doc of stream.documents) {
+    const value = doc.value;
     if (value === null || value === undefined) continue;
     if (!isRecord(value)) {
-      problems.push({ fatal: true, text: `${file}: a document is not a Kubernetes object (got ${Array.isArray(value) ? 'a list' : typeof value})` });
+      problems.push({ fatal: true, text: `${file}:${doc.line}: a document is not a Kubernetes object (got ${Array.isArray(value) ? 'a list' : typeof value})` });
       continue;
     }
-    out.push(value);
+    if (!isListObject(value)) {
+      objects.push(value);
+      sources.push(`${file}:${doc.line}`);
+      continue;
+    }
+    // A List is a wrapper (kubectl get -o yaml): its items are the objects.
+    (Array.isArray(value.items) ? value.items : []).forEach((item: unknown, i: number) => {
+      const where = `${file}:${doc.itemLines?.[i] ?? doc.line}`;
+      if (isRecord(item)) {
+        objects.push(item);
+        sources.push(where);
+      } else if (item !== null && item !== undefined) {
+        problems.push({ fatal: true, text: `${where}: items[${i}] of the ${String(value.kind)} is not a Kubernetes object` });
+      }
+    });
   }
-  return out;
+  return { objects, sources };
 }
 
 const KNOWN_GROUPS = new Set([
@@ -126,7 +174,6 @@ function checkKinds(manifests: readonly Manifest[], sources: readonly string[], 
       problems.push({ fatal: true, text: `${sources[i]}: object '${m.metadata?.name ?? '?'}' has no ${m.kind ? 'apiVersion' : 'kind'}` });
       return;
     }
-    if (m.kind === 'List') return;
     const v = String(m.apiVersion);
     const group = v.includes('/') ? v.slice(0, v.lastIndexOf('/')) : '';
     if (!KNOWN_GROUPS.has(group)) {
@@ -141,19 +188,24 @@ function checkKinds(manifests: readonly Manifest[], sources: readonly string[], 
 
 /** Reads a mesh document: bare, or the `key` entry of the istio ConfigMap. */
 function readMeshDocument(flag: string, key: string, file: string, problems: InputProblem[]): Manifest {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`${flag} ${file}: cannot read the file`);
+    text = readText(file, problems);
+  } catch (e) {
+    throw e instanceof UsageError ? new UsageError(`${flag} ${e.message}`) : e;
   }
-  const docs = parseDocuments(file, text, problems);
-  const doc = docs[0] ?? {};
+  if (text === undefined) return {};
+  const doc = parseDocuments(file, text, problems).objects[0] ?? {};
   // Accept the istio ConfigMap as well as the bare document.
   if (doc.kind === 'ConfigMap' && typeof doc.data?.[key] === 'string') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const YAML = require('yaml') as typeof import('yaml');
-    return YAML.parse(doc.data[key]) ?? {};
+    try {
+      const value = parseYamlValue(doc.data[key]);
+      return isRecord(value) ? value : {};
+    } catch (e) {
+      if (!(e instanceof YamlInputError)) throw e;
+      problems.push({ fatal: true, text: `${file}: data.${key}: ${e.message}` });
+      return {};
+    }
   }
   return doc;
 }
@@ -163,7 +215,7 @@ function formatText(findings: readonly Finding[], objects: number): string {
   const lines: string[] = [];
   for (const f of findings) {
     const ns = f.resource.namespace ? `${f.resource.namespace}/` : '';
-    lines.push(`${f.level} [${f.code}] (${f.resource.kind} ${ns}${f.resource.name}) ${f.message}${f.fix ? ` Fix: ${f.fix}` : ''} [${f.analyzer}]`);
+    lines.push(`${f.level} [${f.code}] (${f.resource.kind} ${ns}${f.resource.name}) ${messageWithFix(f)} [${f.analyzer}]`);
   }
   const count = (l: FindingLevel) => findings.filter((f) => f.level === l).length;
   lines.push(`${count(FindingLevel.ERROR)} error(s), ${count(FindingLevel.WARNING)} warning(s), ${count(FindingLevel.INFO)} info in ${objects} objects.`);
@@ -185,28 +237,32 @@ export function main(
     const sources: string[] = [];
     for (const p of opts.paths) {
       for (const file of p === '-' ? ['-'] : listFiles(p)) {
-        let text: string;
-        try {
-          text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
-        } catch (e) {
-          throw new UsageError(`${file}: cannot read the file (${(e as Error).message})`);
-        }
-        for (const m of parseDocuments(file, text, problems)) {
-          manifests.push(m);
-          sources.push(file);
-        }
+        const text = readText(file, problems);
+        if (text === undefined) continue;
+        const parsed = parseDocuments(file, text, problems);
+        manifests.push(...parsed.objects);
+        sources.push(...parsed.sources);
       }
     }
     checkKinds(manifests, sources, problems);
-    const findings = analyzeManifests({ manifests, meshConfig, meshNetworks, sources, checks: opts.checks });
+    const findings = analyzeManifests({ manifests, meshConfig, meshNetworks, sources, checks: opts.checks, defaultResources: opts.defaultResources });
     for (const p of problems) err(`${p.text}\n`);
-    out(opts.output === 'json' ? `${JSON.stringify(findings, undefined, 2)}\n` : `${formatText(findings, manifests.length)}\n`);
-    const failed = problems.some((p) => p.fatal) || findings.some((f) => f.level === FindingLevel.ERROR);
-    return failed ? 1 : 0;
+    const unreadable = problems.some((p) => p.fatal);
+    if (opts.output === 'json') {
+      out(`${JSON.stringify(findings, undefined, 2)}\n`);
+    } else if (findings.length > 0 || !unreadable) {
+      // "No validation issues" would be false when some input could not be read: then only the problems are printed.
+      out(`${formatText(findings, manifests.length)}\n`);
+    }
+    return unreadable || findings.some((f) => f.level === FindingLevel.ERROR) ? 1 : 0;
   } catch (e) {
+    if (e instanceof HelpRequest) {
+      out(`${USAGE}\n`);
+      return 0;
+    }
     if (e instanceof UsageError) {
-      err(e.message ? `error: ${e.message}\n\n${USAGE}\n` : `${USAGE}\n`);
-      return e.message ? 2 : 0;
+      err(`error: ${e.message}\n\n${USAGE}\n`);
+      return 2;
     }
     err(`internal error in cdk8s-istio analyze: ${(e as Error)?.message ?? e}\nPlease report it with the input that caused it.\n`);
     return 2;

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { AnalysisCheck } from './analysis-check';
 import type * as AnalyzeModule from './analyze';
 import { Finding, FindingLevel } from './finding';
+import { messageWithFix } from './finding-text';
 import { rootOf } from '../core/per-app';
 import { fail } from '../core/validation-error';
 
@@ -67,6 +68,17 @@ export interface MeshAnalysisOptions {
    * @default - every check: admission (CRD schemas and CEL rules) and the istioctl analyzers
    */
   readonly checks?: AnalysisCheck[];
+  /**
+   * Assume Istio's default ingress gateway, as `istioctl analyze --use-kube=false` does: a gateway
+   * Pod labelled `istio: ingressgateway` and its Service `istio-ingressgateway` (ports 80, 443,
+   * 31400 and 15443) in `istio-system`, so Gateways selecting it find a workload. Objects the
+   * manifests define with the same names take their place; the mesh config's `ingressService`
+   * renames them and `ingressControllerMode: OFF` drops them. The CLI's `--no-default-resources`
+   * is `false` here.
+   *
+   * @default true
+   */
+  readonly defaultResources?: boolean;
   /**
    * Print findings below `failOn` (once per app) when synthesizing.
    *
@@ -186,21 +198,15 @@ export class MeshAnalysis {
   }
 
   private run(manifests: any[]): Finding[] {
-    const annotated = new Map<string, string[]>();
-    for (const m of manifests) {
-      const codes = m?.metadata?.annotations?.['galley.istio.io/analyze-suppress'];
-      if (typeof codes === 'string') annotated.set(`${m.kind}|${m.metadata?.namespace ?? ''}|${m.metadata?.name}`, codes.split(',').map((c) => c.trim()));
-    }
     const levels = this.options.levels ?? {};
-    return analyzers().analyzeManifests({ manifests, meshConfig: this.options.meshConfig, checks: this.options.checks })
-      .filter((f) => {
-        const codes = annotated.get(`${f.resource.kind}|${f.resource.namespace ?? ''}|${f.resource.name}`);
-        if (codes && (codes.includes('*') || codes.includes(f.code))) return false;
-        return !this.suppressions.some((s) => (s.code === '*' || s.code === f.code)
-          && (s.kind === undefined || s.kind === f.resource.kind)
-          && (s.namespace === undefined || s.namespace === (f.resource.namespace ?? ''))
-          && (s.name === undefined || s.name === f.resource.name));
-      })
+    // The same analysis as the CLI's (analyze-suppress annotations included); suppressions and levels are ours.
+    return analyzers().analyzeManifests({
+      manifests, meshConfig: this.options.meshConfig, checks: this.options.checks, defaultResources: this.options.defaultResources,
+    })
+      .filter((f) => !this.suppressions.some((s) => (s.code === '*' || s.code === f.code)
+        && (s.kind === undefined || s.kind === f.resource.kind)
+        && (s.namespace === undefined || s.namespace === (f.resource.namespace ?? ''))
+        && (s.name === undefined || s.name === f.resource.name)))
       .map((f) => (levels[f.code] ? { ...f, level: levels[f.code] } : f));
   }
 
@@ -234,5 +240,5 @@ const DISABLED = new WeakSet<IConstruct>();
 
 function describe(f: Finding): string {
   const ns = f.resource.namespace ? `${f.resource.namespace}/` : '';
-  return `${f.level} ${f.code} ${f.resource.kind} ${ns}${f.resource.name}: ${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}`;
+  return `${f.level} ${f.code} ${f.resource.kind} ${ns}${f.resource.name}: ${messageWithFix(f)}`;
 }

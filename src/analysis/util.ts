@@ -1,4 +1,5 @@
 import { AnalysisContext, Resource } from './context';
+import { isDefaultResource } from './default-resources';
 
 export const DEFAULT_DOMAIN = 'svc.cluster.local';
 const FQDN = /^(.+)\.(.+)\.svc\.cluster\.local$/;
@@ -114,6 +115,14 @@ export function workloads(ctx: AnalysisContext, includeTemplates = true): readon
     }
     return out;
   });
+}
+
+/**
+ * Whether the files hold any workload. Checks that need workloads to judge stay silent otherwise:
+ * istioctl's placeholder ingress gateway Pod is no evidence about the app's own pods.
+ */
+export function filesHaveWorkloads(ctx: AnalysisContext): boolean {
+  return ctx.cached('filesHaveWorkloads', () => workloads(ctx).some((w) => !isDefaultResource(w.resource)));
 }
 
 /** Workloads grouped by namespace, to keep selector lookups local. */

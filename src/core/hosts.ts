@@ -15,6 +15,15 @@ export interface HostRuleOptions {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * The longest host name: 253 characters of text (255 octets on the wire). istiod accepts up to
+ * 255, but no resolver can look such a name up, and object names derived from it would not fit.
+ */
+export const MAX_HOST_LENGTH = 253;
+
+/** The longest DNS label. */
+const MAX_DNS_LABEL = 63;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 export function isIpv4(value: string): boolean {
@@ -66,12 +75,13 @@ export const dnsSubdomainRule: Rule<string> = (value) => {
 
 /**
  * Host names as istiod checks them (`ValidateWildcardDomain`), made stricter where the cluster
- * would only misbehave later: lowercase only, no wildcard unless the caller allows it.
+ * would only misbehave later: DNS's real limits (253 characters, labels of 63, a wildcard
+ * counted in its label), lowercase only, no wildcard unless the caller allows it.
  */
 export function hostRule(options: HostRuleOptions = {}): Rule<string> {
   return (host) => {
     if (typeof host !== 'string' || host.length === 0) return 'must not be empty';
-    if (host.length > 255) return `must be at most 255 characters (has ${host.length})`;
+    if (host.length > MAX_HOST_LENGTH) return `must be at most ${MAX_HOST_LENGTH} characters, DNS's limit (has ${host.length})`;
     if (host === '*') {
       return options.matchAll ? undefined : "must not be '*' (it matches every host); name the hosts you mean";
     }
@@ -92,13 +102,15 @@ export function hostRule(options: HostRuleOptions = {}): Rule<string> {
       }
       const afterStar = first.slice(1);
       if (afterStar && !/^[-a-z0-9]*[a-z0-9]$/.test(afterStar)) return `has an invalid first label '${first}'`;
-    } else if (first.length > 63 || !DNS_LABEL.test(first)) {
+      // '*' stands for at least one character, so a longer label could match no name.
+      if (first.length > MAX_DNS_LABEL) return `has a first label of ${first.length} characters, '${first}' (labels are at most ${MAX_DNS_LABEL}, the '*' included)`;
+    } else if (first.length > MAX_DNS_LABEL || !DNS_LABEL.test(first)) {
       return `has an invalid label '${first}' (labels are 1-63 lowercase letters, digits or '-', not starting or ending with '-')`;
     }
     for (let i = 1; i < labels.length; i++) {
       const label = labels[i];
       if (label.includes('*')) return "may only use '*' in the first label";
-      if (label.length > 63 || !DNS_LABEL.test(label)) {
+      if (label.length > MAX_DNS_LABEL || !DNS_LABEL.test(label)) {
         return `has an invalid label '${label}' (labels are 1-63 lowercase letters, digits or '-', not starting or ending with '-')`;
       }
     }

@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { dnsLabelRule, hostRule, qualifyServiceHost } from './hosts';
+import { dnsLabelRule, hostRule, MAX_HOST_LENGTH, qualifyServiceHost } from './hosts';
 import { portRule } from './numbers';
-import { check } from './validation-error';
+import { check, fail } from './validation-error';
 
 /** Options for {@link MeshService.fromName}. */
 export interface MeshServiceOptions {
@@ -70,5 +70,9 @@ export class MeshService {
     }
     if (port !== undefined) check(where, 'port', port, portRule, 'Use the service port number, e.g. 9080.');
     this.host = qualifyServiceHost(name, namespace, clusterDomain);
+    if (this.host.length > MAX_HOST_LENGTH) {
+      fail(where, 'clusterDomain', `makes the host '${this.host}' longer than ${MAX_HOST_LENGTH} characters (has ${this.host.length})`, clusterDomain,
+        'Use a shorter cluster domain (usually cluster.local), service name or namespace.');
+    }
   }
 }

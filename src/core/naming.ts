@@ -26,6 +26,69 @@ export function nameForHost(host: string): string {
   return toDnsLabel(host.replace(/^\*/, 'wildcard'));
 }
 
+/** The longest object name Kubernetes accepts for most kinds (a DNS subdomain). */
+export const MAX_OBJECT_NAME = 253;
+
+/** The longest DNS label: namespace, Gateway, port and subset names. */
+export const MAX_LABEL_NAME = 63;
+
+/**
+ * A short digest of `text` (FNV-1a, 32 bits, 7 base-36 characters): the suffix that keeps a
+ * derived name unique without making every name unreadable.
+ */
+export function shortDigest(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36).padStart(7, '0');
+}
+
+/**
+ * Fits a derived, readable name (from a host, an id) to a length limit and makes it unique.
+ *
+ * The readable name is returned unchanged when it fits and `isTaken` says it is free: names of
+ * ordinary hosts stay what they have always been. Otherwise it is cut to fit and suffixed with
+ * a digest of `key` (what the name stands for, e.g. the host), so `a-b.com` and `a.b-com`, or
+ * `*.example.com` and `wildcard.example.com`, which read the same, still get distinct names.
+ */
+export function fitName(readable: string, key: string, maxLength: number, isTaken: (name: string) => boolean = () => false): string {
+  if (readable.length <= maxLength && !isTaken(readable)) return readable;
+  const digest = shortDigest(key);
+  for (let attempt = 0; ; attempt++) {
+    // A second key with the same digest (about one in 78 billion) gets a counter as well.
+    const suffix = attempt === 0 ? digest : `${digest}-${attempt}`;
+    const head = readable.slice(0, maxLength - suffix.length - 1).replace(/[-.]+$/, '');
+    const name = head ? `${head}-${suffix}` : suffix;
+    if (!isTaken(name)) return name;
+  }
+}
+
+/**
+ * Names of objects derived from hosts (the VirtualServices or DestinationRules of the route
+ * model), unique per namespace. Each call names a new object; a name already given in the
+ * namespace makes the newcomer's name carry a digest of its key (see `fitName`).
+ */
+export class DerivedNames {
+  private readonly byNamespace = new Map<string, Set<string>>();
+
+  constructor(private readonly maxLength: number = MAX_OBJECT_NAME) {}
+
+  /** Reserves the name of a new object in `namespace`, standing for `key` (e.g. its host). */
+  public reserve(namespace: string, readable: string, key: string): string {
+    let names = this.byNamespace.get(namespace);
+    if (!names) {
+      names = new Set();
+      this.byNamespace.set(namespace, names);
+    }
+    const taken = names;
+    const name = fitName(readable, key, this.maxLength, (n) => taken.has(n));
+    names.add(name);
+    return name;
+  }
+}
+
 /** Checks a name users pass or we derive: DNS label (63) or DNS subdomain (253). */
 export function checkObjectName(scope: IConstruct | string, property: string, name: string, shape: 'label' | 'subdomain' = 'subdomain'): string {
   return check(scope, property, name, shape === 'label' ? dnsLabelRule : dnsSubdomainRule,
@@ -34,6 +97,23 @@ export function checkObjectName(scope: IConstruct | string, property: string, na
       : "Use a name such as 'reviews' or 'reviews.v2' (lowercase, at most 253 characters).");
 }
 
+
+/**
+ * The name of a construct's primary object: `name` when given, otherwise the construct id as a
+ * DNS label. A derived name that does not fit is reported against the id (the user never wrote
+ * `name`), with both ways out.
+ */
+export function objectNameFor(scope: IConstruct, id: string, name: string | undefined, shape: 'label' | 'subdomain' = 'subdomain'): string {
+  if (name !== undefined) return checkObjectName(scope, 'name', name, shape);
+  const derived = toDnsLabel(id);
+  const broken = (shape === 'label' ? dnsLabelRule : dnsSubdomainRule)(derived);
+  if (broken !== undefined) {
+    const limit = shape === 'label' ? MAX_LABEL_NAME : MAX_OBJECT_NAME;
+    fail(scope, 'id', `must make a valid object name, but '${derived}' (the id as a DNS label) ${broken}`, id,
+      `Use an id with letters or digits and at most ${limit} characters, or set name explicitly.`);
+  }
+  return derived;
+}
 
 /**
  * Claims kind/namespace/name for one construct within its app. Two constructs producing the
@@ -47,8 +127,15 @@ export function claimObjectName(scope: IConstruct, apiVersion: string, kind: str
   const names = child(child(child(claimed, apiGroupOf(apiVersion)), kind), namespace ?? '');
   const owner = names.get(name);
   // Owners are kept as constructs (not paths): 10,000-service apps claim tens of thousands of names.
-  if (owner !== undefined && owner !== scope && owner.node.path !== scope.node.path) {
-    fail(scope, 'metadata.name', `must be unique, but ${kind} '${namespace ? `${namespace}/` : ''}${name}' is also produced by '${owner.node.path}'`,
+  if (owner !== undefined) {
+    const object = `${kind} '${namespace ? `${namespace}/` : ''}${name}'`;
+    if (owner === scope || owner.node.path === scope.node.path) {
+      // One construct rendering one object twice: its derived names collided (a defect of ours,
+      // reported before constructs' "There is already a Construct" could be).
+      fail(scope, 'metadata.name', `must be unique, but this construct would produce ${object} twice`, name,
+        'Please report this with the props that produced it; until then, change the hosts or names involved.');
+    }
+    fail(scope, 'metadata.name', `must be unique, but ${object} is also produced by '${owner.node.path}'`,
       name, 'Give one of the constructs another id or an explicit name.');
   }
   names.set(name, scope);

@@ -20,16 +20,36 @@ export class ValidationError extends Error {
   }
 }
 
-/** A readable rendering of a bad value: strings quoted, objects as compact JSON. */
+/**
+ * A readable rendering of a bad value: strings quoted, objects that describe themselves (a
+ * cdk8s `Duration`'s `toHumanString()`, a class's own `toString()`) as they do, other objects
+ * as compact JSON, and objects JSON cannot show (cycles) by their class.
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const described = selfDescription(value);
+    if (described !== undefined) return described;
   }
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json;
+  } catch {
+    // A cycle (a construct, a cdk8s-plus object): name the class instead.
+  }
+  const type = (value as object | null)?.constructor?.name;
+  return type && type !== 'Object' ? `a ${type}` : String(value);
+}
+
+/** What an object says of itself, e.g. `Duration.seconds(90)` -> `'1 minute 30 seconds'` (as the user reads it). */
+function selfDescription(value: object): string | undefined {
+  const human = (value as { toHumanString?: unknown }).toHumanString;
+  if (typeof human === 'function') return `'${String(human.call(value))}'`;
+  const toString = (value as { toString?: unknown }).toString;
+  if (typeof toString === 'function' && toString !== Object.prototype.toString) return `'${String(toString.call(value))}'`;
+  return undefined;
 }
 
 /** The construct path users see in errors (the app root's empty id is left out). */

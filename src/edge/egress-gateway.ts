@@ -1,10 +1,10 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { dnsLabelRule } from '../core/hosts';
 import { checkLabels } from '../core/labels';
 import { IMeshGateway } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
-import { checkObjectName, toDnsLabel } from '../core/naming';
-import { check } from '../core/validation-error';
+import { fitName, MAX_OBJECT_NAME, nameForHost, objectNameFor } from '../core/naming';
+import { check, fail, pathOf } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -20,14 +20,22 @@ export interface EgressGatewayProps {
   readonly service?: MeshService;
 }
 
-/** A server an ExternalService adds to the egress Gateway. */
-interface EgressServer {
+/** A server an ExternalService adds to the egress Gateway (always on the gateway's port 443). */
+interface EgressServerRequest {
   readonly host: string;
-  readonly port: number;
-  readonly protocol: string;
-  readonly name: string;
+  /** The port the application calls (part of the server's readable name). */
+  readonly appPort: number;
+  readonly protocol: 'HTTPS' | 'TLS';
   readonly tls: Record<string, any>;
 }
+
+interface EgressServer extends EgressServerRequest {
+  readonly name: string;
+  readonly owner: IConstruct;
+}
+
+/** The egress gateway's port for routed traffic: HTTP arrives over Istio mTLS, TLS as is. */
+const EGRESS_PORT = 443;
 
 /**
  * An Istio egress gateway: the single exit of the mesh for external services routed through it
@@ -56,13 +64,13 @@ export class EgressGateway extends Construct implements IMeshGateway {
 
   constructor(scope: Construct, id: string, props: EgressGatewayProps = {}) {
     super(scope, id);
-    this.gatewayName = checkObjectName(this, 'name', props.name ?? toDnsLabel(id), 'label');
+    this.gatewayName = objectNameFor(this, id, props.name, 'label');
     this.gatewayNamespace = check(this, 'namespace', props.namespace ?? 'istio-system', dnsLabelRule, "Namespaces look like 'istio-system'.");
     this.selector = checkLabels(this, 'selector', props.selector ?? { istio: 'egressgateway' });
     this.service = props.service ?? MeshService.fromName('istio-egressgateway', this.gatewayNamespace);
     wireObject(this, 'Resource', GVK.Gateway, { name: this.gatewayName, namespace: this.gatewayNamespace }, () => ({
       selector: this.selector,
-      servers: this.servers.map((s) => ({ port: { number: s.port, name: s.name, protocol: s.protocol }, hosts: [s.host], tls: s.tls })),
+      servers: this.servers.map((s) => ({ port: { number: EGRESS_PORT, name: s.name, protocol: s.protocol }, hosts: [s.host], tls: s.tls })),
     }));
     this.node.addValidation({
       validate: () => (this.servers.length === 0
@@ -76,8 +84,22 @@ export class EgressGateway extends Construct implements IMeshGateway {
     return [...new Set(this.servers.map((s) => s.host))];
   }
 
-  /** @internal */
-  public _addServer(server: EgressServer): void {
-    this.servers.push(server);
+  /**
+   * Adds a server for one host. Each host has one server: all routed traffic arrives on port
+   * 443 with the host as SNI, so a second server for the host could never be told apart.
+   * Port names are readable (`https-api-example-com-80`) and unique in the Gateway (istiod
+   * rejects duplicates), also for hosts that read the same.
+   * @internal
+   */
+  public _addServer(owner: IConstruct, request: EgressServerRequest): void {
+    const existing = this.servers.find((s) => s.host === request.host);
+    if (existing) {
+      const by = existing.owner === owner ? 'this ExternalService already routes it' : `'${pathOf(existing.owner)}' already routes it`;
+      fail(owner, 'egressGateway', `must receive each host once, but ${by} through egress gateway '${this.gatewayName}' (port ${existing.appPort})`, request.host,
+        'Route each host through the egress gateway from one ExternalService, on one port.');
+    }
+    const readable = `${request.protocol.toLowerCase()}-${nameForHost(request.host)}-${request.appPort}`;
+    const name = fitName(readable, `${request.host}:${request.appPort}`, MAX_OBJECT_NAME, (n) => this.servers.some((s) => s.name === n));
+    this.servers.push({ ...request, name, owner });
   }
 }

@@ -6,11 +6,12 @@ import { cidrRule, dnsLabelRule, dnsSubdomainRule, hostRule, isIpAddress } from 
 import { checkLabels } from '../core/labels';
 import { gatewayRef } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
-import { checkObjectName, nameForHost, toDnsLabel } from '../core/naming';
-import { portRule, rangeRule } from '../core/numbers';
+import { fitName, MAX_LABEL_NAME, nameForHost, objectNameFor } from '../core/naming';
+import { portRule, uint32Rule } from '../core/numbers';
 import { prune } from '../core/plain-objects';
-import { isHttpProtocol, Protocol } from '../core/protocol';
+import { isHttpProtocol, isTlsProtocol, Protocol } from '../core/protocol';
 import { check, fail } from '../core/validation-error';
+import { Destination } from '../model/mesh-model';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 import { meshModel } from '../render/istio-renderer';
@@ -51,7 +52,11 @@ export interface ExternalServicePort {
   readonly protocol: Protocol;
   /** The port name. @default - `<protocol>-<number>`, e.g. 'tcp-5432' */
   readonly name?: string;
-  /** The port on the endpoints, when it differs. @default - the same number */
+  /**
+   * The port on the endpoints, when it differs. With `tlsOrigination` on this port it is the
+   * port TLS is sent to (the same as `tlsOrigination.targetPort`; set either).
+   * @default - the same number (443 for the port of `tlsOrigination`)
+   */
   readonly targetPort?: number;
 }
 
@@ -83,7 +88,7 @@ export enum OriginationTlsMode {
 export interface TlsOriginationOptions {
   /** The HTTP port the application calls (one of `ports`, protocol HTTP). */
   readonly port: number;
-  /** The port TLS is sent to. @default 443 */
+  /** The port TLS is sent to. @default - the port's `targetPort`, or 443 */
   readonly targetPort?: number;
   /** Server-only or mutual TLS. @default OriginationTlsMode.SIMPLE */
   readonly mode?: OriginationTlsMode;
@@ -181,7 +186,7 @@ export class ExternalService extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
-    this.serviceName = checkObjectName(this, 'name', props.name ?? toDnsLabel(id));
+    this.serviceName = objectNameFor(this, id, props.name);
     this.namespace = check(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default', dnsLabelRule, "Namespaces look like 'payments'.");
     this.hosts = this.checkHosts(props.hosts);
     const wildcard = this.hosts.find((h) => h.startsWith('*'));
@@ -191,7 +196,7 @@ export class ExternalService extends Construct {
         : endpoints.length > 0 && endpoints.every((e) => isIpAddress(e.address)) ? ServiceResolution.STATIC : ServiceResolution.DNS);
     const ports = this.checkPorts(props);
     const addresses = this.checkAddresses(props.addresses ?? []);
-    this.checkResolution(wildcard, endpoints, addresses, ports);
+    this.checkResolution(wildcard, endpoints, ports);
     this.checkTcpAddresses(props, ports, addresses);
 
     const egress = props.egressGateway;
@@ -217,9 +222,9 @@ export class ExternalService extends Construct {
     if (props.sniRouting && egress) {
       fail(this, 'sniRouting', 'cannot be combined with egressGateway', props.sniRouting.target.host, 'Send TLS to either the SNI proxy or the egress gateway.');
     }
-    if (props.tlsOrigination) this.originateTls(props.tlsOrigination, ports, egress !== undefined, exported);
+    const origination = props.tlsOrigination && this.originateTls(props.tlsOrigination, ports, egress !== undefined, exported);
     if (props.sniRouting) this.routeSni(props.sniRouting, ports);
-    if (egress) this.routeThroughEgress(egress, ports, props.tlsOrigination);
+    if (egress) this.routeThroughEgress(egress, ports, origination);
 
     wireObject(this, 'Resource', GVK.ServiceEntry, { name: this.serviceName, namespace: this.namespace }, () => prune({
       hosts: this.hosts,
@@ -235,6 +240,7 @@ export class ExternalService extends Construct {
 
   private checkHosts(hosts: string[]): string[] {
     check(this, 'hosts', hosts, (h) => (h.length === 0 ? 'must list at least one host' : undefined), "List the names applications call, e.g. ['api.example.com'].");
+    checkCount(this, 'hosts', hosts, MAX_HOSTS, 'Split the hosts over several ExternalServices.');
     const seen = new Set<string>();
     for (const host of hosts) {
       check(this, 'hosts', host, hostRule({ wildcard: true }), "Use fully-qualified names such as 'api.example.com' or '*.example.com'.");
@@ -246,6 +252,7 @@ export class ExternalService extends Construct {
 
   private checkPorts(props: ExternalServiceProps): CheckedPort[] {
     check(this, 'ports', props.ports, (p) => (p.length === 0 ? 'must list at least one port' : undefined), 'Give the ports applications call, e.g. [{ number: 443, protocol: Protocol.TLS }].');
+    checkCount(this, 'ports', props.ports, MAX_PORTS, 'Split the ports over several ExternalServices.');
     const names = new Set<string>();
     const numbers = new Set<number>();
     return props.ports.map((p, i) => {
@@ -262,6 +269,7 @@ export class ExternalService extends Construct {
   }
 
   private checkAddresses(addresses: string[]): string[] {
+    checkCount(this, 'addresses', addresses, MAX_ADDRESSES, 'Use CIDR blocks (with resolution NONE or STATIC) to cover many addresses.');
     for (const address of addresses) {
       check(this, 'addresses', address, cidrRule, "Use IPs or CIDR blocks such as '10.20.0.15' or '10.20.0.0/24'.");
       if (address.includes('/') && this.resolution !== ServiceResolution.NONE && this.resolution !== ServiceResolution.STATIC) {
@@ -272,7 +280,7 @@ export class ExternalService extends Construct {
     return [...addresses];
   }
 
-  private checkResolution(wildcard: string | undefined, endpoints: ExternalEndpoint[], addresses: string[], ports: CheckedPort[]): void {
+  private checkResolution(wildcard: string | undefined, endpoints: ExternalEndpoint[], ports: CheckedPort[]): void {
     const r = this.resolution;
     if (wildcard && (r === ServiceResolution.DNS || r === ServiceResolution.DNS_ROUND_ROBIN) && endpoints.length === 0) {
       fail(this, 'resolution', `cannot be ${r} for the wildcard host '${wildcard}' without endpoints (there is no name to resolve)`, r,
@@ -288,15 +296,19 @@ export class ExternalService extends Construct {
       fail(this, 'endpoints', 'must have at most one endpoint with DNS_ROUND_ROBIN resolution', endpoints.map((e) => e.address),
         'Use DNS resolution for several endpoints.');
     }
+    checkCount(this, 'endpoints', endpoints, MAX_ENDPOINTS, 'Split the endpoints over several ExternalServices.');
     for (const [i, e] of endpoints.entries()) {
       const rule = r === ServiceResolution.STATIC ? (a: string) => (isIpAddress(a) ? undefined : 'must be an IP address with STATIC resolution')
         : hostRule({ ipAddress: true });
       check(this, `endpoints[${i}].address`, e.address, rule, "Use an IP such as '10.20.0.15' (STATIC) or a name such as 'db.example.com' (DNS).");
     }
-    const opaque = ports.find((p) => !isHttpProtocol(p.protocol) && p.protocol !== Protocol.TLS && p.protocol !== Protocol.HTTPS);
-    if (opaque && this.hosts.length > 1 && r !== ServiceResolution.NONE && addresses.length === 0) {
-      fail(this, 'hosts', `must be a single host for the ${opaque.protocol} port (the proxy cannot tell the hosts apart without HTTP or SNI)`, this.hosts,
-        'Create one ExternalService per host, or use resolution NONE with addresses.');
+    // istiod: "multiple hosts provided with non-HTTP, non-TLS ports" (addresses do not help: the
+    // hosts would share them, and the proxy still could not tell which host a connection is for).
+    const opaque = ports.find((p) => !isHttpProtocol(p.protocol) && !isTlsProtocol(p.protocol));
+    if (opaque && this.hosts.length > 1 && r !== ServiceResolution.NONE) {
+      fail(this, 'hosts', `must be a single host when the service has a ${opaque.protocol} port (${opaque.number}) and ${r} resolution: `
+        + 'the proxy cannot tell the hosts apart without HTTP or SNI (istiod rejects it)', this.hosts,
+      'Create one ExternalService per host, or use resolution NONE (traffic goes to the address the application called).');
     }
   }
 
@@ -317,10 +329,15 @@ export class ExternalService extends Construct {
       if (!names.includes(name)) {
         fail(this, `endpoints[${i}].ports`, `must name ports of the service (${names.join(', ')})`, name, 'Endpoint port overrides are keyed by port name.');
       }
+      // The CRD's CEL rule on endpoint port keys is `size(key) < 63`, one less than a port name may have.
+      if (name.length >= MAX_LABEL_NAME) {
+        fail(this, `endpoints[${i}].ports`, `must use port names shorter than ${MAX_LABEL_NAME} characters (the API server rejects longer keys here)`, name,
+          `Give the port a shorter name (ports[].name) to override its endpoint port.`);
+      }
       check(this, `endpoints[${i}].ports['${name}']`, port, portRule, 'Use a port from 1 to 65535.');
     }
     if (e.labels) checkLabels(this, `endpoints[${i}].labels`, e.labels);
-    if (e.weight !== undefined) check(this, `endpoints[${i}].weight`, e.weight, rangeRule(1, 4294967295), 'Use a positive whole number.');
+    if (e.weight !== undefined) check(this, `endpoints[${i}].weight`, e.weight, uint32Rule(1), 'Use a positive whole number.');
     if (e.network !== undefined) check(this, `endpoints[${i}].network`, e.network, dnsSubdomainRule, "Network names look like 'network1'.");
     if (e.locality !== undefined) {
       check(this, `endpoints[${i}].locality`, e.locality, (l) => (/^[^/*\s]+(\/[^/*\s]+){0,2}$/.test(l) ? undefined : "must be 'region', 'region/zone' or 'region/zone/subzone'"),
@@ -338,10 +355,19 @@ export class ExternalService extends Construct {
     return found;
   }
 
+  /** Originates TLS for the plain-HTTP port; returns where TLS is sent (the port on the endpoints). */
   private originateTls(o: TlsOriginationOptions, ports: CheckedPort[],
-    atGateway: boolean, exported: string[] | undefined): void {
+    atGateway: boolean, exported: string[] | undefined): ResolvedOrigination {
     const port = this.httpPort(o.port, ports, 'tlsOrigination.port');
-    const targetPort = check(this, 'tlsOrigination.targetPort', o.targetPort ?? 443, portRule, 'Usually 443.');
+    const portIndex = ports.indexOf(port);
+    if (o.targetPort !== undefined && port.targetPort !== undefined && o.targetPort !== port.targetPort) {
+      fail(this, 'tlsOrigination.targetPort', `must match ports[${portIndex}].targetPort (${port.targetPort}): both say where TLS for port ${port.number} is sent`,
+        o.targetPort, `Set the TLS port once, in ports[${portIndex}].targetPort or in tlsOrigination.targetPort.`);
+    }
+    // The user's targetPort on the originated port is where TLS goes; 443 only when neither says.
+    const targetPort = o.targetPort !== undefined
+      ? check(this, 'tlsOrigination.targetPort', o.targetPort, portRule, 'Usually 443.')
+      : port.targetPort ?? 443;
     const mode = o.mode ?? OriginationTlsMode.SIMPLE;
     const wildcard = this.hosts.find((h) => h.startsWith('*'));
     if (wildcard) {
@@ -365,7 +391,13 @@ export class ExternalService extends Construct {
     if (atGateway) {
       // The gateway originates: it calls the host on the TLS port, which the ServiceEntry must declare.
       if (!ports.some((p) => p.number === targetPort)) {
-        ports.push({ number: targetPort, protocol: Protocol.HTTPS, name: `https-${targetPort}` });
+        const name = `https-${targetPort}`;
+        const clash = ports.findIndex((p) => p.name === name);
+        if (clash !== -1) {
+          fail(this, `ports[${clash}].name`, `must not be '${name}': the egress gateway originates TLS to port ${targetPort}, which this service declares under that name`,
+            name, `Rename port ${ports[clash].number}, or declare port ${targetPort} yourself, e.g. { number: ${targetPort}, protocol: Protocol.HTTPS, name: 'tls-origination' }.`);
+        }
+        ports.push({ number: targetPort, protocol: Protocol.HTTPS, name });
       }
     } else {
       port.targetPort = targetPort;
@@ -379,6 +411,7 @@ export class ExternalService extends Construct {
         mode, sni: host, credentialName: o.credentialName, caCertificates, subjectAltNames: o.subjectAltNames,
       }), atGateway ? targetPort : port.number);
     }
+    return { port: port.number, targetPort };
   }
 
   private routeSni(o: SniRoutingOptions, ports: CheckedPort[]): void {
@@ -399,7 +432,7 @@ export class ExternalService extends Construct {
     }
   }
 
-  private routeThroughEgress(egress: EgressGateway, ports: CheckedPort[], origination?: TlsOriginationOptions): void {
+  private routeThroughEgress(egress: EgressGateway, ports: CheckedPort[], origination?: ResolvedOrigination): void {
     const wildcard = this.hosts.find((h) => h.startsWith('*'));
     if (wildcard) {
       fail(this, 'egressGateway', 'needs exact hosts', wildcard, 'Route each host through the egress gateway, or use sniRouting to an SNI proxy for wildcards.');
@@ -407,20 +440,27 @@ export class ExternalService extends Construct {
     const ref = gatewayRef(egress);
     // With origination at the gateway only the plain port is routed; the TLS port is the gateway's upstream.
     const routed = origination ? ports.filter((p) => p.number === origination.port) : ports;
+    const unsupported = routed.find((p) => !isHttpProtocol(p.protocol) && !isTlsProtocol(p.protocol));
+    if (unsupported) {
+      fail(this, 'egressGateway', `does not route ${unsupported.protocol} ports yet`, unsupported.number, 'Route HTTP or TLS ports through the egress gateway, or call TCP services directly.');
+    }
+    if (routed.length > 1) {
+      // Every routed port reaches the gateway on its port 443 with the host as SNI: the gateway
+      // could not tell two ports of one host apart (two servers for one host and port).
+      fail(this, 'ports', 'must have one port when routed through an egress gateway (each host reaches the gateway on its port 443 with the host as SNI)',
+        routed.map((p) => p.number), 'Declare only the port applications call through the egress gateway; call other ports in another ExternalService without egressGateway.');
+    }
     for (const host of this.hosts) {
-      const label = nameForHost(host);
       const table = meshModel(this).routeTable(this, {
-        host, namespace: this.namespace, binding: { kind: 'gateway', gateway: ref, alsoMesh: true }, name: `${label}-egress`,
+        host, namespace: this.namespace, binding: { kind: 'gateway', gateway: ref, alsoMesh: true }, name: `${nameForHost(host)}-egress`,
       });
       for (const port of routed) {
         if (isHttpProtocol(port.protocol)) {
-          this.egressHttp(egress, host, port.number, origination ? (origination.targetPort ?? 443) : port.number, table);
-        } else if (port.protocol === Protocol.TLS || port.protocol === Protocol.HTTPS) {
-          egress._addServer({ host, port: 443, protocol: 'TLS', name: `tls-${label}-${port.number}`, tls: { mode: 'PASSTHROUGH' } });
+          this.egressHttp(egress, host, port.number, origination ? origination.targetPort : port.number, table);
+        } else {
+          egress._addServer(this, { host, appPort: port.number, protocol: 'TLS', tls: { mode: 'PASSTHROUGH' } });
           table.addTls({ owner: this, match: [{ gateways: ['mesh'], port: port.number, sniHosts: [host] }], route: [{ host: egress.service.host, port: 443 }] });
           table.addTls({ owner: this, match: [{ gateways: [ref], port: 443, sniHosts: [host] }], route: [{ host, port: port.number }] });
-        } else {
-          fail(this, 'egressGateway', `does not route ${port.protocol} ports yet`, port.number, 'Route HTTP or TLS ports through the egress gateway, or call TCP services directly.');
         }
       }
     }
@@ -428,9 +468,9 @@ export class ExternalService extends Construct {
 
   /** Sidecar -> gateway over Istio mTLS on 443 (SNI picks the host's server), gateway -> host. */
   private egressHttp(egress: EgressGateway, host: string, port: number, upstreamPort: number, table: ReturnType<ReturnType<typeof meshModel>['routeTable']>): void {
-    const label = nameForHost(host);
-    egress._addServer({ host, port: 443, protocol: 'HTTPS', name: `https-${label}-${port}`, tls: { mode: 'ISTIO_MUTUAL' } });
+    egress._addServer(this, { host, appPort: port, protocol: 'HTTPS', tls: { mode: 'ISTIO_MUTUAL' } });
     const hop = meshModel(this).destination(this, egress.service.host, this.namespace, egress.service.name);
+    const label = egressSubsetName(hop, host);
     hop.addSubset({
       name: label,
       labels: egress.selector,
@@ -440,4 +480,36 @@ export class ExternalService extends Construct {
     table.addHttp({ owner: this, match: [{ gateways: ['mesh'], port }], route: [{ host: egress.service.host, subset: label, port: 443 }] });
     table.addHttp({ owner: this, match: [{ gateways: [gatewayRef(egress)], port: 443 }], route: [{ host, port: upstreamPort }] });
   }
+}
+
+/** The TLS origination as resolved: the plain port the application calls, the port TLS is sent to. */
+interface ResolvedOrigination {
+  readonly port: number;
+  readonly targetPort: number;
+}
+
+// The ServiceEntry CRD's limits (maxItems): the API server rejects longer lists.
+const MAX_HOSTS = 256;
+const MAX_PORTS = 256;
+const MAX_ADDRESSES = 256;
+const MAX_ENDPOINTS = 4096;
+
+function checkCount(scope: Construct, property: string, items: readonly unknown[], max: number, hint: string): void {
+  if (items.length > max) fail(scope, property, `must have at most ${max} entries (the ServiceEntry schema's limit)`, items.length, hint);
+}
+
+/**
+ * The egress hop's subset for one host: the host as a readable label, unique in the hop's
+ * DestinationRule (a subset stands for the SNI it sends, so two hosts that read the same, or
+ * hosts too long for a label, must not share one).
+ */
+function egressSubsetName(hop: Destination, host: string): string {
+  return fitName(nameForHost(host), host, MAX_LABEL_NAME, (name) => {
+    const subset = hop.subset(name);
+    return subset !== undefined && egressSni(subset.trafficPolicy) !== host;
+  });
+}
+
+function egressSni(policy: Record<string, any> | undefined): string | undefined {
+  return policy?.portLevelSettings?.[0]?.tls?.sni;
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IIssuer } from './issuer';
+import { CERTIFICATE_DURATION, CERTIFICATE_RENEW_BEFORE, checkDuration } from '../core/durations';
 import { dnsLabelRule, dnsSubdomainRule } from '../core/hosts';
 import { prune } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
@@ -119,19 +120,11 @@ export function certificateSpec(scope: IConstruct, input: {
   }
   check(scope, 'certificate.secretName', input.secretName, dnsSubdomainRule, "Secret names look like 'bookinfo-tls'.");
   check(scope, 'namespace', input.namespace, dnsLabelRule, "Namespaces look like 'istio-system'.");
-  const duration = options.duration?.toMilliseconds({ integral: false });
-  const renewBefore = options.renewBefore?.toMilliseconds({ integral: false });
-  if (duration !== undefined) {
-    check(scope, 'certificate.duration', duration, (d) => (d >= 3_600_000 && d % 1000 === 0 ? undefined : 'must be at least 1h, in whole seconds'),
-      'cert-manager rejects shorter certificates; 90 days (Duration.days(90)) is usual.');
-  }
-  if (renewBefore !== undefined) {
-    check(scope, 'certificate.renewBefore', renewBefore, (r) => (r >= 300_000 && r % 1000 === 0 ? undefined : 'must be at least 5m, in whole seconds'),
-      'cert-manager rejects a shorter renewal window; a third of the duration is usual.');
-    if (duration !== undefined && renewBefore >= duration) {
-      fail(scope, 'certificate.renewBefore', `must be shorter than the duration (${certManagerDuration(duration)})`, certManagerDuration(renewBefore),
-        'Otherwise the certificate is renewed continuously; use a third of the duration.');
-    }
+  const duration = options.duration && checkDuration(scope, 'certificate.duration', options.duration, CERTIFICATE_DURATION);
+  const renewBefore = options.renewBefore && checkDuration(scope, 'certificate.renewBefore', options.renewBefore, CERTIFICATE_RENEW_BEFORE);
+  if (renewBefore !== undefined && duration !== undefined && renewBefore >= duration) {
+    fail(scope, 'certificate.renewBefore', `must be shorter than the duration (${certManagerDuration(duration)})`, certManagerDuration(renewBefore),
+      'Otherwise the certificate is renewed continuously; use a third of the duration.');
   }
   const key = options.privateKey ?? {};
   const algorithm = key.algorithm ?? PrivateKeyAlgorithm.ECDSA;

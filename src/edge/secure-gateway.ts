@@ -6,7 +6,7 @@ import { dnsLabelRule, dnsSubdomainRule, hostCovers, hostRule } from '../core/ho
 import { checkLabels } from '../core/labels';
 import { gatewayRef, IMeshGateway } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
-import { checkObjectName, nameForHost, toDnsLabel } from '../core/naming';
+import { nameForHost, objectNameFor, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { prune } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
@@ -173,7 +173,7 @@ export class SecureGateway extends Construct implements IMeshGateway {
 
   constructor(scope: Construct, id: string, props: SecureGatewayProps) {
     super(scope, id);
-    this.gatewayName = checkObjectName(this, 'name', props.name ?? toDnsLabel(id), 'label');
+    this.gatewayName = objectNameFor(this, id, props.name, 'label');
     this.gatewayNamespace = check(this, 'namespace', props.namespace ?? 'istio-system', dnsLabelRule,
       "Use the namespace the gateway pods run in, e.g. 'istio-system' or 'istio-ingress'.");
     this.gatewayHosts = this.checkHosts(props.hosts);
@@ -242,7 +242,7 @@ export class SecureGateway extends Construct implements IMeshGateway {
       const l7 = { pathPrefix: options.pathPrefix, rewritePrefix: options.rewritePrefix, timeout: options.timeout };
       for (const [field, value] of Object.entries(l7)) {
         if (value !== undefined) {
-          fail(this, `addRoute ${field}`, 'cannot be used with PASSTHROUGH (the gateway does not decrypt, so it routes on SNI only)', String(value),
+          fail(this, `addRoute ${field}`, 'cannot be used with PASSTHROUGH (the gateway does not decrypt, so it routes on SNI only)', value,
             'Remove it, or terminate TLS at the gateway (GatewayTlsMode.SIMPLE).');
         }
       }

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { DerivedNames } from '../core/naming';
 import { perApp } from '../core/per-app';
 import { describeValue, fail, pathOf } from '../core/validation-error';
 
@@ -19,6 +20,9 @@ export class MeshModel {
 
   private readonly tables = new HostIndex<RouteTable>();
   private readonly destinations = new HostIndex<Destination>();
+  // Hosts that read the same (`a-b.com`, `a.b-com`) would otherwise name two objects alike.
+  private readonly tableNames = new DerivedNames();
+  private readonly destinationNames = new DerivedNames();
   private readonly listeners: Array<(event: ModelEvent) => void> = [];
 
   private constructor() {}
@@ -30,23 +34,32 @@ export class MeshModel {
     for (const destination of this.destinations.all) listener({ destination });
   }
 
-  /** The route table of a host in a binding, created on first use by `owner`. */
+  /**
+   * The route table of a host in a binding, created on first use by `owner`. `key.name` is the
+   * readable name wanted for its VirtualService; when another table of the namespace holds it
+   * already (two hosts that read the same), the name carries a digest of host and binding.
+   */
   public routeTable(owner: IConstruct, key: RouteTableKey): RouteTable {
     const scope = key.binding.kind === 'mesh' ? key.namespace : [key.namespace, bindingId(key.binding)].join('|');
     let table = this.tables.get(scope, key.host);
     if (!table) {
-      table = new RouteTable(key, owner);
+      const name = this.tableNames.reserve(key.namespace, key.name, `${bindingId(key.binding)} ${key.host}`);
+      table = new RouteTable(name === key.name ? key : { ...key, name }, owner);
       this.tables.add(scope, key.host, table);
       for (const listener of this.listeners) listener({ table });
     }
     return table;
   }
 
-  /** The destination (subsets + traffic policy) of a service host, created on first use. */
+  /**
+   * The destination (subsets + traffic policy) of a service host, created on first use. `name`
+   * is the readable name wanted for its DestinationRule; another host holding it already in the
+   * namespace makes it carry a digest of the host.
+   */
   public destination(owner: IConstruct, host: string, namespace: string, name: string): Destination {
     let destination = this.destinations.get(namespace, host);
     if (!destination) {
-      destination = new Destination(host, namespace, name, owner);
+      destination = new Destination(host, namespace, this.destinationNames.reserve(namespace, name, host), owner);
       this.destinations.add(namespace, host, destination);
       for (const listener of this.listeners) listener({ destination });
     }
@@ -107,7 +120,7 @@ export interface RouteTableKey {
   /** Where the rendered object lives. */
   readonly namespace: string;
   readonly binding: Binding;
-  /** The readable name of the rendered object. */
+  /** The readable name of the rendered object (as wanted; the table's key holds the one given). */
   readonly name: string;
 }
 
@@ -229,13 +242,17 @@ export interface SubsetIntent {
   readonly name: string;
   readonly labels: Record<string, string>;
   readonly owner: IConstruct;
-  trafficPolicy?: Record<string, any>;
+  /** Policy fields the subset's definer sets on it (others add theirs with `setSubsetPolicy`). */
+  readonly trafficPolicy?: Record<string, any>;
 }
 
 /**
  * Subsets and traffic policy of one service host. Policy fields from several constructs merge
- * per top-level field (connectionPool, outlierDetection, loadBalancer, tls, ...); two
- * constructs setting the same field is an error naming both.
+ * per top-level field (connectionPool, outlierDetection, loadBalancer, tls, ...), host-wide,
+ * per port or per subset; two constructs setting the same field is an error naming both.
+ *
+ * Subset policy is kept by subset name, apart from the subsets: a CircuitBreaker may ask for
+ * policy on 'v2' before the CanaryRelease that defines 'v2' exists. The renderer joins them.
  */
 export class Destination {
   /** In the order first defined (an array: destinations have a few subsets, and large apps thousands of destinations). */
@@ -243,7 +260,9 @@ export class Destination {
   public readonly trafficPolicy: Record<string, any> = {};
   /** Per-port policy, by port number (allocated on first use: most hosts have none). */
   public portLevelSettings?: Map<number, Record<string, any>>;
-  /** Which construct set each policy field (`field` or `port:field`). */
+  /** Per-subset policy, by subset name, whether or not the subset is defined yet (allocated on first use). */
+  private subsetPolicies?: Map<string, Record<string, any>>;
+  /** Which construct set each policy field (`field`, `port:field` or `subset:name:field`). */
   private readonly policyOwners: Record<string, IConstruct> = {};
   public exportTo?: string[];
 
@@ -263,6 +282,11 @@ export class Destination {
         subset.labels, 'Use the same version labels in both constructs, or another subset name.');
     }
     if (!existing) this.subsets = this.subsets.concat([subset]);
+    for (const [field, value] of Object.entries(subset.trafficPolicy ?? {})) {
+      // The same subset defined twice with the same policy (two routes through one egress hop) is one definition.
+      if (stableJson(this.subsetPolicy(subset.name)?.[field]) === stableJson(value)) continue;
+      this.setSubsetPolicy(subset.owner, subset.name, field, value);
+    }
   }
 
   /** The subset with this name, if defined. */
@@ -272,14 +296,7 @@ export class Destination {
 
   /** Sets one top-level traffic policy field (e.g. `outlierDetection`), port-wide or for one port. */
   public setPolicy(owner: IConstruct, field: string, value: Record<string, any>, port?: number): void {
-    const key = port === undefined ? field : `${port}:${field}`;
-    const previous = this.policyOwners[key];
-    if (previous && previous !== owner) {
-      fail(owner, `trafficPolicy.${field}${port ? ` (port ${port})` : ''} of '${this.host}'`,
-        `is already set by '${pathOf(previous)}'`, value,
-        'Configure this field in one construct only (e.g. one CircuitBreaker per host).');
-    }
-    this.policyOwners[key] = owner;
+    this.claimPolicyField(owner, port === undefined ? field : `${port}:${field}`, `trafficPolicy.${field}${port ? ` (port ${port})` : ''}`, value);
     if (port === undefined) {
       this.trafficPolicy[field] = value;
     } else {
@@ -288,6 +305,30 @@ export class Destination {
       settings[field] = value;
       this.portLevelSettings.set(port, settings);
     }
+  }
+
+  /** Sets one top-level traffic policy field of a subset, defined now or later by another construct. */
+  public setSubsetPolicy(owner: IConstruct, subset: string, field: string, value: Record<string, any>): void {
+    this.claimPolicyField(owner, `subset:${subset}:${field}`, `trafficPolicy.${field} (subset ${subset})`, value);
+    this.subsetPolicies ??= new Map();
+    const policy = this.subsetPolicies.get(subset) ?? {};
+    policy[field] = value;
+    this.subsetPolicies.set(subset, policy);
+  }
+
+  /** The traffic policy requested for a subset, if any. */
+  public subsetPolicy(subset: string): Record<string, any> | undefined {
+    return this.subsetPolicies?.get(subset);
+  }
+
+  /** Records `owner` as the one construct setting a policy field; another owner is an error naming both. */
+  private claimPolicyField(owner: IConstruct, key: string, description: string, value: unknown): void {
+    const previous = this.policyOwners[key];
+    if (previous && previous !== owner) {
+      fail(owner, `${description} of '${this.host}'`, `is already set by '${pathOf(previous)}'`, value,
+        'Configure this field in one construct only (e.g. one CircuitBreaker per host).');
+    }
+    this.policyOwners[key] = owner;
   }
 
   public get owners(): IConstruct[] {

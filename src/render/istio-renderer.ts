@@ -36,16 +36,24 @@ function containerFor(owner: IConstruct): Construct {
   return (chart.node.tryFindChild(id) as Construct | undefined) ?? new Construct(chart, id);
 }
 
+/**
+ * The id of a rendered object in its chart's container. ':' appears in no namespace or name, so
+ * `(a-b, c)` and `(a, b-c)` get different ids (with '-' both were `...-a-b-c`).
+ */
+function constructId(kind: string, namespace: string, name: string): string {
+  return [kind, namespace, name].join(':');
+}
+
 function renderVirtualService(table: RouteTable): void {
   const { name, namespace } = table.key;
-  const obj = wireObject(containerFor(table.firstOwner), ['VirtualService', namespace, name].join('-'), GVK.VirtualService,
+  const obj = wireObject(containerFor(table.firstOwner), constructId('VirtualService', namespace, name), GVK.VirtualService,
     { name, namespace }, new VirtualServiceProducer(table), table.firstOwner as Construct);
   RENDERED.set(table, obj);
 }
 
 function renderDestinationRule(destination: Destination): void {
   const { name, namespace } = destination;
-  const obj = wireObject(containerFor(destination.firstOwner), ['DestinationRule', namespace, name].join('-'), GVK.DestinationRule,
+  const obj = wireObject(containerFor(destination.firstOwner), constructId('DestinationRule', namespace, name), GVK.DestinationRule,
     { name, namespace }, new DestinationRuleProducer(destination), destination.firstOwner as Construct);
   RENDERED.set(destination, obj);
 }
@@ -113,7 +121,7 @@ export function destinationRuleSpec(d: Destination): Record<string, any> {
   return prune({
     host: d.host,
     trafficPolicy: isEmpty(policy) ? undefined : policy,
-    subsets: nonEmpty(d.subsets.map((s) => prune({ name: s.name, labels: s.labels, trafficPolicy: s.trafficPolicy }))),
+    subsets: nonEmpty(d.subsets.map((s) => prune({ name: s.name, labels: s.labels, trafficPolicy: d.subsetPolicy(s.name) }))),
     exportTo: d.exportTo,
   });
 }

@@ -48,8 +48,11 @@ export function resolveAttachment(
     const matchLabels = target._matchLabels();
     if (!matchLabels || isEmpty(matchLabels)) {
       return {
-        error: [`cannot be enforced: service '${target._name}' has no pod selector labels`,
-          'Sidecars and ztunnel find pods by labels; give the Service a selector, or target the pods with PolicyTarget.workload or PolicyTarget.selector.'],
+        error: kind === 'service'
+          ? [`cannot be enforced: service '${target._name}' has no pod selector labels`,
+            'Sidecars and ztunnel find pods by labels; give the Service a selector, or target the pods with PolicyTarget.workload or PolicyTarget.selector.']
+          : [`cannot be enforced: workload '${target._name}' has no pod selector labels`,
+            'Sidecars and ztunnel find pods by labels; give the workload a selector (workload.select(...)), or target the pods with PolicyTarget.selector.'],
       };
     }
     return { selector: { matchLabels } };

@@ -91,7 +91,13 @@ export interface Condition {
   readonly notValues?: string[];
 }
 
-/** One rule: a request matches when it matches any `from`, any `to` and every `when`. */
+/**
+ * One rule: a request matches when it matches any `from`, any `to` and every `when`.
+ *
+ * An ALLOW or DENY rule sets at least one of the three: an empty rule matches every request,
+ * which Istio reads as "allow everything" (or "deny everything"). Say so on purpose with
+ * `AuthorizationPolicy.allowAll` or `AuthorizationPolicy.denyAll`.
+ */
 export interface AuthorizationRule {
   /** Sources; any may match. @default - every source */
   readonly from?: RequestSource[];
@@ -206,25 +212,46 @@ export class AuthorizationPolicy extends ApiObject {
   }
 
   /**
+   * Allow everything: an ALLOW policy with one empty rule, which matches every request. Use it
+   * on purpose, e.g. for a public workload in a namespace locked down with `allowNothing`
+   * (once any ALLOW policy applies, requests must match one). DENY policies still apply.
+   */
+  public static allowAll(scope: Construct, id: string, options: AuthorizationPresetOptions): AuthorizationPolicy {
+    const policy = new AuthorizationPolicy(scope, id, { target: options.target, name: options.name });
+    policy.matchEveryRequest();
+    return policy;
+  }
+
+  /**
    * Deny everything, overriding every ALLOW policy (DENY with one empty rule). For emergencies;
    * to lock a namespace down and then allow some traffic, use `allowNothing`.
    */
   public static denyAll(scope: Construct, id: string, options: AuthorizationPresetOptions): AuthorizationPolicy {
-    return new AuthorizationPolicy(scope, id, { target: options.target, name: options.name, action: AuthorizationAction.DENY, rules: [{}] });
+    const policy = new AuthorizationPolicy(scope, id, { target: options.target, name: options.name, action: AuthorizationAction.DENY });
+    policy.matchEveryRequest();
+    return policy;
   }
 
   /** Allow only requests from these workload identities (service accounts). */
   public static allowOnlyFrom(
     scope: Construct, id: string, options: AuthorizationPresetOptions, identities: WorkloadIdentity[],
   ): AuthorizationPolicy {
-    return new AuthorizationPolicy(scope, id, { target: options.target, name: options.name, rules: [{ from: [{ identities }] }] });
+    const policy = new AuthorizationPolicy(scope, id, { target: options.target, name: options.name });
+    // Checked here, so errors name the argument the caller passed rather than the rule built from it.
+    nonEmptyList(policy, 'identities', identities, "Name at least one identity, e.g. [WorkloadIdentity.fromName('sleep', 'foo')]; AuthorizationPolicy.allowNothing allows none.");
+    policy.addRule({ from: [{ identities }] });
+    return policy;
   }
 
   /** Allow only requests from workloads in these namespaces. */
   public static allowOnlyFromNamespaces(
     scope: Construct, id: string, options: AuthorizationPresetOptions, namespaces: string[],
   ): AuthorizationPolicy {
-    return new AuthorizationPolicy(scope, id, { target: options.target, name: options.name, rules: [{ from: [{ namespaces }] }] });
+    const policy = new AuthorizationPolicy(scope, id, { target: options.target, name: options.name });
+    nonEmptyList(policy, 'namespaces', namespaces, "Name at least one namespace, e.g. ['foo']; AuthorizationPolicy.allowNothing allows none.");
+    values(policy, '', 'namespaces', namespaces, sourceNamespaceRule, "Use namespace names such as 'foo', or 'prod-*'.");
+    policy.addRule({ from: [{ namespaces }] });
+    return policy;
   }
 
   /** Allow only requests coming through the ingress gateway (by its identity). */
@@ -283,13 +310,28 @@ export class AuthorizationPolicy extends ApiObject {
     return renderWire(this, this.spec, () => super.toJson());
   }
 
-  /** Adds a rule (rules are ORed). */
+  /**
+   * Adds a rule (rules are ORed). An ALLOW or DENY rule must set from, to or when; see
+   * `allowAll` and `denyAll` for policies that match every request.
+   */
   public addRule(rule: AuthorizationRule): void {
     const index = this._wireRules.length;
     const where = `rules[${index}]`;
+    if (index >= MAX_RULES) {
+      fail(this, 'rules', `must have at most ${MAX_RULES} rules (the CRD's limit)`, index + 1,
+        'Merge rules that share sources or operations (values within a field are ORed), or split the policy.');
+    }
+    if (rule === null || typeof rule !== 'object') {
+      fail(this, where, 'must be a rule object', rule, 'Pass { from, to, when } with at least one of them set.');
+    }
+    if (rule.from === undefined && rule.to === undefined && rule.when === undefined) this.failMatchEverything(where, rule);
     const wire: Record<string, any> = {};
     if (rule.from !== undefined) {
       nonEmptyList(this, `${where}.from`, rule.from, 'Leave from out to match every source.');
+      if (rule.from.length > MAX_SOURCES) {
+        fail(this, `${where}.from`, `must have at most ${MAX_SOURCES} sources (the CRD's limit)`, rule.from.length,
+          'Merge sources (values within a field are ORed), or split the rule.');
+      }
       wire.from = rule.from.map((source, i) => ({ source: this.renderSource(`${where}.from[${i}]`, source) }));
     }
     if (rule.to !== undefined) {
@@ -301,6 +343,28 @@ export class AuthorizationPolicy extends ApiObject {
       wire.when = rule.when.map((c, i) => this.renderCondition(`${where}.when[${i}]`, c));
     }
     this._wireRules = this._wireRules.concat([wire]); // exact size: a pushed-to array reserves 17 entries
+    this.derived = undefined;
+  }
+
+  /**
+   * An empty rule matches every request: for ALLOW that allows everything, for DENY it denies
+   * everything. Both are too sweeping to come from a forgotten field, so they take a preset.
+   * AUDIT and CUSTOM rules neither grant nor refuse access by themselves, so empty ones pass.
+   */
+  private failMatchEverything(where: string, rule: AuthorizationRule): void {
+    if (this.action === AuthorizationAction.ALLOW) {
+      fail(this, where, 'must set from, to or when (an empty rule matches every request, so the policy allows everything)', rule,
+        'To allow every request on purpose, use AuthorizationPolicy.allowAll; otherwise say whom (from), what (to) or when the rule allows.');
+    }
+    if (this.action === AuthorizationAction.DENY) {
+      fail(this, where, 'must set from, to or when (an empty rule matches every request, so the policy denies everything)', rule,
+        'To deny every request on purpose, use AuthorizationPolicy.denyAll; otherwise say whom (from), what (to) or when the rule denies.');
+    }
+  }
+
+  /** The one rule of allowAll and denyAll: empty, so it matches every request. */
+  private matchEveryRequest(): void {
+    this._wireRules = this._wireRules.concat([{}]);
     this.derived = undefined;
   }
 
@@ -550,16 +614,27 @@ function contradictory(rule: Record<string, any>): boolean {
 }
 
 function nonEmptyList<T>(scope: Construct, property: string, list: T[], hint: string): T[] {
-  return check(scope, property, list, (l) => (l.length === 0 ? 'must not be an empty list (istiod drops it, which changes what the rule matches)' : undefined), hint);
+  return check(scope, property, list, (l) => {
+    if (!Array.isArray(l)) return 'must be a list';
+    return l.length === 0 ? 'must not be an empty list (istiod drops it, which changes what the rule matches)' : undefined;
+  }, hint);
 }
 
-/** A list of values of `<where>.<field>`, checked (the property name is only built for an error). */
+/**
+ * A list of values of `<where>.<field>` (just `<field>` when `where` is empty), checked (the
+ * property name is only built for an error).
+ */
 function values(scope: Construct, where: string, field: string, list: string[] | undefined, rule: Rule<string>, hint: string): string[] | undefined {
   if (list === undefined) return undefined;
-  if (list.length === 0) nonEmptyList(scope, `${where}.${field}`, list, 'Leave the field out instead.');
+  const property = () => (where ? `${where}.${field}` : field);
+  if (!Array.isArray(list) || list.length === 0) nonEmptyList(scope, property(), list, 'Leave the field out instead.');
   for (const value of list) {
-    if (rule(value) !== undefined) check(scope, `${where}.${field}`, value, rule, hint);
+    if (rule(value) !== undefined) check(scope, property(), value, rule, hint);
   }
-  if (list.length > 1 && new Set(list).size !== list.length) fail(scope, `${where}.${field}`, 'must not repeat a value', list, 'List each value once.');
+  if (list.length > 1 && new Set(list).size !== list.length) fail(scope, property(), 'must not repeat a value', list, 'List each value once.');
   return [...list];
 }
+
+/** The CRD's `maxItems` for `rules` and for each rule's `from`. */
+const MAX_RULES = 512;
+const MAX_SOURCES = 512;

@@ -60,7 +60,8 @@ export const methodRule: Rule<string> = (value) => {
 
 /**
  * Paths: exact (`/api/v1`), prefix (`/api/*`), suffix (`*.html`), presence (`*`), or an
- * Envoy URI template with `{*}` (one segment) and `{**}` (the rest, last operator only).
+ * Envoy URI template with `{*}` (one segment) and `{**}` (the rest: the last segment only,
+ * as istiod accepts it).
  */
 export const pathRule: Rule<string> = (value) => {
   if (typeof value !== 'string' || value.length === 0) return 'must not be empty';
@@ -68,12 +69,11 @@ export const pathRule: Rule<string> = (value) => {
   if (value.includes('{') || value.includes('}')) {
     if (!value.startsWith('/')) return "must start with '/'";
     const segments = value.split('/').slice(1);
-    let sawGlob = false;
-    for (const segment of segments) {
+    for (const [i, segment] of segments.entries()) {
       const isOperator = segment === '{*}' || segment === '{**}';
       if (!isOperator && /[{}*]/.test(segment)) return "may use only whole-segment '{*}' or '{**}' operators in a path template";
-      if (isOperator && sawGlob) return "must have '{**}' as its last operator";
-      if (segment === '{**}') sawGlob = true;
+      // istiod rejects anything after '{**}', even a literal segment or a trailing '/'.
+      if (segment === '{**}' && i !== segments.length - 1) return "must have '{**}' as its last segment (it matches the rest of the path)";
     }
     return undefined;
   }

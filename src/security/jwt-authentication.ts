@@ -2,13 +2,15 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { resolveAttachment } from './attachment';
 import { AuthorizationAction, AuthorizationPolicy, AuthorizationRule, ConditionKey, RequestOperation } from './authorization-policy';
+import { pathRule, requestPrincipalRule } from './authz-rules';
 import { PolicyTarget } from './policy-target';
 import { SecurityRegistry } from './security-registry';
 import { istioDuration } from '../core/durations';
 import { checkObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { prune } from '../core/plain-objects';
-import { check, fail, ValidationError } from '../core/validation-error';
+import { httpUrlRule } from '../core/urls';
+import { check, fail, Rule, ValidationError } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -129,7 +131,33 @@ export interface JwtAuthenticationProps {
 }
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** The RequestAuthentication CRD's pattern for `outputClaimToHeaders[].header` (stricter than HTTP's). */
+const CLAIM_HEADER_NAME = /^[-_A-Za-z0-9]+$/;
 const PRIVATE_JWK_FIELDS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+/** The members a public JWK of each key type must have (RFC 7518 section 6, RFC 8037). */
+const JWK_PUBLIC_MEMBERS: Record<string, string[]> = { RSA: ['n', 'e'], EC: ['crv', 'x', 'y'], OKP: ['crv', 'x'], oct: ['k'] };
+/** The RequestAuthentication CRD's `maxLength` of `jwksUri`. */
+const MAX_JWKS_URI_LENGTH = 2048;
+const JWKS_URI_RULE = httpUrlRule({ maxLength: MAX_JWKS_URI_LENGTH });
+/** The companion policy's name suffix. */
+const REQUIRE_JWT_SUFFIX = '-require-jwt';
+/** The AuthorizationPolicy CRD's `maxItems` of `rules`: one rule for the token, one per required claim. */
+const MAX_POLICY_RULES = 512;
+
+/** A nested claim is written with dots (`realm_access.roles`) and rendered as `claims[realm_access][roles]`. */
+const claimNameRule: Rule<string> = (claim) => {
+  if (typeof claim !== 'string' || claim.length === 0) return 'must not be empty';
+  if (/[[\]]/.test(claim)) return "must not contain '[' or ']'";
+  if (claim.split('.').some((part) => part.length === 0)) return "must not have an empty part (nested claims are written 'a.b')";
+  return undefined;
+};
+
+/** A subject (`sub` claim) the companion policy accepts: exact, or a prefix ending in `*`. */
+const subjectRule: Rule<string> = (subject) => {
+  if (typeof subject !== 'string' || subject.length === 0) return 'must not contain an empty subject';
+  if (subject.slice(0, -1).includes('*')) return "may use '*' only at the end (a prefix match)";
+  return undefined;
+};
 
 /**
  * JWT authentication that actually rejects unauthenticated requests: a RequestAuthentication
@@ -193,8 +221,15 @@ export class JwtAuthentication extends Construct {
     if (!requireToken && props.requireTokenPorts) {
       fail(this, 'requireTokenPorts', 'needs requireToken', props.requireTokenPorts, 'Remove requireTokenPorts, or keep requireToken (the default).');
     }
-    for (const port of props.requireTokenPorts ?? []) {
-      check(this, 'requireTokenPorts', port, portRule, 'Use the workload (container) ports that serve HTTP, e.g. 8080.');
+    // Every value that reaches the companion policy is checked here, against the property the
+    // user wrote: the policy would otherwise report its own rules (`RequireJwt: rules[1]...`).
+    if (props.requireTokenPaths !== undefined) {
+      this.checkList('requireTokenPaths', props.requireTokenPaths, pathRule,
+        "Use '/exact', '/prefix/*', '*.suffix' or a template such as '/users/{*}/orders'.", 'Leave requireTokenPaths out to require the token on every path.');
+    }
+    if (props.requireTokenPorts !== undefined) {
+      this.checkList('requireTokenPorts', props.requireTokenPorts, portRule, 'Use the workload (container) ports that serve HTTP, e.g. 8080.',
+        'Leave requireTokenPorts out to require the token on every port.', false);
     }
     const operation: RequestOperation = {
       ...(props.requireTokenPaths ? { paths: props.requireTokenPaths } : {}),
@@ -204,22 +239,34 @@ export class JwtAuthentication extends Construct {
     const rules: AuthorizationRule[] = [];
     if (requireToken) {
       if (props.subjects) {
-        check(this, 'subjects', props.subjects, (s) => (s.length === 0 ? 'must not be empty' : undefined), 'Leave subjects out to accept any subject.');
+        check(this, 'subjects', props.subjects, (s) => (!Array.isArray(s) || s.length === 0 ? 'must not be empty' : undefined), 'Leave subjects out to accept any subject.');
+        this.checkList('subjects', props.subjects, subjectRule, "Use the token's sub values, e.g. 'alice' (or 'team-*' for a prefix).", 'Leave subjects out to accept any subject.');
       }
-      const accepted = props.subjects ? props.subjects.map((s) => `${this.issuer}/${s}`) : ['*'];
+      const accepted = props.subjects ? props.subjects.map((s) => this.subjectPrincipal(s)) : ['*'];
       rules.push({ from: [{ notRequestPrincipals: accepted }], to });
     }
-    for (const [i, claim] of (props.requiredClaims ?? []).entries()) {
-      check(this, `requiredClaims[${i}].claim`, claim.claim, (c) => (!c ? 'must not be empty' : undefined), "Name the claim, e.g. 'groups'.");
-      check(this, `requiredClaims[${i}].values`, claim.values, (v) => (v.length === 0 ? 'must not be empty' : undefined),
+    const claims = props.requiredClaims ?? [];
+    if (claims.length > MAX_POLICY_RULES - rules.length) {
+      fail(this, 'requiredClaims', `must have at most ${MAX_POLICY_RULES - rules.length} entries (each is a rule of the companion policy, which takes ${MAX_POLICY_RULES})`,
+        claims.length, 'Merge requirements on the same claim into one entry with several values.');
+    }
+    for (const [i, claim] of claims.entries()) {
+      check(this, `requiredClaims[${i}].claim`, claim.claim, claimNameRule, "Name the claim, e.g. 'groups' (or 'realm_access.roles' for a nested claim).");
+      check(this, `requiredClaims[${i}].values`, claim.values, (v) => (!Array.isArray(v) || v.length === 0 ? 'must not be empty' : undefined),
         "List the accepted values, e.g. ['admin'].");
+      this.checkList(`requiredClaims[${i}].values`, claim.values, (v) => (typeof v !== 'string' || v.length === 0 ? 'must not contain an empty value' : undefined),
+        "List the accepted values, e.g. ['admin'].", "List the accepted values, e.g. ['admin'].");
       rules.push({ to, when: [{ key: ConditionKey.claim(...claim.claim.split('.') as [string, ...string[]]), notValues: claim.values }] });
     }
     if (rules.length > 0) {
+      if (this.name.length + REQUIRE_JWT_SUFFIX.length > 253) {
+        fail(this, 'name', `must be at most ${253 - REQUIRE_JWT_SUFFIX.length} characters, so that the companion policy's name '<name>${REQUIRE_JWT_SUFFIX}' fits in 253`,
+          this.name, 'Use a shorter name (or construct id).');
+      }
       this.requirement = new AuthorizationPolicy(this, 'RequireJwt', {
         target: props.target,
         action: AuthorizationAction.DENY,
-        name: `${this.name}-require-jwt`,
+        name: `${this.name}${REQUIRE_JWT_SUFFIX}`,
         rules,
       });
     } else {
@@ -233,12 +280,30 @@ export class JwtAuthentication extends Construct {
     });
   }
 
+  /** A list prop whose values reach the companion policy: non-empty, each value valid, (optionally) none repeated. */
+  private checkList<T>(property: string, list: T[], rule: Rule<T>, hint: string, emptyHint: string, unique = true): void {
+    check(this, property, list, (l) => (!Array.isArray(l) ? 'must be a list' : l.length === 0 ? 'must not be an empty list' : undefined), emptyHint);
+    for (const value of list) check(this, property, value, rule, hint);
+    if (unique && new Set(list).size !== list.length) fail(this, property, 'must not repeat a value', list, 'List each value once.');
+  }
+
+  /** The request principal `<issuer>/<subject>` the companion policy accepts for a subject. */
+  private subjectPrincipal(subject: string): string {
+    const principal = `${this.issuer}/${subject}`;
+    const broken = requestPrincipalRule(principal);
+    if (broken !== undefined) {
+      fail(this, 'subjects', `give request principals such as '${principal}', which ${broken}`, subject,
+        "Istio matches principals exactly or by one '*' at the start or end; use an issuer without '*'.");
+    }
+    return principal;
+  }
+
   private renderJwtRule(props: JwtAuthenticationProps): Record<string, any> {
     if (props.jwksUri !== undefined && props.jwks !== undefined) {
       fail(this, 'jwks', 'cannot be combined with jwksUri', '<inline JWKS>', 'Give the keys inline (jwks) or by URL (jwksUri), not both.');
     }
     if (props.jwksUri !== undefined) {
-      check(this, 'jwksUri', props.jwksUri, (u) => (/^https?:\/\/[^/\s]+/.test(u) ? undefined : 'must be an http(s) URL'),
+      check(this, 'jwksUri', props.jwksUri, JWKS_URI_RULE,
         "Use the issuer's JWKS URL, e.g. 'https://accounts.example.com/.well-known/jwks.json'.");
       if (props.jwksUri.startsWith('http://')) {
         SecurityRegistry.of(this).warn(`${this.node.path}: jwksUri '${props.jwksUri}' uses plain http; keys fetched without TLS can be tampered with.`);
@@ -256,7 +321,9 @@ export class JwtAuthentication extends Construct {
     for (const [i, h] of (props.fromHeaders ?? []).entries()) header(`fromHeaders[${i}].name`, h.name);
     if (props.outputPayloadToHeader !== undefined) header('outputPayloadToHeader', props.outputPayloadToHeader);
     for (const [i, c] of (props.outputClaimToHeaders ?? []).entries()) {
-      header(`outputClaimToHeaders[${i}].header`, c.header);
+      check(this, `outputClaimToHeaders[${i}].header`, c.header,
+        (h) => (typeof h === 'string' && CLAIM_HEADER_NAME.test(h) ? undefined : "must be a header name of letters, digits, '-' and '_'"),
+        "Use a header name such as 'x-jwt-sub' (the RequestAuthentication CRD allows no other characters).");
       check(this, `outputClaimToHeaders[${i}].claim`, c.claim, (v) => (!v ? 'must not be empty' : undefined), "Name the claim, e.g. 'sub'.");
     }
     if (props.fromHeaders) check(this, 'fromHeaders', props.fromHeaders, (l) => (l.length === 0 ? 'must not be an empty list' : undefined), 'Leave the field out for the default.');
@@ -283,16 +350,35 @@ export class JwtAuthentication extends Construct {
     try {
       parsed = JSON.parse(jwks);
     } catch {
-      fail(this, 'jwks', 'must be a JSON Web Key Set', jwks.slice(0, 40), 'Pass the JWKS document as JSON text: {"keys": [...]}.');
+      fail(this, 'jwks', 'must be a JSON Web Key Set', String(jwks).slice(0, 40), 'Pass the JWKS document as JSON text: {"keys": [...]}.');
     }
     if (!parsed || !Array.isArray(parsed.keys) || parsed.keys.length === 0) {
-      fail(this, 'jwks', 'must have a non-empty "keys" array', jwks.slice(0, 40), 'Pass the JWKS document as JSON text: {"keys": [...]}.');
+      fail(this, 'jwks', 'must have a non-empty "keys" array', String(jwks).slice(0, 40), 'Pass the JWKS document as JSON text: {"keys": [...]}.');
     }
     for (const [i, key] of parsed.keys.entries()) {
-      const secret = PRIVATE_JWK_FIELDS.filter((f) => key && key[f] !== undefined);
+      // As istiod parses the set: every key is an object with a known key type.
+      if (key === null || typeof key !== 'object' || Array.isArray(key)) {
+        fail(this, `jwks.keys[${i}]`, 'must be a JSON Web Key object', key, 'Each entry of "keys" is an object such as {"kty": "RSA", "n": "...", "e": "AQAB"}.');
+      }
+      // Keys are named by kid in errors, else shown (shortened): an index alone reads like a value.
+      const name = typeof key.kid === 'string' ? key.kid : JSON.stringify(key).slice(0, 60);
+      if (typeof key.kty !== 'string' || key.kty.length === 0) {
+        fail(this, `jwks.keys[${i}]`, 'must have a "kty" (key type) member', name, 'istiod rejects the key set without it; export the JWKS from the issuer (kty is RSA, EC, OKP or oct).');
+      }
+      const members = JWK_PUBLIC_MEMBERS[key.kty];
+      if (!members) {
+        fail(this, `jwks.keys[${i}].kty`, `must be a known key type (${Object.keys(JWK_PUBLIC_MEMBERS).join(', ')})`, key.kty,
+          "Key types are case-sensitive, e.g. 'RSA' or 'EC'.");
+      }
+      const secret = PRIVATE_JWK_FIELDS.filter((f) => key[f] !== undefined);
       if (secret.length > 0) {
-        fail(this, `jwks.keys[${i}]`, `must not contain private key material (${secret.join(', ')})`, key.kid ?? i,
+        fail(this, `jwks.keys[${i}]`, `must not contain private key material (${secret.join(', ')})`, name,
           'Only public keys are needed to verify tokens; publishing private keys in a manifest leaks them. Export the public JWKS.');
+      }
+      const missing = members.filter((m) => typeof key[m] !== 'string' || key[m].length === 0);
+      if (missing.length > 0) {
+        fail(this, `jwks.keys[${i}]`, `must have the ${key.kty} members ${missing.join(', ')}`, name,
+          'A key without them cannot verify any token; export the public JWKS from the issuer.');
       }
     }
   }

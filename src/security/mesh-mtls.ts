@@ -44,6 +44,11 @@ export class MeshMtls extends Construct {
     if (registry.meshMtls) {
       fail(this, 'mode', `is already set mesh-wide by '${registry.meshMtls.path}'`, this.mode, 'Declare one MeshMtls per app.');
     }
+    const rootAsNamespace = registry.namespaces.get(this.rootNamespace);
+    if (rootAsNamespace) {
+      fail(this, 'rootNamespace', `is declared by MtlsNamespace '${rootAsNamespace.path}', which declares the PeerAuthentication 'default' there too`, this.rootNamespace,
+        "In the root namespace that PeerAuthentication is the mesh-wide one: set the mode with MeshMtls only, and don't declare the root namespace as an MtlsNamespace.");
+    }
     registry.meshMtls = { mode: this.mode, rootNamespace: this.rootNamespace, path: this.node.path };
     wireObject(this, 'Resource', GVK.PeerAuthentication, { name: 'default', namespace: this.rootNamespace },
       () => ({ mtls: { mode: this.mode } }));

@@ -3,12 +3,12 @@ import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SecurityRegistry } from './security-registry';
 import { IWaypoint, Waypoint, WaypointTrafficType } from './waypoint';
-import { dnsLabelRule, hostRule } from '../core/hosts';
+import { dnsLabelRule, dnsSubdomainRule, hostRule } from '../core/hosts';
 import { checkLabels, labelValueRule } from '../core/labels';
 import { checkObjectName, claimObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { prune } from '../core/plain-objects';
-import { check, fail } from '../core/validation-error';
+import { check, fail, ValidationError } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -183,6 +183,8 @@ export class MtlsNamespace extends Construct {
   public readonly waypoint?: IWaypoint;
   private readonly egressHosts: string[] = [];
   private readonly egressEnabled: boolean;
+  /** PeerAuthentication names of addWorkloadMtls, with the id each came from. */
+  private readonly workloadMtlsNames = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: MtlsNamespaceProps = {}) {
     super(scope, id);
@@ -216,6 +218,10 @@ export class MtlsNamespace extends Construct {
     }
 
     if (props.waypoint) {
+      // Checked here so the error names this construct's prop, not the Waypoint child's.
+      if (props.waypoint.name !== undefined) {
+        check(this, 'waypoint.name', props.waypoint.name, dnsLabelRule, "Waypoint names are DNS labels such as 'waypoint'.");
+      }
       this.waypoint = new Waypoint(this, 'Waypoint', { namespace: this.name, name: props.waypoint.name, trafficType: props.waypoint.trafficType });
     } else {
       this.waypoint = props.useWaypoint;
@@ -251,6 +257,10 @@ export class MtlsNamespace extends Construct {
     if (other) {
       fail(this, 'name', `is already declared by '${other.path}'`, this.name, 'Declare each namespace once and reuse the construct.');
     }
+    if (registry.meshMtls?.rootNamespace === this.name) {
+      fail(this, 'name', `is the mesh's root namespace, where MeshMtls '${registry.meshMtls.path}' declares the PeerAuthentication 'default'`, this.name,
+        "In the root namespace that PeerAuthentication is the mesh-wide one: set the mode with MeshMtls only, and don't declare the root namespace as an MtlsNamespace.");
+    }
     registry.namespaces.set(this.name, {
       name: this.name,
       path: this.node.path,
@@ -264,6 +274,10 @@ export class MtlsNamespace extends Construct {
 
     this.egressEnabled = props.egress !== undefined;
     if (props.egress) {
+      if (props.egress.hosts !== undefined) {
+        check(this, 'egress.hosts', props.egress.hosts, (h) => (!Array.isArray(h) ? 'must be a list' : h.length === 0 ? 'must not be an empty list' : undefined),
+          "List the hosts the sidecars may reach, e.g. ['./*', 'istio-system/*'] (the default when hosts is left out); istiod rejects an egress listener without hosts.");
+      }
       this.allowEgressTo(...(props.egress.hosts ?? ['./*', 'istio-system/*']));
       const outbound = props.egress.outboundTrafficPolicy;
       wireObject(this, 'Sidecar', GVK.Sidecar, { name: 'default', namespace: this.name }, () => prune({
@@ -287,8 +301,36 @@ export class MtlsNamespace extends Construct {
       if (this.egressHosts.includes(host)) {
         fail(this, 'egress.hosts', 'must not repeat a host', host, 'List each host once.');
       }
+      this.checkEgressOverlap(host);
       this.egressHosts.push(host);
     }
+  }
+
+  /**
+   * istiod warns about egress hosts another one already selects (`./*` and `./reviews`, or
+   * `shop/*` and `./*` in namespace shop): one of them does nothing, so we ask for one.
+   */
+  private checkEgressOverlap(host: string): void {
+    const [namespace, dnsName] = this.egressHostParts(host);
+    for (const existing of this.egressHosts) {
+      const [otherNamespace, otherDnsName] = this.egressHostParts(existing);
+      if (otherNamespace !== namespace) continue;
+      if (otherDnsName === dnsName) {
+        fail(this, 'egress.hosts', `must not repeat a host ('${existing}' is the same host in namespace '${this.name}')`, host, 'List each host once.');
+      }
+      if (otherDnsName === '*' || dnsName === '*') {
+        const [wide, narrow] = otherDnsName === '*' ? [existing, host] : [host, existing];
+        fail(this, 'egress.hosts', `must not list '${narrow}' together with '${wide}', which already selects it`, host,
+          `Drop '${narrow}'${existing === wide && ['./*', 'istio-system/*'].includes(wide) ? ` ('${wide}' is one of the default hosts)` : ''}.`);
+      }
+    }
+  }
+
+  /** `namespace/dnsName` with `.` resolved to this namespace. */
+  private egressHostParts(host: string): [string, string] {
+    const slash = host.indexOf('/');
+    const namespace = host.slice(0, slash);
+    return [namespace === '.' ? this.name : namespace, host.slice(slash + 1)];
   }
 
   /**
@@ -297,6 +339,7 @@ export class MtlsNamespace extends Construct {
    * one is always derived from `workload` or required.
    */
   public addWorkloadMtls(id: string, options: WorkloadMtlsOptions): void {
+    const name = this.claimWorkloadMtlsName(id);
     const scope = new Construct(this, id);
     if (!options.workload === !options.selector) {
       fail(scope, 'workload', 'or selector must be given (exactly one)', options.workload ? 'both' : 'neither',
@@ -319,17 +362,53 @@ export class MtlsNamespace extends Construct {
         'ztunnel ignores DISABLE and keeps using mTLS; use PERMISSIVE to also accept plaintext.');
     }
     const portLevel: Record<string, { mode: string }> = {};
-    for (const p of options.ports ?? []) {
-      check(scope, 'ports.port', p.port, portRule, 'Use the container port number, e.g. 9090.');
+    for (const [i, p] of (options.ports ?? []).entries()) {
+      check(scope, `ports[${i}].port`, p.port, portRule, 'Use the container port number, e.g. 9090.');
       if (portLevel[String(p.port)]) fail(scope, 'ports', 'must not repeat a port', p.port, 'Give each port one mode.');
       portLevel[String(p.port)] = { mode: p.mode };
     }
-    const name = checkObjectName(scope, 'id', toDnsLabel(id));
+    // A workload's labels may still change after this call, so they are read (and checked) at synth.
+    const matchLabels = () => {
+      const labels = options.selector ?? options.workload!.matchLabels;
+      if (Object.keys(labels ?? {}).length === 0) {
+        fail(scope, 'workload', 'must have pod selector labels', `${this.name}/${options.workload!.name}`,
+          'Without labels the PeerAuthentication would apply to the whole namespace (istiod rejects port-level modes then); give the workload a selector (workload.select(...)), or pass selector.');
+      }
+      return labels;
+    };
+    if (options.workload) scope.node.addValidation({ validate: () => (tryMessage(matchLabels)) });
     wireObject(scope, 'Resource', GVK.PeerAuthentication, { name, namespace: this.name }, () => prune({
-      selector: { matchLabels: options.selector ?? options.workload!.matchLabels },
+      selector: { matchLabels: matchLabels() },
       mtls: options.mode ? { mode: options.mode } : undefined,
       portLevelMtls: Object.keys(portLevel).length > 0 ? portLevel : undefined,
     }));
+  }
+
+  /**
+   * The PeerAuthentication name of an addWorkloadMtls id, checked before the id becomes a
+   * construct: an empty or repeated id would otherwise fail inside the constructs library.
+   */
+  private claimWorkloadMtlsName(id: string): string {
+    const property = 'addWorkloadMtls id';
+    const hint = "Pass an id such as 'metrics'; it names the workload's PeerAuthentication.";
+    check(this, property, id, (v) => (typeof v !== 'string' || v.length === 0 ? 'must not be empty' : undefined), hint);
+    const name = toDnsLabel(id);
+    check(this, property, id, () => (dnsSubdomainRule(name) === undefined ? undefined
+      : `must give a valid object name (it becomes '${name}': lowercase letters, digits and '-', at most 253 characters)`), hint);
+    if (name === 'default') {
+      fail(this, property, "must not give the name 'default'", id, "The namespace-wide PeerAuthentication is named 'default'; name the override after the workload, e.g. 'metrics'.");
+    }
+    const earlier = this.workloadMtlsNames.get(name);
+    if (earlier !== undefined) {
+      fail(this, property, earlier === id ? 'must be unique' : `must be unique, but it gives the name '${name}' like id '${earlier}'`, id,
+        'Give each workload override its own id, or combine the overrides of one workload in one call.');
+    }
+    const child = this.node.tryFindChild(id.replace(/\//g, '--'));
+    if (child !== undefined) {
+      fail(this, property, 'must not be the id of another child of this namespace', id, "Use the workload's name, e.g. 'metrics'.");
+    }
+    this.workloadMtlsNames.set(name, id);
+    return name;
   }
 
   private validateEgress(): string[] {
@@ -337,6 +416,17 @@ export class MtlsNamespace extends Construct {
       return [`${this.node.path}: egress.hosts must not combine '*/*' with other hosts, got ${JSON.stringify(this.egressHosts)}. '*/*' already selects every host; drop it to scope egress.`];
     }
     return [];
+  }
+}
+
+/** The message of a check that throws a ValidationError, for node validations (which return messages). */
+function tryMessage(checkFn: () => unknown): string[] {
+  try {
+    checkFn();
+    return [];
+  } catch (e) {
+    if (e instanceof ValidationError) return [e.message];
+    throw e;
   }
 }
 

@@ -1,10 +1,10 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { RequestMatch, renderRequestMatch } from './http-match';
+import { JWT_CLAIM_PREFIX, RequestMatch, renderRequestMatch } from './http-match';
 import { LoadBalancer } from './load-balancer';
 import { ReleaseVersion, VERSION_LABEL } from './release-version';
 import { FaultInjection, RetryPolicy, renderFault, renderRetries } from './route-policy';
-import { istioDuration } from '../core/durations';
+import { checkDuration, formatMillis } from '../core/durations';
 import { gatewayHostRule } from '../core/hosts';
 import { IMeshGateway, gatewayRef } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
@@ -264,23 +264,46 @@ export class CanaryRelease extends Construct {
         route = split;
       }
       const timeout = r.timeout ?? props.timeout;
-      routes.push(this.policies({
-        owner: this,
-        name: r.name,
-        match: r.matches.map((m, j) => renderRequestMatch(this, `${property}.matches[${j}]`, m)),
-        route,
-      }, property, timeout, r.retries ?? props.retries, r.fault));
+      const match = r.matches.map((m, j) => renderRequestMatch(this, `${property}.matches[${j}]`, m));
+      if (props.meshRouting ?? true) this.rejectClaimsOnMesh(match, `${property}.matches`);
+      routes.push(this.policies({ owner: this, name: r.name, match, route }, property, timeout, r.retries ?? props.retries, r.fault));
     });
     const mirror = props.mirror ? this.renderMirror(props.mirror) : undefined;
     routes.push(this.policies({ owner: this, route: split, mirror: mirror?.mirror, mirrorPercentage: mirror?.mirrorPercentage }, 'default route', props.timeout, props.retries, props.fault));
     return routes;
   }
 
+  /**
+   * istiod rejects a VirtualService that routes on JWT claims unless it is bound to a gateway:
+   * only there does a RequestAuthentication extract the claims before routing. The mesh
+   * VirtualService of a release has no gateway, so claim matches must stay off it.
+   */
+  private rejectClaimsOnMesh(matches: Array<Record<string, any>>, property: string): void {
+    matches.forEach((match, i) => {
+      for (const field of ['headers', 'withoutHeaders']) {
+        const claim = Object.keys(match[field] ?? {}).find((key) => key.startsWith(JWT_CLAIM_PREFIX));
+        if (claim) {
+          fail(this, `${property}[${i}].${field}['${claim}']`,
+            'matches a JWT claim, which istiod accepts only on routes bound to a gateway, but this release also routes mesh traffic', claim,
+            'Route on claims at the gateway only (gateway set, meshRouting: false, a JwtAuthentication on the gateway workload), or match a header the client sends.');
+        }
+      }
+    });
+  }
+
   private policies(route: HttpRouteIntent, property: string, timeout?: Duration, retries?: RetryPolicy, fault?: FaultInjection): HttpRouteIntent {
     // Routes that share the release's timeout and retries share their rendering too (large apps).
     const shared = this.renderedDefaults && timeout === this.renderedDefaults.timeoutInput && retries === this.renderedDefaults.retriesInput;
-    const renderedTimeout = shared ? this.renderedDefaults!.timeout : timeout ? istioDuration(this, `${property}.timeout`, timeout) : undefined;
-    const renderedRetries = shared ? this.renderedDefaults!.retries : retries ? renderRetries(this, `${property}.retries`, retries, timeout) : undefined;
+    let renderedTimeout: string | undefined;
+    let renderedRetries: Record<string, any> | undefined;
+    if (shared) {
+      renderedTimeout = this.renderedDefaults!.timeout;
+      renderedRetries = this.renderedDefaults!.retries;
+    } else {
+      const timeoutMillis = timeout && checkDuration(this, `${property}.timeout`, timeout);
+      renderedTimeout = timeoutMillis === undefined ? undefined : formatMillis(timeoutMillis);
+      renderedRetries = retries ? renderRetries(this, `${property}.retries`, retries, timeoutMillis) : undefined;
+    }
     this.renderedDefaults ??= { timeoutInput: timeout, retriesInput: retries, timeout: renderedTimeout, retries: renderedRetries };
     // One literal shape for every route of every release (no spread): 10,000-service apps hold
     // these intents until synth.

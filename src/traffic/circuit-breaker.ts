@@ -1,15 +1,20 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LoadBalancer } from './load-balancer';
-import { istioDuration } from '../core/durations';
+import { istioDuration, KEEPALIVE_DURATION } from '../core/durations';
 import { MeshService } from '../core/mesh-service';
-import { countRule, portRule, rangeRule } from '../core/numbers';
+import { int32Rule, portRule, uint32Rule } from '../core/numbers';
 import { isEmpty, prune } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
 import { Destination } from '../model/mesh-model';
 import { meshModel, renderedObject } from '../render/istio-renderer';
 
-/** Limits on connections and requests to each endpoint of a service (Envoy's circuit breakers). */
+/**
+ * Limits on connections and requests to each endpoint of a service (Envoy's circuit breakers).
+ *
+ * Counters are whole numbers up to 2147483647 (Istio's int32 fields); 0 keeps Istio's default.
+ * Keepalive times are whole seconds (Envoy's unit).
+ */
 export interface ConnectionPoolOptions {
   /** Maximum TCP connections to each endpoint. @default - Istio's default (2^32-1) */
   readonly maxConnections?: number;
@@ -154,24 +159,19 @@ export class CircuitBreaker extends Construct {
 
     const destination = meshModel(this).destination(this, this.service.host, this.service.namespace, this.service.name);
     this.destination = destination;
-    if (props.subset !== undefined) {
+    const subset = props.subset;
+    for (const [field, value] of Object.entries(policy)) {
+      if (subset === undefined) destination.setPolicy(this, field, value, props.port);
+      else destination.setSubsetPolicy(this, subset, field, value);
+    }
+    if (subset !== undefined) {
+      // The subset may come from a construct created after this one: look for it once the app is complete.
       this.node.addValidation({
-        validate: () => {
-          const subset = destination.subset(props.subset!);
-          if (!subset) {
-            return [`${this.node.path}: subset must name a subset of '${this.service.host}', got '${props.subset}'. Known subsets: ${destination.subsets.map((s) => s.name).join(', ') || 'none'} (define them with a CanaryRelease).`];
-          }
-          if (subset.trafficPolicy && subset.trafficPolicy !== policy) {
-            return [`${this.node.path}: subset '${props.subset}' already has a policy from another CircuitBreaker. Merge them into one.`];
-          }
-          subset.trafficPolicy = policy;
-          return [];
-        },
+        validate: () => (destination.subset(subset) ? [] : [
+          `${this.node.path}: subset must name a subset of '${this.service.host}', got '${subset}'. `
+          + `Known subsets: ${destination.subsets.map((s) => s.name).join(', ') || 'none'} (define them with a CanaryRelease).`,
+        ]),
       });
-    } else {
-      for (const [field, value] of Object.entries(policy)) {
-        destination.setPolicy(this, field, value, props.port);
-      }
     }
   }
 
@@ -181,9 +181,10 @@ export class CircuitBreaker extends Construct {
   }
 
   private renderConnectionPool(pool: ConnectionPoolOptions): Record<string, any> | undefined {
+    // int32 fields; istiod rejects negatives, and 0 leaves Istio's default (unlimited) in place.
     const count = (name: keyof ConnectionPoolOptions) => {
       const value = pool[name] as number | undefined;
-      return value === undefined ? undefined : check(this, `connectionPool.${name}`, value, countRule, 'Use a whole number, 0 or more.');
+      return value === undefined ? undefined : check(this, `connectionPool.${name}`, value, int32Rule(0), 'Use a whole number, 0 or more (0 keeps Istio\'s default).');
     };
     const tcp = prune({
       maxConnections: count('maxConnections'),
@@ -204,21 +205,22 @@ export class CircuitBreaker extends Construct {
 
   private renderKeepalive(pool: ConnectionPoolOptions): Record<string, any> | undefined {
     const keepalive = prune({
-      time: pool.tcpKeepaliveTime && istioDuration(this, 'connectionPool.tcpKeepaliveTime', pool.tcpKeepaliveTime),
-      interval: pool.tcpKeepaliveInterval && istioDuration(this, 'connectionPool.tcpKeepaliveInterval', pool.tcpKeepaliveInterval),
+      time: pool.tcpKeepaliveTime && istioDuration(this, 'connectionPool.tcpKeepaliveTime', pool.tcpKeepaliveTime, KEEPALIVE_DURATION),
+      interval: pool.tcpKeepaliveInterval && istioDuration(this, 'connectionPool.tcpKeepaliveInterval', pool.tcpKeepaliveInterval, KEEPALIVE_DURATION),
+      // uint32; 0 would leave the OS default in place.
       probes: pool.tcpKeepaliveProbes === undefined ? undefined
-        : check(this, 'connectionPool.tcpKeepaliveProbes', pool.tcpKeepaliveProbes, rangeRule(1, 1000), 'Use a small whole number such as 9.'),
+        : check(this, 'connectionPool.tcpKeepaliveProbes', pool.tcpKeepaliveProbes, uint32Rule(1), 'Use a small whole number such as 9.'),
     });
     return empty(keepalive) ? undefined : keepalive;
   }
 
   private renderOutlierDetection(o: OutlierDetectionOptions): Record<string, any> {
-    const percent = rangeRule(0, 100);
+    const percent = int32Rule(0, 100);
     return prune({
       consecutive5xxErrors: o.consecutive5xxErrors === undefined ? undefined
-        : check(this, 'outlierDetection.consecutive5xxErrors', o.consecutive5xxErrors, countRule, 'Use a whole number; 0 disables this check.'),
+        : check(this, 'outlierDetection.consecutive5xxErrors', o.consecutive5xxErrors, uint32Rule(0), 'Use a whole number; 0 disables this check.'),
       consecutiveGatewayErrors: o.consecutiveGatewayErrors === undefined ? undefined
-        : check(this, 'outlierDetection.consecutiveGatewayErrors', o.consecutiveGatewayErrors, countRule, 'Use a whole number; 0 disables this check.'),
+        : check(this, 'outlierDetection.consecutiveGatewayErrors', o.consecutiveGatewayErrors, uint32Rule(0), 'Use a whole number; 0 disables this check.'),
       interval: o.interval && istioDuration(this, 'outlierDetection.interval', o.interval),
       baseEjectionTime: o.baseEjectionTime && istioDuration(this, 'outlierDetection.baseEjectionTime', o.baseEjectionTime),
       maxEjectionPercent: o.maxEjectionPercent === undefined ? undefined
@@ -239,19 +241,14 @@ export class CircuitBreaker extends Construct {
         fail(this, 'localityFailover', 'needs outlierDetection (without it no endpoint is ever considered unhealthy)', props.localityFailover,
           'Add outlierDetection, e.g. { consecutive5xxErrors: 5 }.');
       }
-      for (const [i, f] of props.localityFailover.entries()) {
-        if (!f.from || !f.to || f.from === f.to || f.from.includes('/') || f.to.includes('/') || f.from.includes('*')) {
-          fail(this, `localityFailover[${i}]`, 'must name two different regions (no zones, no wildcards)', f,
-            "Use regions such as { from: 'us-east', to: 'us-west' }.");
-        }
-      }
+      props.localityFailover.forEach((f, i) => this.checkFailover(f, `localityFailover[${i}]`));
       lb.localityLbSetting = { enabled: true, failover: props.localityFailover.map((f) => ({ from: f.from, to: f.to })) };
     }
     if (props.localityDistribute) {
       const distribute = Object.entries(props.localityDistribute).map(([from, to]) => {
         const total = Object.values(to).reduce((a, b) => a + b, 0);
         for (const [locality, weight] of Object.entries(to)) {
-          check(this, `localityDistribute['${from}']['${locality}']`, weight, rangeRule(1, 100), 'Locality weights are whole numbers from 1 to 100.');
+          check(this, `localityDistribute['${from}']['${locality}']`, weight, uint32Rule(1, 100), 'Locality weights are whole numbers from 1 to 100.');
         }
         if (total !== 100) {
           fail(this, `localityDistribute['${from}']`, 'weights must sum to 100', to, `They sum to ${total}; adjust them.`);
@@ -261,6 +258,26 @@ export class CircuitBreaker extends Construct {
       lb.localityLbSetting = { enabled: true, distribute };
     }
     return empty(lb) ? undefined : lb;
+  }
+
+  /** istiod's failover rules: two different regions, each a plain region name (no zone, no wildcard). */
+  private checkFailover(failover: LocalityFailover, property: string): void {
+    for (const side of ['from', 'to'] as const) {
+      const region = failover[side];
+      if (typeof region !== 'string' || region.length === 0) {
+        fail(this, `${property}.${side}`, 'must name a region', region, "Use a region such as 'us-east'.");
+      }
+      if (region.includes('/')) {
+        fail(this, `${property}.${side}`, "must be a region, not a zone (no '/')", region, `Failover moves traffic between regions: use '${region.split('/')[0]}'.`);
+      }
+      if (region.includes('*')) {
+        fail(this, `${property}.${side}`, "must not contain the wildcard '*' (istiod rejects it in failover regions)", region,
+          'Name one region per entry, e.g. { from: \'us-east\', to: \'us-west\' }; add an entry for each further region.');
+      }
+    }
+    if (failover.from === failover.to) {
+      fail(this, property, 'must name two different regions', failover, "Use regions such as { from: 'us-east', to: 'us-west' }.");
+    }
   }
 }
 

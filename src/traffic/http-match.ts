@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { labelValueRule } from '../core/labels';
 import { portRule } from '../core/numbers';
 import { isEmpty } from '../core/plain-objects';
+import { checkRegex } from '../core/regex';
 import { check, fail } from '../core/validation-error';
 
 /**
@@ -33,17 +34,7 @@ export class StringMatch {
     if (this.kind !== 'exact' && this.value.length === 0) {
       fail(scope, property, `must not be an empty ${this.kind}`, this.value, 'An empty prefix or regex matches everything: leave the condition out instead.');
     }
-    if (this.kind === 'regex') {
-      if (this.value.length > 1024) fail(scope, property, 'must be a regex of at most 1024 characters', `${this.value.slice(0, 40)}...`, 'Shorten the expression.');
-      try {
-        new RegExp(this.value);
-      } catch (error) {
-        fail(scope, property, `must be a valid regular expression (${(error as Error).message})`, this.value, 'Istio uses RE2 syntax.');
-      }
-      if (/\(\?[=!<]/.test(this.value) || /\\[1-9]/.test(this.value)) {
-        fail(scope, property, 'must not use lookaround or backreferences (RE2 has neither)', this.value, 'Rewrite the expression without them.');
-      }
-    }
+    if (this.kind === 'regex') checkRegex(scope, property, this.value);
     return { [this.kind]: this.value };
   }
 }
@@ -94,15 +85,37 @@ function escapeRegex(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The prefix of header-match keys that match a claim of the request's JWT instead of a header. */
+export const JWT_CLAIM_PREFIX = '@request.auth.claims.';
+
+/** istiod's form of a claim key: `@request.auth.claims.<claim>[.<nested claim>...]`. */
+const JWT_CLAIM_KEY = /^@request\.auth\.claims(\.[^.]+)+$/;
+
+/**
+ * The key of a header condition: a header name, lowercased (header names are case-insensitive),
+ * or a JWT claim key, kept as written (claim names are case-sensitive).
+ */
+function headerMatchKey(scope: IConstruct, property: string, rawName: string): string {
+  if (rawName.startsWith(JWT_CLAIM_PREFIX)) {
+    if (!JWT_CLAIM_KEY.test(rawName)) {
+      fail(scope, property, "must name a JWT claim as '@request.auth.claims.<claim>' (nested claims joined by '.', no empty parts)", rawName,
+        "For example '@request.auth.claims.groups'.");
+    }
+    return rawName;
+  }
+  const name = rawName.toLowerCase();
+  if (!HEADER_NAME.test(name)) {
+    fail(scope, property, 'must use valid header names', rawName, "Header names are tokens such as 'end-user' or 'x-canary'.");
+  }
+  return name;
+}
+
 /** Renders a RequestMatch in Istio's wire format. */
 export function renderRequestMatch(scope: IConstruct, property: string, match: RequestMatch): Record<string, any> {
   const out: Record<string, any> = {};
   const headers: Record<string, any> = {};
   for (const [rawName, value] of Object.entries(match.headers ?? {})) {
-    const name = rawName.toLowerCase();
-    if (!HEADER_NAME.test(name) && !name.startsWith('@request.auth.claims.')) {
-      fail(scope, `${property}.headers`, 'must use valid header names', rawName, "Header names are tokens such as 'end-user' or 'x-canary'.");
-    }
+    const name = headerMatchKey(scope, `${property}.headers`, rawName);
     headers[name] = value._render(scope, `${property}.headers['${name}']`);
   }
   if (match.cookies && Object.keys(match.cookies).length > 0) {
@@ -118,12 +131,13 @@ export function renderRequestMatch(scope: IConstruct, property: string, match: R
       fail(scope, `${property}.cookies`, 'must name a single cookie (RE2 cannot match several cookies in any order)', match.cookies,
         'Match one cookie here and use a header match for the rest.');
     }
-    headers.cookie = { regex: parts[0] };
+    headers.cookie = { regex: checkRegex(scope, `${property}.cookies`, parts[0]) };
   }
   if (!isEmpty(headers)) out.headers = headers;
   const without: Record<string, any> = {};
   for (const [rawName, value] of Object.entries(match.withoutHeaders ?? {})) {
-    without[rawName.toLowerCase()] = value._render(scope, `${property}.withoutHeaders['${rawName}']`);
+    const name = headerMatchKey(scope, `${property}.withoutHeaders`, rawName);
+    without[name] = value._render(scope, `${property}.withoutHeaders['${name}']`);
   }
   if (!isEmpty(without)) out.withoutHeaders = without;
   if (match.uri) out.uri = match.uri._render(scope, `${property}.uri`);

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { durationRule, istioDuration } from '../core/durations';
-import { countRule, percentageRule, rangeRule } from '../core/numbers';
+import { checkDuration, formatMillis, istioDuration } from '../core/durations';
+import { int32Rule, percentageRule, wholeNumberRule } from '../core/numbers';
 import { isEmpty } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
 import { addWarning } from '../core/warnings';
@@ -107,7 +107,7 @@ export function renderFault(scope: IConstruct, property: string, fault: FaultInj
   if (fault.abortHttpStatus !== undefined || fault.abortGrpcStatus !== undefined) {
     const abort: Record<string, any> = {};
     if (fault.abortHttpStatus !== undefined) {
-      abort.httpStatus = check(scope, `${property}.abortHttpStatus`, fault.abortHttpStatus, rangeRule(200, 599), 'Use an HTTP status such as 500 or 503.');
+      abort.httpStatus = check(scope, `${property}.abortHttpStatus`, fault.abortHttpStatus, int32Rule(200, 599), 'Use an HTTP status such as 500 or 503.');
     } else {
       abort.grpcStatus = fault.abortGrpcStatus;
     }
@@ -122,9 +122,12 @@ export function renderFault(scope: IConstruct, property: string, fault: FaultInj
   return out;
 }
 
-/** Renders retries in Istio's wire format, warning when they cannot fit in the route timeout. */
-export function renderRetries(scope: IConstruct, property: string, retries: RetryPolicy, routeTimeout?: Duration): Record<string, any> {
-  const attempts = check(scope, `${property}.attempts`, retries.attempts, countRule, 'Use a whole number of retries, 0 to disable.');
+/**
+ * Renders retries in Istio's wire format, warning when they cannot fit in the route timeout
+ * (`routeTimeoutMillis`, already checked by the caller).
+ */
+export function renderRetries(scope: IConstruct, property: string, retries: RetryPolicy, routeTimeoutMillis?: number): Record<string, any> {
+  const attempts = check(scope, `${property}.attempts`, retries.attempts, int32Rule(0), 'Use a whole number of retries, 0 to disable.');
   if (attempts === 0) {
     if (retries.perTryTimeout || retries.retryOn || retries.retryOnStatusCodes) {
       fail(scope, `${property}.attempts`, 'must be more than 0 when perTryTimeout or retryOn is set', 0, 'Set attempts, or drop the other retry settings.');
@@ -132,21 +135,21 @@ export function renderRetries(scope: IConstruct, property: string, retries: Retr
     return { attempts: 0 };
   }
   const out: Record<string, any> = { attempts };
-  if (retries.perTryTimeout) out.perTryTimeout = istioDuration(scope, `${property}.perTryTimeout`, retries.perTryTimeout);
+  const perTryMillis = retries.perTryTimeout && checkDuration(scope, `${property}.perTryTimeout`, retries.perTryTimeout);
+  if (perTryMillis !== undefined) out.perTryTimeout = formatMillis(perTryMillis);
   const conditions: string[] = [...(retries.retryOn ?? [])];
   for (const code of retries.retryOnStatusCodes ?? []) {
-    check(scope, `${property}.retryOnStatusCodes`, code, rangeRule(100, 599), 'Use HTTP status codes such as 503.');
+    check(scope, `${property}.retryOnStatusCodes`, code, wholeNumberRule(100, 599), 'Use HTTP status codes such as 503.');
     if (!conditions.includes(RetryOn.RETRIABLE_STATUS_CODES)) conditions.push(RetryOn.RETRIABLE_STATUS_CODES);
     conditions.push(String(code));
   }
   if (conditions.length > 0) out.retryOn = [...new Set(conditions)].join(',');
   if (retries.retryRemoteLocalities) out.retryRemoteLocalities = true;
-  if (routeTimeout && retries.perTryTimeout && durationRule(routeTimeout) === undefined) {
-    const budget = (attempts + 1) * retries.perTryTimeout.toMilliseconds({ integral: false });
-    const timeout = routeTimeout.toMilliseconds({ integral: false });
-    if (budget > timeout) {
-      addWarning(scope, `${property}: ${attempts + 1} tries x perTryTimeout ${retries.perTryTimeout.toMilliseconds({ integral: false })}ms = ${budget}ms exceeds the route timeout `
-        + `of ${timeout}ms; the last retries will never run. Lower attempts or perTryTimeout, or raise the timeout.`);
+  if (routeTimeoutMillis !== undefined && perTryMillis !== undefined) {
+    const budget = (attempts + 1) * perTryMillis;
+    if (budget > routeTimeoutMillis) {
+      addWarning(scope, `${property}: ${attempts + 1} tries x perTryTimeout ${perTryMillis}ms = ${budget}ms exceeds the route timeout `
+        + `of ${routeTimeoutMillis}ms; the last retries will never run. Lower attempts or perTryTimeout, or raise the timeout.`);
     }
   }
   return out;

@@ -1,8 +1,11 @@
 import { Duration } from 'cdk8s';
-import { durationRule, formatMillis, istioDuration, parseDurationMillis } from '../../src/core/durations';
+import {
+  CERTIFICATE_DURATION, checkDuration, durationRule, formatMillis, ISTIO_DURATION, istioDuration, KEEPALIVE_DURATION,
+  MAX_DURATION_MILLIS, parseDurationMillis,
+} from '../../src/core/durations';
 import { ExportTo, renderExportTo } from '../../src/core/export-to';
 import { checkLabels, labelKeyRule, labelValueRule } from '../../src/core/labels';
-import { countRule, percentageRule, portRule, rangeRule, weightRule } from '../../src/core/numbers';
+import { int32Rule, percentageRule, portRule, uint32Rule, weightRule, wholeNumberRule } from '../../src/core/numbers';
 import { check, ValidationError } from '../../src/core/validation-error';
 
 describe('durations', () => {
@@ -17,8 +20,45 @@ describe('durations', () => {
       .toThrow("app/canary: timeout must be at least 1ms, got '0ms'. Istio durations are whole milliseconds, 1ms or more");
   });
   test('reject fractions of a millisecond', () => {
-    expect(durationRule(Duration.millis(1.5))).toMatch(/whole number of milliseconds/);
+    expect(durationRule(1.5)).toMatch(/whole number of milliseconds/);
     expect(() => istioDuration('c', 'retries.perTryTimeout', Duration.millis(2.5))).toThrow(/retries.perTryTimeout must be a whole number of milliseconds, got '2.5ms'/);
+  });
+  test('floating-point noise of unit conversion is not a fraction', () => {
+    // 1.005 * 1000 is 1004.9999999999999 in IEEE doubles.
+    expect(istioDuration('x', 'timeout', Duration.seconds(1.005))).toBe('1.005s');
+    expect(istioDuration('x', 'timeout', Duration.hours(1.1))).toBe('3960s');
+  });
+  test("reject durations beyond Go's time.Duration", () => {
+    expect(() => istioDuration('app/cb', 'connectionPool.connectTimeout', Duration.days(200000)))
+      .toThrow("app/cb: connectionPool.connectTimeout must be at most 9223372036.854s (the longest Go time.Duration, about 292 years), got '17280000000000ms'. Istio durations are whole milliseconds, 1ms or more, and at most 9223372036.854s");
+    expect(() => istioDuration('x', 'timeout', Duration.minutes(1e20))).toThrow("x: timeout must be at most 9223372036.854s (the longest Go time.Duration, about 292 years), got '6e+24ms'.");
+    expect(() => istioDuration('x', 'timeout', Duration.millis(Infinity))).toThrow(/timeout must be at most 9223372036.854s/);
+    expect(() => istioDuration('x', 'timeout', Duration.millis(NaN))).toThrow("x: timeout must be a number of milliseconds, got 'NaNms'.");
+  });
+  test('the longest accepted duration renders in plain digits', () => {
+    expect(istioDuration('x', 'timeout', Duration.millis(MAX_DURATION_MILLIS))).toBe('9223372036.854s');
+    expect(istioDuration('x', 'timeout', Duration.days(100000))).toBe('8640000000s');
+    expect(() => istioDuration('x', 'timeout', Duration.millis(MAX_DURATION_MILLIS + 1))).toThrow(/must be at most/);
+  });
+  test('formatMillis never writes an exponent', () => {
+    expect(formatMillis(1e21)).toBe('1000000000000000000s');
+    expect(formatMillis(9_223_372_036_854)).toBe('9223372036.854s');
+    expect(formatMillis(1050)).toBe('1.05s');
+  });
+  test('per-field limits: keepalive timers in whole seconds', () => {
+    expect(checkDuration('x', 'connectionPool.tcpKeepaliveTime', Duration.minutes(2), KEEPALIVE_DURATION)).toBe(120_000);
+    expect(() => checkDuration('x', 'connectionPool.tcpKeepaliveTime', Duration.millis(1500), KEEPALIVE_DURATION))
+      .toThrow("x: connectionPool.tcpKeepaliveTime must be a whole number of seconds, got '1500ms'. Envoy sets keepalive timers in whole seconds");
+    expect(() => checkDuration('x', 'connectionPool.tcpKeepaliveInterval', Duration.millis(500), KEEPALIVE_DURATION))
+      .toThrow("x: connectionPool.tcpKeepaliveInterval must be at least 1s, got '500ms'.");
+    expect(() => checkDuration('x', 'connectionPool.tcpKeepaliveTime', Duration.seconds(4_294_967_296), KEEPALIVE_DURATION))
+      .toThrow("x: connectionPool.tcpKeepaliveTime must be at most 4294967295s, got '4294967296000ms'.");
+  });
+  test('per-field limits: certificate durations', () => {
+    expect(() => checkDuration('gw', 'certificate.duration', Duration.minutes(30), CERTIFICATE_DURATION)).toThrow("gw: certificate.duration must be at least 1h, got '1800000ms'.");
+    expect(() => checkDuration('gw', 'certificate.duration', Duration.millis(3_600_500), CERTIFICATE_DURATION)).toThrow('must be a whole number of seconds');
+    expect(() => checkDuration('gw', 'certificate.duration', Duration.days(1e6), CERTIFICATE_DURATION)).toThrow('must be at most 9223372036.854s');
+    expect(durationRule(1, ISTIO_DURATION)).toBeUndefined();
   });
   test('parse Go and protobuf forms', () => {
     expect(parseDurationMillis('1h2m3.5s')).toBe(3_723_500);
@@ -48,9 +88,32 @@ describe('numbers', () => {
     expect(portRule(70000)).toMatch(/1 to 65535/);
     expect(portRule(80.5)).toMatch(/1 to 65535/);
   });
-  test('counts and ranges', () => {
-    expect(countRule(-1)).toMatch(/0 or more/);
-    expect(rangeRule(1, 5)(6)).toMatch(/from 1 to 5/);
+  test('int32 fields', () => {
+    expect(int32Rule()(0)).toBeUndefined();
+    expect(int32Rule()(2_147_483_647)).toBeUndefined();
+    expect(int32Rule()(2 ** 31)).toBe('must be a whole number from 0 to 2147483647 (the largest int32)');
+    expect(int32Rule()(2 ** 32)).toBe('must be a whole number from 0 to 2147483647 (the largest int32)');
+    expect(int32Rule()(1e21)).toBe('must be a whole number from 0 to 2147483647 (the largest int32)');
+    expect(int32Rule()(-1)).toMatch(/from 0 to/);
+    expect(int32Rule()(1.5)).toMatch(/whole number/);
+    expect(int32Rule()(NaN)).toMatch(/whole number/);
+    expect(int32Rule(200, 599)(600)).toBe('must be a whole number from 200 to 599');
+    expect(() => int32Rule(0, 2 ** 31)).toThrow(/bounds outside int32/);
+  });
+  test('uint32 fields', () => {
+    expect(uint32Rule()(4_294_967_295)).toBeUndefined();
+    expect(uint32Rule()(2 ** 32)).toBe('must be a whole number from 0 to 4294967295 (the largest uint32)');
+    expect(uint32Rule(1)(0)).toBe('must be a whole number from 1 to 4294967295 (the largest uint32)');
+    expect(uint32Rule(1, 100)(101)).toBe('must be a whole number from 1 to 100');
+    expect(() => uint32Rule(-1)).toThrow(/bounds outside uint32/);
+  });
+  test('whole numbers bounded by meaning', () => {
+    expect(wholeNumberRule(100, 599)(99)).toBe('must be a whole number from 100 to 599');
+    expect(wholeNumberRule(100, 599)(503)).toBeUndefined();
+  });
+  test('a wire-range error has the standard shape', () => {
+    expect(() => check('app/cb', 'connectionPool.maxRequests', 2 ** 32, int32Rule(0), 'Use a whole number.'))
+      .toThrow('app/cb: connectionPool.maxRequests must be a whole number from 0 to 2147483647 (the largest int32), got 4294967296. Use a whole number.');
   });
 });
 

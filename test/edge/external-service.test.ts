@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import {
   EgressGateway, ExportTo, ExternalService, MeshService, OriginationTlsMode, Protocol, ServiceResolution,
 } from '../../src';
+import { shortDigest } from '../../src/core/naming';
 import { findAll, findOne, newChart, synth } from '../helpers';
 
 describe('ExternalService', () => {
@@ -212,7 +213,18 @@ describe('ExternalService validation', () => {
   });
   test('fails on several hosts with a TCP port', () => {
     expect(() => make({ hosts: ['a.example.com', 'b.example.com'], ports: [{ number: 5432, protocol: Protocol.TCP }], addressAutoAllocation: true }))
-      .toThrow('test/es: hosts must be a single host for the TCP port (the proxy cannot tell the hosts apart without HTTP or SNI)');
+      .toThrow('test/es: hosts must be a single host when the service has a TCP port (5432) and DNS resolution: the proxy cannot tell the hosts apart without HTTP or SNI (istiod rejects it), got ["a.example.com","b.example.com"]. Create one ExternalService per host, or use resolution NONE');
+  });
+  test('fails on several hosts with a TCP port even with addresses (istiod: "multiple hosts provided with non-HTTP, non-TLS ports")', () => {
+    expect(() => make({ hosts: ['a.example.com', 'b.example.com'], addresses: ['10.0.0.1'], ports: [{ number: 5432, protocol: Protocol.TCP }] }))
+      .toThrow('test/es: hosts must be a single host when the service has a TCP port (5432) and DNS resolution');
+    expect(() => make({ hosts: ['a.example.com', 'b.example.com'], addresses: ['10.0.0.1'], ports: [{ number: 3306, protocol: Protocol.MYSQL }], resolution: ServiceResolution.STATIC, endpoints: [{ address: '10.0.0.1' }] }))
+      .toThrow('test/es: hosts must be a single host when the service has a MYSQL port (3306) and STATIC resolution');
+  });
+  test('accepts several hosts with a TCP port and NONE resolution (the hosts are not used to route)', () => {
+    const chart = newChart();
+    new ExternalService(chart, 'es', { hosts: ['a.example.com', 'b.example.com'], addresses: ['10.0.0.0/24'], ports: [{ number: 5432, protocol: Protocol.TCP }], resolution: ServiceResolution.NONE });
+    expect(findOne(synth(chart), 'ServiceEntry', 'es').spec.hosts).toEqual(['a.example.com', 'b.example.com']);
   });
   test('fails on a duplicate exportTo', () => {
     expect(() => make({ exportTo: [ExportTo.THIS_NAMESPACE, ExportTo.namespace('default')] })).toThrow('test/es: exportTo must not list a namespace twice');
@@ -242,5 +254,182 @@ describe('ExternalService validation', () => {
     const chart = newChart();
     new EgressGateway(chart, 'egress');
     expect(() => synth(chart)).toThrow("test/egress: egress gateway 'egress' has no external services, got nothing.");
+  });
+});
+
+describe('ExternalService: hosts that read the same, long hosts', () => {
+  const http = [{ number: 80, protocol: Protocol.HTTP }];
+
+  test('egress: a-b.com and a.b-com get their own VirtualService, subset and gateway server', () => {
+    // Given two hosts that both read 'a-b-com' once dots become dashes
+    const chart = newChart({ namespace: 'default' });
+    const egress = new EgressGateway(chart, 'egress');
+    // When both are routed through the egress gateway
+    new ExternalService(chart, 'ext', { hosts: ['a-b.com', 'a.b-com'], ports: http, egressGateway: egress });
+    const manifests = synth(chart);
+    // Then the first keeps the readable names and the second carries a digest of its host
+    const second = shortDigest('gateway:istio-system/egress a.b-com');
+    expect(findAll(manifests, 'VirtualService').map((vs) => [vs.metadata.name, vs.spec.hosts[0]]))
+      .toEqual([['a-b-com-egress', 'a-b.com'], [`a-b-com-egress-${second}`, 'a.b-com']]);
+    // and each subset of the hop sends its own host as SNI, and is the one its host's route uses
+    const subsets = findOne(manifests, 'DestinationRule', 'istio-egressgateway').spec.subsets;
+    expect(subsets.map((s: any) => [s.name, s.trafficPolicy.portLevelSettings[0].tls.sni]))
+      .toEqual([['a-b-com', 'a-b.com'], [`a-b-com-${shortDigest('a.b-com')}`, 'a.b-com']]);
+    for (const vs of findAll(manifests, 'VirtualService')) {
+      const subset = vs.spec.http[0].route[0].destination.subset;
+      expect(subsets.find((s: any) => s.name === subset).trafficPolicy.portLevelSettings[0].tls.sni).toBe(vs.spec.hosts[0]);
+    }
+    // and the gateway's port names are unique (istiod rejects duplicates)
+    expect(findOne(manifests, 'Gateway', 'egress').spec.servers.map((srv: any) => [srv.port.name, srv.hosts[0]]))
+      .toEqual([['https-a-b-com-80', 'a-b.com'], [`https-a-b-com-80-${shortDigest('a.b-com:80')}`, 'a.b-com']]);
+  });
+
+  test('egress: two ExternalServices of one namespace with hosts that read the same do not share a subset', () => {
+    const chart = newChart({ namespace: 'default' });
+    const egress = new EgressGateway(chart, 'egress');
+    new ExternalService(chart, 'one', { hosts: ['a-b.com'], ports: http, egressGateway: egress });
+    new ExternalService(chart, 'two', { hosts: ['a.b-com'], ports: http, egressGateway: egress });
+    const subsets = findOne(synth(chart), 'DestinationRule', 'istio-egressgateway').spec.subsets;
+    expect(subsets.map((s: any) => s.trafficPolicy.portLevelSettings[0].tls.sni)).toEqual(['a-b.com', 'a.b-com']);
+    expect(new Set(subsets.map((s: any) => s.name)).size).toBe(2);
+  });
+
+  test('TLS origination: a-b.com and a.b-com get their own DestinationRule', () => {
+    const chart = newChart();
+    new ExternalService(chart, 'ext', { hosts: ['a-b.com', 'a.b-com'], ports: http, tlsOrigination: { port: 80 } });
+    const rules = findAll(synth(chart), 'DestinationRule');
+    expect(rules.map((dr) => [dr.metadata.name, dr.spec.host, dr.spec.trafficPolicy.portLevelSettings[0].tls.sni]))
+      .toEqual([['a-b-com', 'a-b.com', 'a-b.com'], [`a-b-com-${shortDigest('a.b-com')}`, 'a.b-com', 'a.b-com']]);
+  });
+
+  test('TLS origination in two ExternalServices with hosts that read the same', () => {
+    const chart = newChart();
+    new ExternalService(chart, 'one', { hosts: ['a-b.com'], ports: http, tlsOrigination: { port: 80 } });
+    new ExternalService(chart, 'two', { hosts: ['a.b-com'], ports: http, tlsOrigination: { port: 80 } });
+    expect(findAll(synth(chart), 'DestinationRule').map((dr) => dr.spec.host)).toEqual(['a-b.com', 'a.b-com']);
+  });
+
+  test('a 253-character host through the egress gateway: every derived name fits its limit', () => {
+    const host = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}.com`;
+    expect(host).toHaveLength(253);
+    const chart = newChart();
+    new ExternalService(chart, 'ext', { hosts: [host], ports: http, egressGateway: new EgressGateway(chart, 'egress'), tlsOrigination: { port: 80 } });
+    const manifests = synth(chart); // schema-checked: names are DNS subdomains of at most 253
+    const vs = findAll(manifests, 'VirtualService')[0];
+    expect(vs.metadata.name).toHaveLength(253);
+    expect(vs.metadata.name.endsWith(`-${shortDigest(`gateway:istio-system/egress ${host}`)}`)).toBe(true);
+    const subset = findOne(manifests, 'DestinationRule', 'istio-egressgateway').spec.subsets[0].name;
+    expect(subset).toMatch(/^[a-z0-9-]{1,63}$/);
+    expect(findOne(manifests, 'DestinationRule', host.replace(/\./g, '-')).spec.host).toBe(host);
+  });
+});
+
+describe('ExternalService: user settings are kept', () => {
+  test('ports[].targetPort of the originated port is where TLS is sent (not replaced by 443)', () => {
+    const chart = newChart();
+    new ExternalService(chart, 'api', { hosts: ['api.example.com'], ports: [{ number: 80, protocol: Protocol.HTTP, targetPort: 8443 }], tlsOrigination: { port: 80 } });
+    expect(findOne(synth(chart), 'ServiceEntry', 'api').spec.ports).toEqual([{ number: 80, protocol: 'HTTP', name: 'http-80', targetPort: 8443 }]);
+  });
+
+  test('the same TLS port in ports[].targetPort and tlsOrigination.targetPort is fine', () => {
+    const chart = newChart();
+    new ExternalService(chart, 'api', { hosts: ['api.example.com'], ports: [{ number: 80, protocol: Protocol.HTTP, targetPort: 8443 }], tlsOrigination: { port: 80, targetPort: 8443 } });
+    expect(findOne(synth(chart), 'ServiceEntry', 'api').spec.ports[0].targetPort).toBe(8443);
+  });
+
+  test('fails when ports[].targetPort and tlsOrigination.targetPort disagree', () => {
+    expect(() => new ExternalService(newChart(), 'api', {
+      hosts: ['api.example.com'], ports: [{ number: 80, protocol: Protocol.HTTP, targetPort: 8080 }], tlsOrigination: { port: 80, targetPort: 443 },
+    })).toThrow('test/api: tlsOrigination.targetPort must match ports[0].targetPort (8080): both say where TLS for port 80 is sent, got 443. '
+      + 'Set the TLS port once, in ports[0].targetPort or in tlsOrigination.targetPort.');
+  });
+
+  test('at the egress gateway, ports[].targetPort of the originated port is the port the gateway sends TLS to', () => {
+    const chart = newChart();
+    new ExternalService(chart, 'api', {
+      hosts: ['api.example.com'], ports: [{ number: 80, protocol: Protocol.HTTP, targetPort: 8443 }], tlsOrigination: { port: 80 }, egressGateway: new EgressGateway(chart, 'egress'),
+    });
+    const manifests = synth(chart);
+    expect(findOne(manifests, 'ServiceEntry', 'api').spec.ports).toEqual([
+      { number: 80, protocol: 'HTTP', name: 'http-80', targetPort: 8443 },
+      { number: 8443, protocol: 'HTTPS', name: 'https-8443' },
+    ]);
+    expect(findOne(manifests, 'VirtualService', 'api-example-com-egress').spec.http[1].route[0].destination.port).toEqual({ number: 8443 });
+    expect(findOne(manifests, 'DestinationRule', 'api-example-com').spec.trafficPolicy.portLevelSettings[0].port).toEqual({ number: 8443 });
+  });
+});
+
+describe('ExternalService validation: istiod and schema rules', () => {
+  const tls = [{ number: 443, protocol: Protocol.TLS }];
+  const make = (props: any) => new ExternalService(newChart(), 'es', { hosts: ['api.example.com'], ports: tls, ...props });
+
+  test('fails on a host longer than 253 characters', () => {
+    const host = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(59)}.com`;
+    expect(() => make({ hosts: [host] })).toThrow(`test/es: hosts must be at most 253 characters, DNS's limit (has 255), got '${host}'.`);
+  });
+
+  test('fails on a port name that the egress gateway needs for TLS origination', () => {
+    const chart = newChart();
+    expect(() => new ExternalService(chart, 'es', {
+      hosts: ['api.example.com'],
+      ports: [{ number: 80, protocol: Protocol.HTTP }, { number: 8443, protocol: Protocol.HTTPS, name: 'https-443' }],
+      tlsOrigination: { port: 80 },
+      egressGateway: new EgressGateway(chart, 'egress'),
+    })).toThrow("test/es: ports[1].name must not be 'https-443': the egress gateway originates TLS to port 443, which this service declares under that name, got 'https-443'. "
+      + "Rename port 8443, or declare port 443 yourself, e.g. { number: 443, protocol: Protocol.HTTPS, name: 'tls-origination' }.");
+  });
+
+  test('fails on several ports routed through an egress gateway (one server per host on its port 443)', () => {
+    const chart = newChart();
+    expect(() => new ExternalService(chart, 'es', {
+      hosts: ['api.example.com'], ports: [{ number: 80, protocol: Protocol.HTTP }, { number: 443, protocol: Protocol.TLS }], egressGateway: new EgressGateway(chart, 'egress'),
+    })).toThrow('test/es: ports must have one port when routed through an egress gateway (each host reaches the gateway on its port 443 with the host as SNI), got [80,443].');
+  });
+
+  test('fails on a TCP port routed through an egress gateway', () => {
+    const chart = newChart();
+    expect(() => new ExternalService(chart, 'es', {
+      hosts: ['db.example.com'], addresses: ['10.0.0.1'], ports: [{ number: 5432, protocol: Protocol.TCP }], egressGateway: new EgressGateway(chart, 'egress'),
+    })).toThrow('test/es: egressGateway does not route TCP ports yet, got 5432.');
+  });
+
+  test('fails on one host routed through one egress gateway by two ExternalServices', () => {
+    const chart = newChart();
+    const egress = new EgressGateway(chart, 'egress');
+    new ExternalService(chart, 'one', { hosts: ['api.example.com'], ports: tls, egressGateway: egress, namespace: 'a' });
+    expect(() => new ExternalService(chart, 'two', { hosts: ['api.example.com'], ports: tls, egressGateway: egress, namespace: 'b' }))
+      .toThrow("test/two: egressGateway must receive each host once, but 'test/one' already routes it through egress gateway 'egress' (port 443), got 'api.example.com'. "
+        + 'Route each host through the egress gateway from one ExternalService, on one port.');
+  });
+
+  test('fails on more hosts than the ServiceEntry schema allows', () => {
+    const hosts = Array.from({ length: 257 }, (_, i) => `h${i}.example.com`);
+    expect(() => make({ hosts })).toThrow("test/es: hosts must have at most 256 entries (the ServiceEntry schema's limit), got 257. Split the hosts over several ExternalServices.");
+  });
+
+  test('fails on more ports than the ServiceEntry schema allows', () => {
+    const ports = Array.from({ length: 257 }, (_, i) => ({ number: 1000 + i, protocol: Protocol.TLS }));
+    expect(() => make({ ports })).toThrow("test/es: ports must have at most 256 entries (the ServiceEntry schema's limit), got 257.");
+  });
+
+  test('fails on more addresses than the ServiceEntry schema allows', () => {
+    const addresses = Array.from({ length: 257 }, (_, i) => `10.0.${Math.floor(i / 256)}.${i % 256}`);
+    expect(() => make({ addresses })).toThrow("test/es: addresses must have at most 256 entries (the ServiceEntry schema's limit), got 257.");
+  });
+
+  test('fails on more endpoints than the ServiceEntry schema allows', () => {
+    const endpoints = Array.from({ length: 4097 }, (_, i) => ({ address: `10.${Math.floor(i / 65536)}.${Math.floor(i / 256) % 256}.${i % 256}` }));
+    expect(() => make({ endpoints, resolution: ServiceResolution.STATIC })).toThrow("test/es: endpoints must have at most 4096 entries (the ServiceEntry schema's limit), got 4097.");
+  });
+
+  test('fails on an endpoint port override keyed by a 63-character port name (the CRD allows at most 62 there)', () => {
+    const name = `p${'o'.repeat(62)}`;
+    expect(() => make({ ports: [{ number: 443, protocol: Protocol.TLS, name }], endpoints: [{ address: 'a.example.com', ports: { [name]: 8443 } }] }))
+      .toThrow(`test/es: endpoints[0].ports must use port names shorter than 63 characters (the API server rejects longer keys here), got '${name}'.`);
+  });
+
+  test('fails on an id that makes no object name, naming the id', () => {
+    expect(() => new ExternalService(newChart(), '!!!', { hosts: ['api.example.com'], ports: tls }))
+      .toThrow("test/!!!: id must make a valid object name, but '' (the id as a DNS label) must not be empty, got '!!!'. Use an id with letters or digits and at most 253 characters, or set name explicitly.");
   });
 });

@@ -3,6 +3,7 @@ import {
   AcmeServer, AcmeSolver, CaChain, ClientCaSource, ClusterIssuer, GatewayCertificate, GatewayTlsMode, Issuer, IssuerConfig,
   MeshService, SecureGateway, TlsVersion,
 } from '../../src';
+import { shortDigest } from '../../src/core/naming';
 import { meshModel } from '../../src/render/istio-renderer';
 import { findAll, findOne, newChart, synth } from '../helpers';
 
@@ -259,7 +260,7 @@ describe('SecureGateway validation', () => {
   test('fails on a certificate shorter than 1h', () => {
     const chart = newChart();
     expect(() => new SecureGateway(chart, 'gw', { hosts: ['a.example.com'], certificate: GatewayCertificate.fromIssuer(ClusterIssuer.fromName('ca'), { duration: Duration.minutes(30) }) }))
-      .toThrow('test/gw: certificate.duration must be at least 1h, in whole seconds, got 1800000.');
+      .toThrow("test/gw: certificate.duration must be at least 1h, got '1800000ms'. cert-manager rejects certificates shorter than 1h");
   });
   test('fails on renewBefore not shorter than duration', () => {
     const chart = newChart();
@@ -285,5 +286,34 @@ describe('SecureGateway conflicts', () => {
     new SecureGateway(chart, 'a', { hosts: ['shop.example.com'], certificate: GatewayCertificate.fromSecret('a') });
     new SecureGateway(chart, 'b', { hosts: ['shop.example.com'], certificate: GatewayCertificate.fromSecret('b'), selector: { istio: 'internal-gateway' } });
     expect(synth(chart)).toHaveLength(2);
+  });
+});
+
+describe('SecureGateway: hosts that read the same, PASSTHROUGH messages', () => {
+  test('routes for *.example.com and wildcard.example.com get their own VirtualService', () => {
+    // Given a gateway serving a wildcard and the host its readable name spells out
+    const chart = newChart();
+    const gw = new SecureGateway(chart, 'gw', { hosts: ['*.example.com', 'wildcard.example.com'], certificate: GatewayCertificate.fromSecret('tls') });
+    // When each host gets a route
+    gw.addRoute({ host: '*.example.com', service: productpage });
+    gw.addRoute({ host: 'wildcard.example.com', service: MeshService.fromName('details', 'bookinfo', { port: 9080 }) });
+    // Then the routes stay apart: the first keeps its readable name, the second carries a digest
+    const services = findAll(synth(chart), 'VirtualService');
+    expect(services.map((vs) => [vs.metadata.name, vs.spec.hosts, vs.spec.http[0].route[0].destination.host])).toEqual([
+      ['gw-wildcard-example-com', ['*.example.com'], productpage.host],
+      [`gw-wildcard-example-com-${shortDigest('gateway:istio-system/gw wildcard.example.com')}`, ['wildcard.example.com'], 'details.bookinfo.svc.cluster.local'],
+    ]);
+  });
+
+  test('a PASSTHROUGH route with a timeout shows the timeout as written', () => {
+    const gw = new SecureGateway(newChart(), 'gw', { hosts: ['a.example.com'], tlsMode: GatewayTlsMode.PASSTHROUGH });
+    expect(() => gw.addRoute({ service: MeshService.fromName('web', 'default', { port: 443 }), timeout: Duration.seconds(90) }))
+      .toThrow("test/gw: addRoute timeout cannot be used with PASSTHROUGH (the gateway does not decrypt, so it routes on SNI only), got '1 minute 30 seconds'. "
+        + 'Remove it, or terminate TLS at the gateway (GatewayTlsMode.SIMPLE).');
+  });
+
+  test('fails on an id that makes no Gateway name, naming the id', () => {
+    expect(() => new SecureGateway(newChart(), 'x'.repeat(64), { hosts: ['a.example.com'], certificate: GatewayCertificate.fromSecret('tls') }))
+      .toThrow(`test/${'x'.repeat(64)}: id must make a valid object name, but '${'x'.repeat(64)}' (the id as a DNS label) must be at most 63 characters (has 64)`);
   });
 });

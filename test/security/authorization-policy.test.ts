@@ -94,6 +94,28 @@ describe('AuthorizationPolicy', () => {
     expect(gateway.principal).toBe('cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account');
   });
 
+  test('allowAll: one empty rule, on purpose', () => {
+    // Given a namespace locked down with allowNothing
+    const chart = newChart();
+    AuthorizationPolicy.allowNothing(chart, 'allow-nothing', { target: PolicyTarget.namespace('foo') });
+    // When one public workload allows everything
+    AuthorizationPolicy.allowAll(chart, 'public', { target: httpbin, name: 'httpbin-public' });
+    // Then it renders Istio's allow-everything form for that workload only
+    expect(findOne(synth(chart), 'AuthorizationPolicy', 'httpbin-public', 'foo').spec).toEqual({
+      selector: { matchLabels: { app: 'httpbin' } }, action: 'ALLOW', rules: [{}],
+    });
+    expect(SecurityRegistry.of(chart).warnings).toEqual([]);
+  });
+
+  test('AUDIT and CUSTOM rules may be empty (they neither grant nor refuse access by themselves)', () => {
+    const chart = newChart();
+    new AuthorizationPolicy(chart, 'audit', { target: httpbin, action: AuthorizationAction.AUDIT, rules: [{}] });
+    new AuthorizationPolicy(chart, 'ext', { target: httpbin, action: AuthorizationAction.CUSTOM, provider: 'opa', rules: [{}] });
+    const manifests = synth(chart);
+    expect(findOne(manifests, 'AuthorizationPolicy', 'audit').spec.rules).toEqual([{}]);
+    expect(findOne(manifests, 'AuthorizationPolicy', 'ext').spec.rules).toEqual([{}]);
+  });
+
   test('CUSTOM with a provider, mesh-wide', () => {
     const chart = newChart();
     new AuthorizationPolicy(chart, 'ext-authz', {
@@ -152,6 +174,56 @@ describe('AuthorizationPolicy', () => {
       new AuthorizationPolicy(chart, 'p', { target: httpbin, action: AuthorizationAction.DENY });
       expect(() => synth(chart)).toThrow(
         'test/p: rules must not be empty for action DENY, got []. A DENY policy without rules never matches (istiod rejects it); add a rule, or use AuthorizationPolicy.denyAll to match every request.');
+    });
+    test('an empty ALLOW rule (allows everything)', () => {
+      fails([{}],
+        'test/p: rules[0] must set from, to or when (an empty rule matches every request, so the policy allows everything), got {}. To allow every request on purpose, use AuthorizationPolicy.allowAll; otherwise say whom (from), what (to) or when the rule allows.');
+    });
+    test('an empty ALLOW rule added later', () => {
+      const policy = new AuthorizationPolicy(newChart(), 'p', { target: httpbin, rules: [{ to: [{ methods: ['GET'] }] }] });
+      expect(() => policy.addRule({})).toThrow('test/p: rules[1] must set from, to or when (an empty rule matches every request, so the policy allows everything), got {}.');
+    });
+    test('an empty DENY rule (denies everything)', () => {
+      fails([{}],
+        'test/p: rules[0] must set from, to or when (an empty rule matches every request, so the policy denies everything), got {}. To deny every request on purpose, use AuthorizationPolicy.denyAll; otherwise say whom (from), what (to) or when the rule denies.',
+        { action: AuthorizationAction.DENY });
+    });
+    test('more rules than the CRD allows', () => {
+      const policy = new AuthorizationPolicy(newChart(), 'p', { target: httpbin });
+      for (let port = 1; port <= 512; port++) policy.addRule({ to: [{ ports: [port] }] });
+      expect(() => policy.addRule({ to: [{ ports: [513] }] })).toThrow(
+        "test/p: rules must have at most 512 rules (the CRD's limit), got 513. Merge rules that share sources or operations (values within a field are ORed), or split the policy.");
+    });
+    test('more sources in a rule than the CRD allows', () => {
+      const from = Array.from({ length: 513 }, (_, i) => ({ ipBlocks: [`10.0.${Math.floor(i / 256)}.${i % 256}`] }));
+      fails([{ from }], "test/p: rules[0].from must have at most 512 sources (the CRD's limit), got 513. Merge sources (values within a field are ORed), or split the rule.");
+    });
+    test('a rule that is not an object', () => {
+      fails([null], 'test/p: rules[0] must be a rule object, got null. Pass { from, to, when } with at least one of them set.');
+    });
+    test('a path template with a literal segment after {**} (istiod rejects it)', () => {
+      fails([{ to: [{ paths: ['/a/{**}/b'] }] }],
+        "test/p: rules[0].to[0].paths must have '{**}' as its last segment (it matches the rest of the path), got '/a/{**}/b'. Use '/exact', '/prefix/*', '*.suffix' or a template such as '/users/{*}/orders'.");
+    });
+    test('a path template with a trailing slash after {**}', () => {
+      fails([{ to: [{ notPaths: ['/a/{**}/'] }] }],
+        "test/p: rules[0].to[0].notPaths must have '{**}' as its last segment (it matches the rest of the path), got '/a/{**}/'.");
+    });
+    test('allowOnlyFrom without identities names the argument', () => {
+      expect(() => AuthorizationPolicy.allowOnlyFrom(newChart(), 'p', { target: httpbin }, [])).toThrow(
+        "test/p: identities must not be an empty list (istiod drops it, which changes what the rule matches), got []. Name at least one identity, e.g. [WorkloadIdentity.fromName('sleep', 'foo')]; AuthorizationPolicy.allowNothing allows none.");
+    });
+    test('allowOnlyFromNamespaces without namespaces names the argument', () => {
+      expect(() => AuthorizationPolicy.allowOnlyFromNamespaces(newChart(), 'p', { target: httpbin }, [])).toThrow(
+        "test/p: namespaces must not be an empty list (istiod drops it, which changes what the rule matches), got []. Name at least one namespace, e.g. ['foo']; AuthorizationPolicy.allowNothing allows none.");
+    });
+    test('allowOnlyFromNamespaces with an invalid namespace names the argument', () => {
+      expect(() => AuthorizationPolicy.allowOnlyFromNamespaces(newChart(), 'p', { target: httpbin }, ['Foo'])).toThrow(
+        "test/p: namespaces must be a namespace name (lowercase letters, digits and -), got 'Foo'. Use namespace names such as 'foo', or 'prod-*'.");
+    });
+    test('allowOnlyFromNamespaces with a repeated namespace names the argument', () => {
+      expect(() => AuthorizationPolicy.allowOnlyFromNamespaces(newChart(), 'p', { target: httpbin }, ['bar', 'bar'])).toThrow(
+        'test/p: namespaces must not repeat a value, got ["bar","bar"]. List each value once.');
     });
     test('an empty from list', () => {
       fails([{ from: [] }], 'test/p: rules[0].from must not be an empty list (istiod drops it, which changes what the rule matches), got []. Leave from out to match every source.');
@@ -216,7 +288,7 @@ describe('AuthorizationPolicy', () => {
     });
     test('a path template with {**} before another operator', () => {
       fails([{ to: [{ paths: ['/a/{**}/{*}'] }] }],
-        "test/p: rules[0].to[0].paths must have '{**}' as its last operator, got '/a/{**}/{*}'. Use '/exact', '/prefix/*', '*.suffix' or a template such as '/users/{*}/orders'.");
+        "test/p: rules[0].to[0].paths must have '{**}' as its last segment (it matches the rest of the path), got '/a/{**}/{*}'. Use '/exact', '/prefix/*', '*.suffix' or a template such as '/users/{*}/orders'.");
     });
     test('a partial path template segment', () => {
       fails([{ to: [{ paths: ['/a/x{*}'] }] }],
@@ -251,6 +323,13 @@ describe('AuthorizationPolicy', () => {
       new AuthorizationPolicy(chart, 'p', { target: PolicyTarget.serviceName('httpbin', 'foo'), rules: [{ to: [{ ports: [80] }] }] });
       expect(() => synth(chart)).toThrow(
         "test/p: target cannot be service 'httpbin' by name in namespace 'foo', which uses sidecars, got 'foo'. Sidecars only honour pod selectors; target PolicyTarget.service(kplus.Service), PolicyTarget.workload or PolicyTarget.selector (or declare the namespace ambient with a waypoint).");
+    });
+    test('a kplus workload without selector', () => {
+      const chart = newChart({ namespace: 'foo' });
+      const deployment = new kplus.Deployment(chart, 'app', { containers: [{ image: 'x' }], select: false });
+      new AuthorizationPolicy(chart, 'p', { target: PolicyTarget.workload(deployment), rules: [{ to: [{ ports: [80] }] }] });
+      expect(() => synth(chart)).toThrow(
+        `test/p: target cannot be enforced: workload '${deployment.name}' has no pod selector labels, got 'foo'. Sidecars and ztunnel find pods by labels; give the workload a selector (workload.select(...)), or target the pods with PolicyTarget.selector.`);
     });
     test('a kplus service without selector', () => {
       const chart = newChart({ namespace: 'foo' });

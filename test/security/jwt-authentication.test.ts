@@ -71,6 +71,37 @@ describe('JwtAuthentication', () => {
     ]);
   });
 
+  test('every prop at its limits passes the admission and istiod layers', () => {
+    // Given a JwtAuthentication with inline keys of every public type, claims, subjects, paths and ports
+    const chart = newChart();
+    new JwtAuthentication(chart, 'jwt', {
+      target: api,
+      issuer,
+      jwks: JSON.stringify({
+        keys: [
+          { kty: 'RSA', kid: 'r', n: 'abc', e: 'AQAB' },
+          { kty: 'EC', kid: 'e', crv: 'P-256', x: 'abc', y: 'def' },
+          { kty: 'OKP', kid: 'o', crv: 'Ed25519', x: 'abc' },
+        ],
+      }),
+      outputClaimToHeaders: [{ claim: 'sub', header: 'X_Jwt-Sub' }],
+      subjects: ['alice', 'team-*'],
+      requiredClaims: [{ claim: 'realm_access.roles', values: ['admin', 'ops'] }],
+      requireTokenPaths: ['/api/{*}/orders/{**}', '*.json'],
+      requireTokenPorts: [8080],
+    });
+    // When it is synthesized and analyzed
+    const manifests = synth(chart);
+    // Then no layer reports anything
+    expect(MeshAnalysis.analyze(manifests)).toEqual([]);
+  });
+
+  test('a jwksUri with a short in-cluster host and port', () => {
+    const chart = newChart();
+    new JwtAuthentication(chart, 'jwt', { target: api, issuer, jwksUri: 'https://keycloak:8443/realms/shop/protocol/openid-connect/certs' });
+    expect(findOne(synth(chart), 'RequestAuthentication', 'jwt').spec.jwtRules[0].jwksUri).toBe('https://keycloak:8443/realms/shop/protocol/openid-connect/certs');
+  });
+
   test('requireTokenPorts limits the companion DENY to the HTTP ports (no IST0133)', () => {
     const chart = newChart();
     new JwtAuthentication(chart, 'jwt', { target: api, issuer, requireTokenPaths: ['/api/*'], requireTokenPorts: [8080, 8443] });
@@ -179,9 +210,98 @@ describe('JwtAuthentication', () => {
     test('a required claim without values', () => {
       fails({ requiredClaims: [{ claim: 'groups', values: [] }] }, "test/jwt: requiredClaims[0].values must not be empty, got []. List the accepted values, e.g. ['admin'].");
     });
+    test('a jwks key without kty (istiod rejects the key set)', () => {
+      fails({ jwks: JSON.stringify({ keys: [{ kid: 'k1', n: 'abc', e: 'AQAB' }] }) },
+        "test/jwt: jwks.keys[0] must have a \"kty\" (key type) member, got 'k1'. istiod rejects the key set without it; export the JWKS from the issuer (kty is RSA, EC, OKP or oct).");
+    });
+    test('a jwks key without kty or kid is shown', () => {
+      fails({ jwks: '{"keys":[{"n":"a"}]}' }, 'test/jwt: jwks.keys[0] must have a "kty" (key type) member, got \'{"n":"a"}\'.');
+    });
+    test('a jwks key of an unknown type', () => {
+      fails({ jwks: JSON.stringify({ keys: [{ kty: 'rsa', n: 'abc', e: 'AQAB' }] }) },
+        "test/jwt: jwks.keys[0].kty must be a known key type (RSA, EC, OKP, oct), got 'rsa'. Key types are case-sensitive, e.g. 'RSA' or 'EC'.");
+    });
+    test('a jwks key that is not an object', () => {
+      fails({ jwks: '{"keys":[null]}' },
+        'test/jwt: jwks.keys[0] must be a JSON Web Key object, got null. Each entry of "keys" is an object such as {"kty": "RSA", "n": "...", "e": "AQAB"}.');
+    });
+    test('a jwks key without its public members', () => {
+      fails({ jwks: JSON.stringify({ keys: [{ kty: 'EC', kid: 'ec1', crv: 'P-256', x: 'abc' }] }) },
+        "test/jwt: jwks.keys[0] must have the EC members y, got 'ec1'. A key without them cannot verify any token; export the public JWKS from the issuer.");
+    });
+    test('an outputClaimToHeaders header the CRD rejects', () => {
+      fails({ outputClaimToHeaders: [{ claim: 'sub', header: 'x.user' }] },
+        "test/jwt: outputClaimToHeaders[0].header must be a header name of letters, digits, '-' and '_', got 'x.user'. Use a header name such as 'x-jwt-sub' (the RequestAuthentication CRD allows no other characters).");
+    });
+    test('a jwksUri that does not parse', () => {
+      fails({ jwksUri: 'https://a b' },
+        "test/jwt: jwksUri must not contain spaces or control characters (escape them, e.g. %20), got 'https://a b'. Use the issuer's JWKS URL, e.g. 'https://accounts.example.com/.well-known/jwks.json'.");
+    });
+    test('a jwksUri without host', () => {
+      fails({ jwksUri: 'https://:443/jwks' }, "test/jwt: jwksUri must name a host, got 'https://:443/jwks'.");
+    });
+    test('a jwksUri with an invalid host', () => {
+      fails({ jwksUri: 'https://keys_server.example.com/jwks' },
+        "test/jwt: jwksUri must have a valid host ('keys_server.example.com' has an invalid label 'keys_server' (labels are 1-63 lowercase letters, digits or '-', not starting or ending with '-')), got 'https://keys_server.example.com/jwks'.");
+    });
+    test('a jwksUri longer than the CRD allows', () => {
+      const uri = `${issuer}/${'k'.repeat(2048)}`;
+      fails({ jwksUri: uri }, `test/jwt: jwksUri must be at most 2048 characters (has ${uri.length}), got '${uri}'.`);
+    });
     test('an invalid requireTokenPaths entry', () => {
       fails({ requireTokenPaths: ['api'] },
-        "test/jwt/RequireJwt: rules[0].to[0].paths must start with '/' (or '*' for a suffix match), got 'api'. Use '/exact', '/prefix/*', '*.suffix' or a template such as '/users/{*}/orders'.");
+        "test/jwt: requireTokenPaths must start with '/' (or '*' for a suffix match), got 'api'. Use '/exact', '/prefix/*', '*.suffix' or a template such as '/users/{*}/orders'.");
+    });
+    test('a requireTokenPaths template istiod rejects', () => {
+      fails({ requireTokenPaths: ['/a/{**}/b'] },
+        "test/jwt: requireTokenPaths must have '{**}' as its last segment (it matches the rest of the path), got '/a/{**}/b'.");
+    });
+    test('an empty requireTokenPaths list', () => {
+      fails({ requireTokenPaths: [] }, 'test/jwt: requireTokenPaths must not be an empty list, got []. Leave requireTokenPaths out to require the token on every path.');
+    });
+    test('a repeated requireTokenPaths entry', () => {
+      fails({ requireTokenPaths: ['/api/*', '/api/*'] }, 'test/jwt: requireTokenPaths must not repeat a value, got ["/api/*","/api/*"]. List each value once.');
+    });
+    test('an empty requireTokenPorts list', () => {
+      fails({ requireTokenPorts: [] }, 'test/jwt: requireTokenPorts must not be an empty list, got []. Leave requireTokenPorts out to require the token on every port.');
+    });
+    test('an empty subject', () => {
+      fails({ subjects: [''] }, "test/jwt: subjects must not contain an empty subject, got ''. Use the token's sub values, e.g. 'alice' (or 'team-*' for a prefix).");
+    });
+    test('a repeated subject', () => {
+      fails({ subjects: ['alice', 'alice'] }, 'test/jwt: subjects must not repeat a value, got ["alice","alice"]. List each value once.');
+    });
+    test('a subject with a wildcard that is not at the end', () => {
+      fails({ subjects: ['team-*-admin'] }, "test/jwt: subjects may use '*' only at the end (a prefix match), got 'team-*-admin'.");
+    });
+    test('subjects of an issuer with a wildcard', () => {
+      fails({ issuer: 'https://*.example.com', subjects: ['alice'] },
+        "test/jwt: subjects give request principals such as 'https://*.example.com/alice', which may use '*' only once, at the start or at the end (prefix, suffix or presence match), got 'alice'. Istio matches principals exactly or by one '*' at the start or end; use an issuer without '*'.");
+    });
+    test('an empty required claim value', () => {
+      fails({ requiredClaims: [{ claim: 'x', values: [''] }] },
+        "test/jwt: requiredClaims[0].values must not contain an empty value, got ''. List the accepted values, e.g. ['admin'].");
+    });
+    test('a repeated required claim value', () => {
+      fails({ requiredClaims: [{ claim: 'groups', values: ['admin', 'admin'] }] },
+        'test/jwt: requiredClaims[0].values must not repeat a value, got ["admin","admin"]. List each value once.');
+    });
+    test('a required claim with brackets', () => {
+      fails({ requiredClaims: [{ claim: 'a]b', values: ['v'] }] },
+        "test/jwt: requiredClaims[0].claim must not contain '[' or ']', got 'a]b'. Name the claim, e.g. 'groups' (or 'realm_access.roles' for a nested claim).");
+    });
+    test('a nested required claim with an empty part', () => {
+      fails({ requiredClaims: [{ claim: 'realm_access..roles', values: ['admin'] }] },
+        "test/jwt: requiredClaims[0].claim must not have an empty part (nested claims are written 'a.b'), got 'realm_access..roles'.");
+    });
+    test('more required claims than the companion policy can hold', () => {
+      const requiredClaims = Array.from({ length: 512 }, (_, i) => ({ claim: `c${i}`, values: ['x'] }));
+      fails({ requiredClaims },
+        "test/jwt: requiredClaims must have at most 511 entries (each is a rule of the companion policy, which takes 512), got 512. Merge requirements on the same claim into one entry with several values.");
+    });
+    test('a name too long for the companion policy', () => {
+      const name = 'a'.repeat(242);
+      fails({ name }, `test/jwt: name must be at most 241 characters, so that the companion policy's name '<name>-require-jwt' fits in 253, got '${name}'. Use a shorter name (or construct id).`);
     });
   });
 });

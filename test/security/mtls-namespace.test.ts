@@ -167,6 +167,76 @@ describe('MtlsNamespace', () => {
       const ns = new MtlsNamespace(newChart(), 'shop', { egress: {} });
       expect(() => ns.allowEgressTo('./*')).toThrow("test/shop: egress.hosts must not repeat a host, got './*'. List each host once.");
     });
+    test('an empty egress host list (istiod rejects a listener without hosts)', () => {
+      expect(() => new MtlsNamespace(newChart(), 'shop', { egress: { hosts: [] } })).toThrow(
+        "test/shop: egress.hosts must not be an empty list, got []. List the hosts the sidecars may reach, e.g. ['./*', 'istio-system/*'] (the default when hosts is left out); istiod rejects an egress listener without hosts.");
+    });
+    test("a host repeated as '.' and the namespace's name", () => {
+      expect(() => new MtlsNamespace(newChart(), 'shop', { egress: { hosts: ['./*', 'shop/*'] } })).toThrow(
+        "test/shop: egress.hosts must not repeat a host ('./*' is the same host in namespace 'shop'), got 'shop/*'. List each host once.");
+    });
+    test('a host a wildcard host already selects (istiod warns)', () => {
+      const ns = new MtlsNamespace(newChart(), 'shop', { egress: {} });
+      expect(() => ns.allowEgressTo('istio-system/istiod.istio-system.svc.cluster.local')).toThrow(
+        "test/shop: egress.hosts must not list 'istio-system/istiod.istio-system.svc.cluster.local' together with 'istio-system/*', which already selects it, got 'istio-system/istiod.istio-system.svc.cluster.local'. Drop 'istio-system/istiod.istio-system.svc.cluster.local' ('istio-system/*' is one of the default hosts).");
+    });
+    test('a wildcard host after a host it selects', () => {
+      expect(() => new MtlsNamespace(newChart(), 'shop', { egress: { hosts: ['payments/api.payments.svc.cluster.local', 'payments/*'] } })).toThrow(
+        "test/shop: egress.hosts must not list 'payments/api.payments.svc.cluster.local' together with 'payments/*', which already selects it, got 'payments/*'. Drop 'payments/api.payments.svc.cluster.local'.");
+    });
+    test('an invalid waypoint name names the prop of the namespace', () => {
+      expect(() => new MtlsNamespace(newChart(), 'shop', { dataplane: Dataplane.AMBIENT, waypoint: { name: 'My.Waypoint' } })).toThrow(
+        "test/shop: waypoint.name must be a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit), got 'My.Waypoint'. Waypoint names are DNS labels such as 'waypoint'.");
+    });
+    test('the root namespace of MeshMtls', () => {
+      const chart = newChart();
+      new MeshMtls(chart, 'mesh');
+      expect(() => new MtlsNamespace(chart, 'istio-system')).toThrow(
+        "test/istio-system: name is the mesh's root namespace, where MeshMtls 'test/mesh' declares the PeerAuthentication 'default', got 'istio-system'. In the root namespace that PeerAuthentication is the mesh-wide one: set the mode with MeshMtls only, and don't declare the root namespace as an MtlsNamespace.");
+    });
+    test('an empty workload override id', () => {
+      const ns = new MtlsNamespace(newChart(), 'shop');
+      expect(() => ns.addWorkloadMtls('', { selector: { app: 'x' }, mode: MtlsMode.PERMISSIVE })).toThrow(
+        "test/shop: addWorkloadMtls id must not be empty, got ''. Pass an id such as 'metrics'; it names the workload's PeerAuthentication.");
+    });
+    test('a repeated workload override id', () => {
+      const ns = new MtlsNamespace(newChart(), 'shop');
+      ns.addWorkloadMtls('db', { selector: { app: 'db' }, mode: MtlsMode.PERMISSIVE });
+      expect(() => ns.addWorkloadMtls('db', { selector: { app: 'db' }, mode: MtlsMode.STRICT })).toThrow(
+        "test/shop: addWorkloadMtls id must be unique, got 'db'. Give each workload override its own id, or combine the overrides of one workload in one call.");
+    });
+    test('two workload override ids that give one name', () => {
+      const ns = new MtlsNamespace(newChart(), 'shop');
+      ns.addWorkloadMtls('db.main', { selector: { app: 'db' }, mode: MtlsMode.PERMISSIVE });
+      expect(() => ns.addWorkloadMtls('db-main', { selector: { app: 'db' }, mode: MtlsMode.STRICT })).toThrow(
+        "test/shop: addWorkloadMtls id must be unique, but it gives the name 'db-main' like id 'db.main', got 'db-main'.");
+    });
+    test("a workload override id that gives the name 'default'", () => {
+      const ns = new MtlsNamespace(newChart(), 'shop');
+      expect(() => ns.addWorkloadMtls('Default', { selector: { app: 'db' }, mode: MtlsMode.PERMISSIVE })).toThrow(
+        "test/shop: addWorkloadMtls id must not give the name 'default', got 'Default'. The namespace-wide PeerAuthentication is named 'default'; name the override after the workload, e.g. 'metrics'.");
+    });
+    test('a workload override id without letters or digits', () => {
+      const ns = new MtlsNamespace(newChart(), 'shop');
+      expect(() => ns.addWorkloadMtls('--', { selector: { app: 'db' }, mode: MtlsMode.PERMISSIVE })).toThrow(
+        "test/shop: addWorkloadMtls id must give a valid object name (it becomes '': lowercase letters, digits and '-', at most 253 characters), got '--'.");
+    });
+    test('a workload override id that is the id of another child', () => {
+      const ns = new MtlsNamespace(newChart(), 'shop', { egress: {} });
+      expect(() => ns.addWorkloadMtls('Sidecar', { selector: { app: 'db' }, mode: MtlsMode.PERMISSIVE })).toThrow(
+        "test/shop: addWorkloadMtls id must not be the id of another child of this namespace, got 'Sidecar'. Use the workload's name, e.g. 'metrics'.");
+    });
+    test('a workload override for a workload without pod labels (at synth)', () => {
+      const chart = newChart({ namespace: 'shop' });
+      const ns = new MtlsNamespace(chart, 'shop');
+      const app = new kplus.Deployment(chart, 'app', { containers: [{ image: 'x' }], select: false });
+      ns.addWorkloadMtls('m', { workload: app, ports: [{ port: 9090, mode: MtlsMode.PERMISSIVE }] });
+      expect(() => synth(chart)).toThrow(
+        `test/shop/m: workload must have pod selector labels, got 'shop/${app.name}'. Without labels the PeerAuthentication would apply to the whole namespace (istiod rejects port-level modes then); give the workload a selector (workload.select(...)), or pass selector.`);
+      expect(ns.node.findChild('m').node.validate()).toEqual([
+        `test/shop/m: workload must have pod selector labels, got 'shop/${app.name}'. Without labels the PeerAuthentication would apply to the whole namespace (istiod rejects port-level modes then); give the workload a selector (workload.select(...)), or pass selector.`,
+      ]);
+    });
     test('egress hosts without egress', () => {
       const ns = new MtlsNamespace(newChart(), 'shop');
       expect(() => ns.allowEgressTo('./*')).toThrow(
@@ -208,7 +278,7 @@ describe('MtlsNamespace', () => {
     test('an invalid port', () => {
       const ns = new MtlsNamespace(newChart(), 'shop');
       expect(() => ns.addWorkloadMtls('m', { selector: { app: 'x' }, ports: [{ port: 0, mode: MtlsMode.STRICT }] })).toThrow(
-        'test/shop/m: ports.port must be a whole number from 1 to 65535, got 0. Use the container port number, e.g. 9090.');
+        'test/shop/m: ports[0].port must be a whole number from 1 to 65535, got 0. Use the container port number, e.g. 9090.');
     });
     test('a repeated port', () => {
       const ns = new MtlsNamespace(newChart(), 'shop');
@@ -240,6 +310,13 @@ describe('MeshMtls', () => {
     const chart = newChart();
     new MeshMtls(chart, 'a');
     expect(() => new MeshMtls(chart, 'b')).toThrow("test/b: mode is already set mesh-wide by 'test/a', got 'STRICT'. Declare one MeshMtls per app.");
+  });
+
+  test('fails on the root namespace of an MtlsNamespace', () => {
+    const chart = newChart();
+    new MtlsNamespace(chart, 'root', { name: 'istio-system', createNamespace: false });
+    expect(() => new MeshMtls(chart, 'mesh')).toThrow(
+      "test/mesh: rootNamespace is declared by MtlsNamespace 'test/root', which declares the PeerAuthentication 'default' there too, got 'istio-system'. In the root namespace that PeerAuthentication is the mesh-wide one: set the mode with MeshMtls only, and don't declare the root namespace as an MtlsNamespace.");
   });
 
   test('fails on an invalid root namespace', () => {

@@ -229,7 +229,31 @@ describe('CanaryRelease validation', () => {
     ['abort http and grpc', { fault: { abortHttpStatus: 500, abortGrpcStatus: GrpcStatus.INTERNAL } }, 'test/reviews: default route.fault.abortHttpStatus cannot be combined with abortGrpcStatus, got 500.'],
     ['fault percentage out of range', { fault: { delay: Duration.seconds(1), delayPercentage: 150 } }, 'test/reviews: default route.fault.delayPercentage must be from 0 to 100, got 150.'],
     ['abortPercentage without abort', { fault: { delay: Duration.seconds(1), abortPercentage: 5 } }, 'test/reviews: default route.fault.abortPercentage needs abortHttpStatus or abortGrpcStatus, got 5.'],
-    ['negative retries', { retries: { attempts: -1 } }, 'test/reviews: default route.retries.attempts must be a whole number, 0 or more, got -1.'],
+    ['negative retries', { retries: { attempts: -1 } }, 'test/reviews: default route.retries.attempts must be a whole number from 0 to 2147483647 (the largest int32), got -1. Use a whole number of retries, 0 to disable.'],
+    ['retries beyond int32', { retries: { attempts: 1e21 } }, 'test/reviews: default route.retries.attempts must be a whole number from 0 to 2147483647 (the largest int32), got 1e+21.'],
+    ['match route retries beyond int32', { matchRoutes: [{ matches: [{ port: 80 }], version: 'v2', retries: { attempts: 2 ** 31 } }] },
+      'test/reviews: matchRoutes[0].retries.attempts must be a whole number from 0 to 2147483647 (the largest int32), got 2147483648.'],
+    ['timeout beyond Go', { timeout: Duration.minutes(1e20) }, "test/reviews: default route.timeout must be at most 9223372036.854s (the longest Go time.Duration, about 292 years), got '6e+24ms'."],
+    ['match route timeout beyond Go', { matchRoutes: [{ matches: [{ port: 80 }], version: 'v2', timeout: Duration.days(200000) }] },
+      "test/reviews: matchRoutes[0].timeout must be at most 9223372036.854s (the longest Go time.Duration, about 292 years), got '17280000000000ms'."],
+    ['per-try timeout beyond Go', { retries: { attempts: 1, perTryTimeout: Duration.days(1e6) } }, 'test/reviews: default route.retries.perTryTimeout must be at most 9223372036.854s'],
+    ['fault delay beyond Go', { fault: { delay: Duration.days(1e6) } }, 'test/reviews: default route.fault.delay must be at most 9223372036.854s'],
+    ['affinity cookie ttl beyond Go', { sessionAffinity: LoadBalancer.consistentHashOnCookie({ name: 's', ttl: Duration.days(1e6) }) }, 'test/reviews: sessionAffinity.cookie.ttl must be at most 9223372036.854s'],
+    ['abort status beyond int32', { fault: { abortHttpStatus: 2 ** 32 } }, 'test/reviews: default route.fault.abortHttpStatus must be a whole number from 200 to 599, got 4294967296.'],
+    ['JWT claim match on mesh routes', { matchRoutes: [{ matches: [{ headers: { '@request.auth.claims.group': StringMatch.exact('beta') } }], version: 'v2' }] },
+      "test/reviews: matchRoutes[0].matches[0].headers['@request.auth.claims.group'] matches a JWT claim, which istiod accepts only on routes bound to a gateway, but this release also routes mesh traffic, got '@request.auth.claims.group'. Route on claims at the gateway only (gateway set, meshRouting: false"],
+    ['JWT claim match on mesh and gateway routes', {
+      gateway: MeshGateway.fromName('public', 'istio-system', { hosts: ['a.example.com'] }),
+      matchRoutes: [{ matches: [{ port: 80 }, { withoutHeaders: { '@request.auth.claims.group': StringMatch.exact('beta') } }], version: 'v2' }],
+    }, "test/reviews: matchRoutes[0].matches[1].withoutHeaders['@request.auth.claims.group'] matches a JWT claim, which istiod accepts only on routes bound to a gateway"],
+    ['malformed JWT claim key', {
+      gateway: MeshGateway.fromName('public', 'istio-system', { hosts: ['a.example.com'] }),
+      meshRouting: false,
+      matchRoutes: [{ matches: [{ headers: { '@request.auth.claims.a..b': StringMatch.exact('x') } }], version: 'v2' }],
+    },
+    "test/reviews: matchRoutes[0].matches[0].headers must name a JWT claim as '@request.auth.claims.<claim>' (nested claims joined by '.', no empty parts), got '@request.auth.claims.a..b'."],
+    ['bad header name in withoutHeaders', { matchRoutes: [{ matches: [{ withoutHeaders: { 'bad header': StringMatch.exact('x') } }], version: 'v2' }] },
+      "test/reviews: matchRoutes[0].matches[0].withoutHeaders must use valid header names, got 'bad header'."],
     ['retry settings with 0 attempts', { retries: { attempts: 0, perTryTimeout: Duration.seconds(1) } }, 'test/reviews: default route.retries.attempts must be more than 0 when perTryTimeout or retryOn is set, got 0.'],
     ['retry status code', { retries: { attempts: 1, retryOnStatusCodes: [99] } }, 'test/reviews: default route.retries.retryOnStatusCodes must be a whole number from 100 to 599, got 99.'],
     ['mirror to unknown version', { mirror: { version: 'v3' } }, "test/reviews: mirror.version must name a version of this release (v1, v2), got 'v3'."],
@@ -243,6 +267,22 @@ describe('CanaryRelease validation', () => {
     ['affinity that is not a hash', { sessionAffinity: LoadBalancer.ROUND_ROBIN }, "test/reviews: sessionAffinity must be a consistent-hash load balancer, got 'simple'."],
   ])('fails: %s', (_name, props, message) => {
     expectFails(props, message);
+  });
+
+  test('JWT claim matches are routed at a gateway-only release, claim names kept as written', () => {
+    // Given a release exposed only at a gateway, routing the 'betaTesters' claim group to v2
+    const chart = newChart();
+    new CanaryRelease(chart, 'reviews', {
+      service: reviews,
+      versions: v('v1', 'v2'),
+      gateway: MeshGateway.fromName('public', 'istio-system', { hosts: ['a.example.com'] }),
+      meshRouting: false,
+      matchRoutes: [{ matches: [{ headers: { '@request.auth.claims.betaTesters': StringMatch.exact('yes'), 'X-Canary': StringMatch.exact('1') } }], version: 'v2' }],
+    });
+    // Then the gateway VirtualService matches the claim (case kept: claims are case-sensitive) and the header (lowercased)
+    const [vs] = findAll(synth(chart), 'VirtualService');
+    expect(vs.spec.gateways).toEqual(['istio-system/public']);
+    expect(vs.spec.http[0].match).toEqual([{ headers: { '@request.auth.claims.betaTesters': { exact: 'yes' }, 'x-canary': { exact: '1' } } }]);
   });
 
   test('fails: TCP without a port', () => {

@@ -1,7 +1,8 @@
-import { serviceOfHost } from './destination-rule-pods';
+import { nodeLabels, serviceOfHost } from './destination-rule-pods';
 import { AnalysisContext, Analyzer, isRecord, Resource } from '../context';
+import { isDefaultResource } from '../default-resources';
 import { FindingLevel } from '../finding';
-import { arr, selectWorkloads, str } from '../util';
+import { anyWorkload, arr, filesHaveWorkloads, selectWorkloads, str } from '../util';
 
 /*
  * Checks istioctl lacks (codes CIS2xxx). They look only at what the analyzed objects define, and
@@ -21,6 +22,7 @@ const matchLabels = (r: Resource): Record<string, string> => (isRecord(r.spec.se
 export const subsetWorkloadAnalyzer: Analyzer = {
   name: 'cdk8sistio.SubsetWorkloadAnalyzer',
   analyze(ctx: AnalysisContext) {
+    const topology = nodeLabels(ctx);
     for (const r of ctx.all('DestinationRule')) {
       const svc = serviceOfHost(ctx, r.namespace, str(r.spec.host));
       const selector = svc && isRecord(svc.spec.selector) ? svc.spec.selector : undefined;
@@ -31,6 +33,8 @@ export const subsetWorkloadAnalyzer: Analyzer = {
         const labels = isRecord(s?.labels) ? s.labels : {};
         if (Object.keys(labels).length === 0) continue;
         if (backends.some((w) => Object.entries(labels).every(([k, v]) => w.labels[k] === String(v)))) continue;
+        // Labels no workload of the namespace carries are IST0173's finding: report the subset once.
+        if (filesHaveWorkloads(ctx) && !anyWorkload(ctx, svc.namespace, labels, topology)) continue;
         ctx.report(this.name, 'CIS2001', FindingLevel.WARNING, r,
           `Subset ${str(s.name)} (${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}) selects none of the workloads behind Service ${svc.fullName} (${backends.map((w) => w.resource.fullName).join(', ')}).`,
           'Use labels that the pod templates of that Service\'s workloads carry, or add the missing version.');
@@ -185,7 +189,9 @@ export const gatewayCredentialNamespaceAnalyzer: Analyzer = {
       if (gw.group !== 'networking.istio.io') continue;
       const selector = isRecord(gw.spec.selector) ? gw.spec.selector : {};
       if (Object.keys(selector).length === 0) continue;
-      const gwNamespaces = new Set(selectWorkloads(ctx, '*', selector).map((w) => w.namespace));
+      // Only workloads of the files tell where the gateway runs: istioctl's placeholder gateway Pod
+      // in istio-system does not rule out one in the Certificate's namespace.
+      const gwNamespaces = new Set(selectWorkloads(ctx, '*', selector).filter((w) => !isDefaultResource(w.resource)).map((w) => w.namespace));
       if (gwNamespaces.size === 0) continue;
       for (const server of arr(gw.spec.servers)) {
         const tls = server?.tls;

@@ -1,6 +1,6 @@
 import { AnalysisContext, Analyzer, isRecord } from '../context';
 import { FindingLevel } from '../finding';
-import { arr, selectorString, str, Workload, workloads } from '../util';
+import { arr, filesHaveWorkloads, selectorString, str, Workload, workloads } from '../util';
 
 const ROOT_NAMESPACE = 'istio-system';
 
@@ -40,6 +40,7 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
     if (policies.length === 0) return;
     const root = str(ctx.meshConfig.rootNamespace) || ROOT_NAMESPACE;
     const all = workloads(ctx);
+    const haveWorkloads = filesHaveWorkloads(ctx);
     const meshWorkloads = ctx.cached('meshWorkloads', () => all.filter((w) => inMesh(ctx, w)));
     const byNamespace = new Map<string, Workload[]>();
     for (const w of meshWorkloads) {
@@ -57,7 +58,7 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
       return patternKnown.get(pattern)!;
     };
     for (const ap of policies) {
-      if (all.length > 0 && !isRecord(ap.spec.targetRef) && arr(ap.spec.targetRefs).length === 0) {
+      if (haveWorkloads && !isRecord(ap.spec.targetRef) && arr(ap.spec.targetRefs).length === 0) {
         const sel: Record<string, string> = isRecord(ap.spec.selector?.matchLabels) ? ap.spec.selector.matchLabels : {};
         const candidates = ap.namespace === root ? meshWorkloads : byNamespace.get(ap.namespace) ?? [];
         const pairs = Object.entries(sel);

@@ -1,7 +1,7 @@
 import { destinationService, serviceHostIndex } from './services';
 import { AnalysisContext, Analyzer, isRecord } from '../context';
 import { FindingLevel } from '../finding';
-import { anyWorkload, arr, nameFromFqdn, str, toFqdn, Workload, workloads } from '../util';
+import { anyWorkload, arr, filesHaveWorkloads, nameFromFqdn, str, toFqdn, Workload } from '../util';
 
 /** Node labels Istio adds to a Pod's labels when matching subsets (topology and hostname). */
 export function nodeLabels(ctx: AnalysisContext): (w: Workload) => Record<string, string> {
@@ -25,21 +25,20 @@ export function serviceOfHost(ctx: AnalysisContext, namespace: string, host: str
 }
 
 /**
- * DestinationRules whose host is no known service (IST0174) and subsets that select no Pod
- * (IST0173, Deployment pod templates counting as Pods). istioctl reads Pods from the cluster;
- * here they come from the files, so the checks only run when the files hold such state.
+ * DestinationRules whose host is no known service (IST0174, wildcard hosts included, as istioctl
+ * does) and subsets that select no Pod (IST0173, Deployment pod templates counting as Pods).
+ * istioctl reads Pods from the cluster; here they come from the files, so IST0173 only runs when
+ * the files hold workloads (istioctl's placeholder gateway Pod does not count).
  */
 export const subsetSelectPodAnalyzer: Analyzer = {
   name: 'destinationrule.SubsetSelectPodAnalyzer',
   analyze(ctx: AnalysisContext) {
-    const haveServices = ctx.all('Service').length > 0 || ctx.all('ServiceEntry').length > 0;
-    const haveWorkloads = workloads(ctx).length > 0;
-    if (!haveServices) return;
+    const haveWorkloads = filesHaveWorkloads(ctx);
     const index = serviceHostIndex(ctx);
     const topology = nodeLabels(ctx);
     for (const r of ctx.all('DestinationRule')) {
       const host = str(r.spec.host);
-      if (!host || host.startsWith('*')) continue;
+      if (!host) continue;
       const exportTo = arr<string>(r.spec.exportTo);
       if (!destinationService(index, r.namespace, exportTo, host)) {
         ctx.report(this.name, 'IST0174', FindingLevel.WARNING, r,

@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'crypto';
 import { AnalysisContext, Analyzer, isRecord, Resource } from '../context';
 import { FindingLevel } from '../finding';
-import { arr, selectWorkloads, selectorString, str } from '../util';
+import { arr, filesHaveWorkloads, selectWorkloads, selectorString, str } from '../util';
 
 /** The PEM text of a Secret key (`data` is base64, `stringData` plain), or undefined when absent. */
 function secretValue(secret: Resource, key: string): string | undefined {
@@ -48,7 +48,7 @@ export const gatewaySecretAnalyzer: Analyzer = {
   analyze(ctx: AnalysisContext) {
     const gateways = ctx.all('Gateway');
     if (gateways.length === 0) return;
-    const haveWorkloads = ctx.all('Pod').length > 0 || ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].some((k) => ctx.all(k).length > 0);
+    const haveWorkloads = filesHaveWorkloads(ctx);
     const haveSecrets = ctx.all('Secret').length > 0;
     if (!haveWorkloads) return;
     const issued = new Set(ctx.all('Certificate').map((c) => `${c.namespace}/${str(c.spec.secretName)}`));

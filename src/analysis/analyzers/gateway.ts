@@ -170,7 +170,9 @@ export const ingressGatewayPortAnalyzer: Analyzer = {
         }
       }
       for (const server of arr(gw.spec.servers)) {
-        const n = Number(server?.port?.number);
+        // A server without a port number is the schema's finding (CIS1001, IST0106); istioctl skips it here.
+        const n = server?.port?.number;
+        if (typeof n !== 'number') continue;
         if (!ports.has(n)) {
           ctx.report(this.name, 'IST0162', FindingLevel.WARNING, gw,
             `Server port ${n} is not exposed by the Service of the gateway workload (selector ${selectorString(selector)}).`,

@@ -1,6 +1,7 @@
 import { AnalysisContext, Analyzer, isRecord, Resource } from '../context';
 import { FindingLevel } from '../finding';
 import { arr, isSystemNamespace, str, Workload, workloads } from '../util';
+import { parseYamlValue } from '../yaml-input';
 
 /*
  * Sidecar injection as the files describe it. The cluster state these checks need is the
@@ -120,9 +121,7 @@ function annotationImageType(w: Workload): string | undefined {
   const text = w.annotations['proxy.istio.io/config'];
   if (!text) return undefined;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const YAML = require('yaml') as typeof import('yaml');
-    return imageTypeOf(YAML.parse(text));
+    return imageTypeOf(parseYamlValue(text));
   } catch {
     return undefined;
   }

@@ -1,5 +1,6 @@
 import { labelSelectorMatches } from './injection';
 import { AnalysisContext, Analyzer, isRecord, Resource } from '../context';
+import { isDefaultResource } from '../default-resources';
 import { FindingLevel } from '../finding';
 import { arr, str } from '../util';
 
@@ -51,7 +52,8 @@ export const webhookAnalyzer: Analyzer = {
       }
     }
     if (hooks.length === 0) return;
-    const serviceNamespaces = new Set(ctx.all('Service').map((s) => s.namespace));
+    // Namespaces whose Services the files declare (istioctl's placeholder gateway Service aside).
+    const serviceNamespaces = new Set(ctx.all('Service').filter((s) => !isDefaultResource(s)).map((s) => s.namespace));
     for (const h of hooks) {
       const svc = h.hook.clientConfig?.service;
       if (!isRecord(svc)) continue;

@@ -38,8 +38,10 @@ export const portNameAnalyzer: Analyzer = {
             `Port '${name}' of ExternalName Service: the proxy may not forward TCP traffic of this port correctly.`,
             "Name the port after its protocol (e.g. 'https', 'tls-db'); avoid plain 'tcp' on ExternalName Services.");
         } else {
+          // The API server fills an absent targetPort with the port: show the port traffic really goes to.
+          const targetPort = str(p?.targetPort) || str(p?.port);
           ctx.report(this.name, 'IST0118', FindingLevel.INFO, r,
-            `Port name '${name}' (port ${p?.port}, targetPort ${str(p?.targetPort)}) does not name a protocol; Istio falls back to protocol sniffing.`,
+            `Port name '${name}' (port ${p?.port}, targetPort ${targetPort}) does not name a protocol; Istio falls back to protocol sniffing.`,
             "Name the port '<protocol>[-<suffix>]' (e.g. 'http-web') or set appProtocol.");
         }
       }

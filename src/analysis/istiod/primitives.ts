@@ -1,5 +1,6 @@
 import { parseDurationMillis } from '../../core/durations';
 import { isIpAddress, isIpv4 } from '../../core/hosts';
+import { istiodRegexError } from '../../core/regex';
 import { isRecord } from '../context';
 
 /**
@@ -193,27 +194,9 @@ export function validateWorkloadSelector(issues: Issues, selector: unknown): voi
   if (Object.keys(labels).length === 0) issues.warn('workload selector specified without labels');
 }
 
-/** Constructs RE2 does not support; JavaScript accepts them, istiod's Go parser does not. */
-const NOT_RE2 = /\(\?[=!]|\(\?<[=!]|\\[1-9]|\\k<|\(\?<[A-Za-z]/;
-
-/** `validateStringRegexp`: at most 1024 characters and a valid RE2 expression. */
+/** `validateStringRegexp`: at most 1024 bytes and valid for Go's `regexp.Compile` (RE2 syntax). */
 export function validateRegex(re: string, where: string): string | undefined {
-  if (re.length > 1024) return `${q(where)}: regex is too large, max length allowed is 1024`;
-  let problem: string | undefined;
-  if (NOT_RE2.test(re)) {
-    problem = 'invalid or unsupported Perl syntax';
-  } else {
-    try {
-      new RegExp(re, 'u');
-    } catch (e) {
-      try {
-        new RegExp(re);
-      } catch (e2) {
-        problem = (e2 as Error).message;
-      }
-    }
-  }
-  return problem ? `${q(where)}: error parsing regexp: ${problem}; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)` : undefined;
+  return istiodRegexError(re, where);
 }
 
 /** `validateStringMatchRegexp`: a regex StringMatch must be non-empty and valid. */

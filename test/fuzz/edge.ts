@@ -1,0 +1,234 @@
+/**
+ * Generators of the edge family: Issuer, ClusterIssuer, CaChain (with IssuerConfig, AcmeSolver,
+ * AcmeServer), GatewayCertificate, SecureGateway (+ addRoute), EgressGateway, ExternalService.
+ */
+import * as fc from 'fast-check';
+import { ConstructDraft, Family, FIXTURE_IDS } from './drafts';
+import { call, constant, MethodStep, ref, Value } from './recipe';
+import { meshService } from './traffic';
+import {
+  durationValue, enumValue, host, hosts, HOSTILE_NAMES, httpPath, int, labels, Level, list, mix, namespace, objectName, port,
+  props, word,
+} from './values';
+
+const secretName = (level: Level) => mix(level, fc.constantFrom('cloudflare-token', 'client-ca', 'tls-secret', 'a.b'), fc.constantFrom(...HOSTILE_NAMES));
+
+function secretKeyRef(level: Level): fc.Arbitrary<Value> {
+  return fc.record({ name: secretName(level), key: mix(level, fc.constantFrom('api-token', 'key.json'), fc.constantFrom('', 'a b', 'ü', 'a/b')) });
+}
+
+function solverSelector(level: Level) {
+  return {
+    dnsZones: fc.array(host(level, false), { minLength: 1, maxLength: 2 }),
+    dnsNames: fc.array(host(level), { minLength: 1, maxLength: 2 }),
+  };
+}
+
+export function acmeSolver(level: Level): fc.Arbitrary<Value> {
+  const selector = solverSelector(level);
+  const region = mix(level, fc.constantFrom('eu-west-1', 'us-east-1'), fc.constantFrom('', 'EU', 'mars', 'eu-west'));
+  const staticKeys = fc.option(fc.record({ accessKeyId: fc.constant('AKIAEXAMPLE'), secretAccessKey: secretKeyRef(level) }), { nil: undefined });
+  const principal = fc.option(fc.record({ clientId: word(level), clientSecret: secretKeyRef(level), tenantId: word(level) }), { nil: undefined });
+  const tsig = fc.option(fc.record({ tsigKeyName: fc.constant('acme-key'), tsigSecret: secretKeyRef(level) }), { nil: undefined });
+  return fc.oneof(
+    props({}, { ingressClassName: mix(level, fc.constantFrom('istio', 'istio.io'), fc.constantFrom('', 'Istio', 'a b')), ...selector })
+      .map((o) => call('AcmeSolver.http01', o as Value)),
+    props({ apiToken: secretKeyRef(level) }, selector).map((o) => call('AcmeSolver.dns01Cloudflare', o as Value)),
+    fc.tuple(props({ region }, { hostedZoneId: fc.constant('Z123'), role: fc.constant('arn:aws:iam::1:role/dns'), ...selector }), staticKeys)
+      .map(([o, k]) => call('AcmeSolver.dns01Route53', { ...o, ...k } as Value)),
+    props({ project: mix(level, fc.constantFrom('my-project-123'), fc.constantFrom('P', 'ab', '')) },
+      { serviceAccount: secretKeyRef(level), hostedZoneName: fc.constant('example-com'), ...selector })
+      .map((o) => call('AcmeSolver.dns01CloudDns', o as Value)),
+    fc.tuple(props({ subscriptionId: fc.constant('sub-1'), resourceGroupName: fc.constant('dns') },
+      { hostedZoneName: fc.constant('example.com'), managedIdentityClientId: word(level) }), principal)
+      .map(([o, p]) => call('AcmeSolver.dns01AzureDns', { ...o, ...p } as Value)),
+    fc.tuple(props({ nameserver: mix(level, fc.constantFrom('ns1.example.com:53', '10.0.0.53', '[::1]:53'), fc.constantFrom('ns1:99999', 'a b', '', 'ns1.example.com:0')) },
+      { tsigAlgorithm: mix(level, fc.constantFrom('HMACSHA256', 'HMACSHA512'), fc.constantFrom('hmac-sha256', '')) }), tsig)
+      .map(([o, t]) => call('AcmeSolver.dns01Rfc2136', { ...o, ...t } as Value)),
+  );
+}
+
+export function issuerConfig(level: Level): fc.Arbitrary<Value> {
+  const server = fc.oneof(enumValue('AcmeServer', ['LETS_ENCRYPT', 'LETS_ENCRYPT_STAGING']) as fc.Arbitrary<Value>,
+    mix(level, fc.constant('https://acme.zerossl.com/v2/DV90'), fc.constantFrom('http://acme.example.com', 'https://a b', '')).map((u) => call('AcmeServer.custom', u)));
+  const acme = props({ solvers: list(level, acmeSolver(level), 1, 2) }, {
+    server,
+    email: mix(level, fc.constantFrom('ops@example.com'), fc.constantFrom('ops', '', 'a@b')),
+    accountKeySecretName: secretName(level),
+  }).map((o) => call('IssuerConfig.acme', o as Value));
+  return fc.oneof(
+    { arbitrary: acme, weight: 3 },
+    fc.constant(call('IssuerConfig.selfSigned')),
+    secretName(level).map((s) => call('IssuerConfig.ca', { secretName: s })),
+  );
+}
+
+export function issuer(level: Level): fc.Arbitrary<ConstructDraft> {
+  return props({ config: issuerConfig(level) }, { namespace: namespace(level), name: objectName(level) })
+    .map((p) => ({ op: 'new' as const, type: 'Issuer', props: p as Value }));
+}
+
+export function clusterIssuer(level: Level): fc.Arbitrary<ConstructDraft> {
+  return props({ config: issuerConfig(level) }, { name: objectName(level) })
+    .map((p) => ({ op: 'new' as const, type: 'ClusterIssuer', props: p as Value }));
+}
+
+function privateKey(level: Level): fc.Arbitrary<Value> {
+  const valid = fc.oneof(
+    props({}, { algorithm: enumValue('PrivateKeyAlgorithm', ['ECDSA']), size: fc.constantFrom(256, 384) }),
+    props({ algorithm: enumValue('PrivateKeyAlgorithm', ['RSA']) }, { size: fc.constantFrom(2048, 4096) }),
+    props({ algorithm: enumValue('PrivateKeyAlgorithm', ['ED25519']) }, {}),
+  ).chain((k) => props({}, { rotationPolicy: enumValue('RotationPolicy', ['ALWAYS', 'NEVER']) }).map((r) => ({ ...k, ...r })));
+  const any = props({}, { algorithm: enumValue('PrivateKeyAlgorithm', ['RSA', 'ECDSA', 'ED25519']), size: int(level, 256, 8192) });
+  return mix(level, valid, any) as fc.Arbitrary<Value>;
+}
+
+export function caChain(level: Level): fc.Arbitrary<ConstructDraft> {
+  return props({ commonName: mix(level, fc.constantFrom('Example Internal Root CA'), fc.constantFrom('', 'x'.repeat(65), 'ü')) }, {
+    cluster: fc.boolean(),
+    namespace: namespace(level),
+    duration: durationValue(level),
+    privateKey: privateKey(level),
+    name: objectName(level),
+  }).map((p) => ({ op: 'new' as const, type: 'CaChain', props: p as Value }));
+}
+
+/** The issuer fixture: any of the three issuer constructs. */
+const issuerFixture = (level: Level) => fc.oneof(issuer(level), clusterIssuer(level), caChain(level));
+
+function certificate(level: Level): fc.Arbitrary<Value> {
+  const traits = props({}, { acme: fc.boolean(), http01: fc.boolean(), http01Only: fc.boolean() });
+  const existingIssuer = fc.oneof(
+    fc.tuple(objectName(level), namespace(level), traits).map(([n, ns, t]) => call('Issuer.fromName', n, ns, t as Value)),
+    fc.tuple(objectName(level), traits).map(([n, t]) => call('ClusterIssuer.fromName', n, t as Value)),
+  );
+  const issuerRef = fc.oneof({ arbitrary: fc.constant(ref(FIXTURE_IDS.issuer)), weight: 3 }, existingIssuer);
+  const options = props({}, { duration: durationValue(level), renewBefore: durationValue(level), privateKey: privateKey(level), secretName: secretName(level) });
+  return fc.oneof(
+    { arbitrary: fc.tuple(issuerRef, options).map(([i, o]) => call('GatewayCertificate.fromIssuer', i, o as Value)), weight: 3 },
+    fc.tuple(secretName(level), props({}, { namespace: namespace(level) })).map(([s, o]) => call('GatewayCertificate.fromSecret', s, o as Value)),
+  );
+}
+
+const TLS_VERSIONS = ['TLSV1_0', 'TLSV1_1', 'TLSV1_2', 'TLSV1_3'];
+const CIPHERS = ['ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES128-GCM-SHA256', 'AES256-SHA'];
+
+export function secureGateway(level: Level): fc.Arbitrary<ConstructDraft> {
+  const common = {
+    namespace: namespace(level),
+    selector: labels(level, { istio: 'ingressgateway' }),
+    name: objectName(level),
+    httpsPort: port(level),
+    httpsRedirect: fc.boolean(),
+    httpPort: port(level),
+  };
+  const negotiated = {
+    minTlsVersion: mix(level, enumValue('TlsVersion', TLS_VERSIONS.slice(2)), enumValue('TlsVersion', TLS_VERSIONS)),
+    maxTlsVersion: enumValue('TlsVersion', TLS_VERSIONS.slice(2)),
+    cipherSuites: fc.array(mix(level, fc.constantFrom(...CIPHERS), fc.constantFrom('TLS_AES_128_GCM_SHA256', 'rc4', '')), { minLength: 1, maxLength: 2 }),
+  };
+  const mutual = {
+    clientCa: fc.oneof(fc.constant(constant('ClientCaSource.FROM_CREDENTIAL')), secretName(level).map((s) => call('ClientCaSource.fromSecret', s))),
+    clientSubjectAltNames: fc.array(mix(level, fc.constantFrom('spiffe://example.com/client', 'client.example.com'), fc.constantFrom('', 'a b')), { minLength: 1, maxLength: 2 }),
+  };
+  const terminating = fc.tuple(
+    fc.option(fc.constant(constant('GatewayTlsMode.SIMPLE')), { nil: undefined }),
+    props({ certificate: certificate(level) }, { ...negotiated, ...common }),
+  ).map(([mode, p]) => (mode ? { tlsMode: mode, ...p } : p));
+  const mutualTls = props({ tlsMode: enumValue('GatewayTlsMode', ['MUTUAL', 'OPTIONAL_MUTUAL']), certificate: certificate(level) },
+    { ...negotiated, ...mutual, ...common });
+  const noCertificate = props({ tlsMode: enumValue('GatewayTlsMode', ['PASSTHROUGH', 'ISTIO_MUTUAL']) }, common);
+  const any = props({}, {
+    tlsMode: enumValue('GatewayTlsMode', ['SIMPLE', 'PASSTHROUGH', 'MUTUAL', 'OPTIONAL_MUTUAL', 'ISTIO_MUTUAL']),
+    certificate: certificate(level), ...negotiated, ...mutual, ...common, allowLegacyTls: fc.boolean(),
+  });
+  const shape = mix(level, fc.oneof({ arbitrary: terminating, weight: 4 }, mutualTls, noCertificate), any);
+  return fc.tuple(hosts(level), shape).map(([h, p]) => ({ op: 'new' as const, type: 'SecureGateway', props: { hosts: h, ...p } as Value }));
+}
+
+function addRoute(level: Level): fc.Arbitrary<MethodStep> {
+  return props({ service: meshService(level) }, {
+    host: host(level),
+    pathPrefix: httpPath(level),
+    port: port(level),
+    rewritePrefix: httpPath(level),
+    timeout: durationValue(level),
+  }).map((o) => ({ op: 'method' as const, target: FIXTURE_IDS.gateway, method: 'addRoute', args: [o as Value] }));
+}
+
+export function egressGateway(level: Level): fc.Arbitrary<ConstructDraft> {
+  return props({}, {
+    namespace: namespace(level),
+    selector: labels(level, { istio: 'egressgateway' }),
+    name: objectName(level),
+    service: meshService(level),
+  }).map((p) => ({ op: 'new' as const, type: 'EgressGateway', props: p as Value }));
+}
+
+const PROTOCOLS = ['HTTP', 'HTTPS', 'TLS', 'TCP', 'GRPC', 'HTTP2', 'MONGO'];
+
+function servicePorts(level: Level): fc.Arbitrary<Value[]> {
+  const spec = props({ number: port(level), protocol: enumValue('Protocol', PROTOCOLS) }, {
+    name: mix(level, fc.constantFrom('http', 'https', 'tcp-db', 'tls'), fc.constantFrom(...HOSTILE_NAMES)),
+    targetPort: port(level),
+  }) as fc.Arbitrary<any>;
+  return mix(level, fc.uniqueArray(spec, { minLength: 1, maxLength: 2, selector: (p) => p.number }), fc.array(spec, { maxLength: 3 }));
+}
+
+export function externalService(level: Level): fc.Arbitrary<ConstructDraft> {
+  const address = mix(level, fc.constantFrom('10.20.0.15', '10.20.0.0/24', '2001:db8::1'), fc.constantFrom('10.0.0.0/33', 'a.b', '', '300.1.1.1'));
+  const endpoint = props({ address: mix(level, fc.constantFrom('10.0.0.1', 'db.example.com'), fc.constantFrom(...['', 'DB.example.com', '*.x.com', '10.0.0.256'])) }, {
+    ports: fc.dictionary(fc.constantFrom('http', 'https', 'tcp-db', 'tls'), port(level), { minKeys: 1, maxKeys: 1 }),
+    labels: labels(level),
+    network: mix(level, fc.constantFrom('network1'), fc.constantFrom('', 'Net 1')),
+    locality: mix(level, fc.constantFrom('us-east1/us-east1-b', 'eu'), fc.constantFrom('', 'a/b/c/d', 'us-*')),
+    weight: int(level, 1, 100),
+  });
+  const exportTo = fc.oneof(enumValue('ExportTo', ['THIS_NAMESPACE', 'ALL_NAMESPACES', 'NO_NAMESPACE']) as fc.Arbitrary<Value>,
+    namespace(level).map((ns) => call('ExportTo.namespace', ns)));
+  return fc.tuple(hosts(level), servicePorts(level)).chain(([h, ports]) => {
+    const portNumbers = ports.map((p: any) => p.number as number);
+    const originationPort = mix(level, portNumbers.length > 0 ? fc.constantFrom(...portNumbers) : port(level), port(level));
+    const tlsOrigination = props({ port: originationPort }, {
+      targetPort: port(level),
+      mode: enumValue('OriginationTlsMode', ['SIMPLE', 'MUTUAL']),
+      credentialName: secretName(level),
+      caCertificates: mix(level, fc.constantFrom('/etc/certs/ca.pem'), fc.constantFrom('ca.pem', '')),
+      subjectAltNames: fc.array(mix(level, fc.constantFrom('api.example.com'), fc.constantFrom('', 'a b')), { minLength: 1, maxLength: 2 }),
+    });
+    const routing = fc.oneof(
+      { arbitrary: fc.constant({}), weight: 2 },
+      tlsOrigination.map((t) => ({ tlsOrigination: t })),
+      props({ target: meshService(level) }, { port: port(level) }).map((s) => ({ sniRouting: s })),
+      fc.constant({ egressGateway: ref(FIXTURE_IDS.egress) }),
+      tlsOrigination.map((t) => ({ tlsOrigination: t, egressGateway: ref(FIXTURE_IDS.egress) })),
+    );
+    const optional = props({}, {
+      namespace: namespace(level),
+      name: objectName(level),
+      location: enumValue('ServiceLocation', ['MESH_EXTERNAL', 'MESH_INTERNAL']),
+      resolution: enumValue('ServiceResolution', ['DNS', 'DNS_ROUND_ROBIN', 'STATIC', 'NONE']),
+      addresses: fc.array(address, { minLength: 1, maxLength: 2 }),
+      endpoints: fc.array(endpoint, { minLength: 1, maxLength: 2 }),
+      exportTo: fc.array(exportTo, { minLength: 1, maxLength: 2 }),
+      subjectAltNames: fc.array(mix(level, fc.constantFrom('spiffe://cluster.local/ns/db/sa/db'), fc.constantFrom('', ' ')), { minLength: 1, maxLength: 1 }),
+      addressAutoAllocation: fc.boolean(),
+    });
+    return fc.tuple(routing, optional).map(([r, o]) => ({
+      op: 'new' as const, type: 'ExternalService', props: { hosts: h, ports, ...o, ...r } as Value,
+    }));
+  });
+}
+
+export const edgeFamily: Family = {
+  constructs: {
+    Issuer: issuer,
+    ClusterIssuer: clusterIssuer,
+    CaChain: caChain,
+    SecureGateway: secureGateway,
+    EgressGateway: egressGateway,
+    ExternalService: externalService,
+  },
+  methods: { addRoute },
+  fixtures: { gateway: secureGateway, egress: egressGateway, issuer: issuerFixture },
+};
