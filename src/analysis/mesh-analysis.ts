@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AnalysisCheck } from './analysis-check';
 import type * as AnalyzeModule from './analyze';
+import type * as FindingSourcesModule from './finding-source';
 import { Finding, FindingLevel } from './finding';
 import { messageWithFix } from './finding-text';
 import { rootOf } from '../core/per-app';
@@ -218,17 +219,21 @@ export class MeshAnalysis {
     // so the result is reused until control returns to the event loop.
     if (this.cache && this.cache.nodes === nodes.length) return this.cache.failing;
     // Chart.toJson() would validate again (and recurse); the objects render on their own.
-    const manifests = nodes.filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+    const objects = nodes.filter((c): c is ApiObject => c instanceof ApiObject);
+    const manifests = objects.map((o) => o.toJson());
     const findings = this.run(manifests);
     const failOn = RANK[this.options.failOn ?? FindingLevel.ERROR];
     const failing = findings.filter((f) => RANK[f.level] >= failOn);
     const minimumPrinted = this.automatic ? RANK[FindingLevel.WARNING] : RANK[FindingLevel.INFO];
     const others = findings.filter((f) => RANK[f.level] < failOn && RANK[f.level] >= minimumPrinted);
-    if (others.length > 0 && (this.options.printWarnings ?? true) && !this.printed && !process.env.CDK8S_ISTIO_SILENT) {
+    const printing = others.length > 0 && (this.options.printWarnings ?? true) && !this.printed && !process.env.CDK8S_ISTIO_SILENT;
+    // Each finding names the constructs (and props) behind its object; looked up only when there are findings.
+    const sources = failing.length > 0 || printing ? findingSources(objects, manifests) : undefined;
+    if (printing) {
       this.printed = true;
-      process.stderr.write(`cdk8s-istio mesh analysis: ${others.length} finding(s) below ${this.options.failOn ?? FindingLevel.ERROR}:\n${others.map((f) => `  ${describe(f)}`).join('\n')}\n`);
+      process.stderr.write(`cdk8s-istio mesh analysis: ${others.length} finding(s) below ${this.options.failOn ?? FindingLevel.ERROR}:\n${others.map((f) => `  ${describe(f, sources)}`).join('\n')}\n`);
     }
-    const result = failing.map(describe);
+    const result = failing.map((f) => describe(f, sources));
     this.cache = { nodes: nodes.length, failing: result };
     queueMicrotask(() => { this.cache = undefined; });
     return result;
@@ -238,7 +243,18 @@ export class MeshAnalysis {
 const ENABLED = new WeakMap<IConstruct, MeshAnalysis>();
 const DISABLED = new WeakSet<IConstruct>();
 
-function describe(f: Finding): string {
+/** `<construct path> (<prop>): <level> <code> <kind> <ns>/<name>: <message>. Fix: <fix>` */
+function describe(f: Finding, sources?: FindingSourcesModule.FindingSources): string {
   const ns = f.resource.namespace ? `${f.resource.namespace}/` : '';
-  return `${f.level} ${f.code} ${f.resource.kind} ${ns}${f.resource.name}: ${messageWithFix(f)}`;
+  const source = sources?.label(f);
+  return `${source ? `${source}: ` : ''}${f.level} ${f.code} ${f.resource.kind} ${ns}${f.resource.name}: ${messageWithFix(f)}`;
+}
+
+let findingSourceModule: typeof FindingSourcesModule | undefined;
+
+/** Loaded when a synth has findings to report, like the analyzers. */
+function findingSources(objects: ApiObject[], manifests: any[]): FindingSourcesModule.FindingSources {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  findingSourceModule ??= require('./finding-source') as typeof FindingSourcesModule;
+  return new findingSourceModule.FindingSources(objects, manifests);
 }

@@ -5,7 +5,7 @@ import { fail } from './validation-error';
 /**
  * The largest duration Go's `time.Duration` holds (2^63-1 ns), in whole milliseconds. The
  * kube-apiserver's CEL `duration()`, istiod and cert-manager all parse durations into it, so
- * anything longer is rejected at admission (or wraps around in the proxy).
+ * anything longer is rejected at admission.
  */
 export const MAX_DURATION_MILLIS = 9_223_372_036_854;
 
@@ -25,12 +25,12 @@ export interface DurationLimits {
 export const ISTIO_DURATION: DurationLimits = {
   minMillis: 1,
   stepMillis: 1,
-  hint: `Istio durations are whole milliseconds, 1ms or more, and at most ${formatMillis(MAX_DURATION_MILLIS)} (e.g. Duration.millis(500)).`,
+  hint: 'Istio durations are whole milliseconds, 1ms or more (e.g. Duration.millis(500)).',
 };
 
 /**
  * TCP keepalive time and interval: Envoy takes them as uint32 whole seconds, and istiod drops
- * any fraction (500ms would become 0, i.e. the OS default), so only whole seconds from 1s.
+ * any fraction (1.5s would be sent as 1s, 500ms as 0s), so only whole seconds from 1s.
  */
 export const KEEPALIVE_DURATION: DurationLimits = {
   minMillis: 1000,

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { IConstruct } from 'constructs';
 import { dnsLabelRule, dnsSubdomainRule } from './hosts';
 import { perApp } from './per-app';
@@ -33,16 +34,12 @@ export const MAX_OBJECT_NAME = 253;
 export const MAX_LABEL_NAME = 63;
 
 /**
- * A short digest of `text` (FNV-1a, 32 bits, 7 base-36 characters): the suffix that keeps a
- * derived name unique without making every name unreadable.
+ * A short digest of `text` (32 bits of its SHA-256, as 7 base-36 characters): the suffix that
+ * keeps a derived name unique without making every name unreadable.
  */
 export function shortDigest(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(36).padStart(7, '0');
+  const bits = parseInt(createHash('sha256').update(text).digest('hex').slice(0, 8), 16);
+  return bits.toString(36).padStart(7, '0');
 }
 
 /**
@@ -139,6 +136,15 @@ export function claimObjectName(scope: IConstruct, apiVersion: string, kind: str
       name, 'Give one of the constructs another id or an explicit name.');
   }
   names.set(name, scope);
+}
+
+/**
+ * The construct that claimed an object's name: the one that rendered it (analysis findings name
+ * it). Reads the registry claimObjectName fills, so knowing it costs synth nothing.
+ */
+export function claimantOf(scope: IConstruct, apiVersion: string, kind: string, namespace: string | undefined, name: string): IConstruct | undefined {
+  const claimed = perApp(scope, 'object-names', () => new Map<string, Map<string, Map<string, Map<string, IConstruct>>>>());
+  return claimed.get(apiGroupOf(apiVersion))?.get(kind)?.get(namespace ?? '')?.get(name);
 }
 
 const API_GROUPS = new Map<string, string>();

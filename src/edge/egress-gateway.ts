@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { dnsLabelRule } from '../core/hosts';
 import { checkLabels } from '../core/labels';
-import { IMeshGateway } from '../core/mesh-gateway';
+import { IMeshGateway, overlappingGatewayErrors, registerGatewayServers, selectorKeyOf } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
 import { fitName, MAX_OBJECT_NAME, nameForHost, objectNameFor } from '../core/naming';
 import { check, fail, pathOf } from '../core/validation-error';
@@ -72,10 +72,18 @@ export class EgressGateway extends Construct implements IMeshGateway {
       selector: this.selector,
       servers: this.servers.map((s) => ({ port: { number: EGRESS_PORT, name: s.name, protocol: s.protocol }, hosts: [s.host], tls: s.tls })),
     }));
+    const servers = {
+      construct: this,
+      selectorKey: selectorKeyOf(this.selector),
+      ports: () => (this.servers.length > 0 ? [EGRESS_PORT] : []),
+      hosts: () => this.hosts,
+      hint: 'route each host through one egress gateway, or give the gateways different workloads (selector).',
+    };
+    registerGatewayServers(this, servers);
     this.node.addValidation({
       validate: () => (this.servers.length === 0
         ? [`${this.node.path}: egress gateway '${this.gatewayName}' has no external services, got nothing. Route an ExternalService through it (egressGateway: ...) or remove it (istiod rejects a Gateway without servers).`]
-        : []),
+        : overlappingGatewayErrors(servers)),
     });
   }
 

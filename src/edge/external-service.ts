@@ -332,7 +332,7 @@ export class ExternalService extends Construct {
       // The CRD's CEL rule on endpoint port keys is `size(key) < 63`, one less than a port name may have.
       if (name.length >= MAX_LABEL_NAME) {
         fail(this, `endpoints[${i}].ports`, `must use port names shorter than ${MAX_LABEL_NAME} characters (the API server rejects longer keys here)`, name,
-          `Give the port a shorter name (ports[].name) to override its endpoint port.`);
+          'Give the port a shorter name (ports[].name) to override its endpoint port.');
       }
       check(this, `endpoints[${i}].ports['${name}']`, port, portRule, 'Use a port from 1 to 65535.');
     }
@@ -423,7 +423,7 @@ export class ExternalService extends Construct {
     if (targetPort === undefined) fail(this, 'sniRouting.port', 'is required (the target has no single port)', targetPort, 'Give the proxy port, e.g. 443.');
     check(this, 'sniRouting.port', targetPort, portRule, 'Use the proxy port.');
     for (const host of this.hosts) {
-      const table = meshModel(this).routeTable(this, { host, namespace: this.namespace, binding: { kind: 'mesh' }, name: nameForHost(host) });
+      const table = meshModel(this).routeTable(this, { host, namespace: this.namespace, binding: { kind: 'mesh' }, name: nameForHost(host), property: 'hosts' });
       table.addTls({
         owner: this,
         match: tlsPorts.map((p) => ({ port: p.number, sniHosts: [host] })),
@@ -452,7 +452,7 @@ export class ExternalService extends Construct {
     }
     for (const host of this.hosts) {
       const table = meshModel(this).routeTable(this, {
-        host, namespace: this.namespace, binding: { kind: 'gateway', gateway: ref, alsoMesh: true }, name: `${nameForHost(host)}-egress`,
+        host, namespace: this.namespace, binding: { kind: 'gateway', gateway: ref, alsoMesh: true }, name: `${nameForHost(host)}-egress`, property: 'hosts',
       });
       for (const port of routed) {
         if (isHttpProtocol(port.protocol)) {

@@ -4,7 +4,7 @@ import { certificateSpec, GatewayCertificate } from './gateway-certificate';
 import { istioDuration } from '../core/durations';
 import { dnsLabelRule, dnsSubdomainRule, hostCovers, hostRule } from '../core/hosts';
 import { checkLabels } from '../core/labels';
-import { gatewayRef, IMeshGateway } from '../core/mesh-gateway';
+import { gatewayRef, IMeshGateway, overlappingGatewayErrors, registerGatewayServers, selectorKeyOf } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
 import { nameForHost, objectNameFor, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
@@ -168,7 +168,6 @@ export class SecureGateway extends Construct implements IMeshGateway {
   /** The secure port. */
   public readonly httpsPort: number;
   private readonly gatewayHosts: string[];
-  private readonly selectorKey: string;
   private readonly ports: number[];
 
   constructor(scope: Construct, id: string, props: SecureGatewayProps) {
@@ -184,7 +183,6 @@ export class SecureGateway extends Construct implements IMeshGateway {
       fail(this, 'httpPort', `must differ from httpsPort (${this.httpsPort})`, httpPort, 'Use 80 for HTTP and 443 for HTTPS.');
     }
     const selector = checkLabels(this, 'selector', props.selector ?? { istio: 'ingressgateway' });
-    this.selectorKey = Object.keys(selector).sort().map((k) => `${k}=${selector[k]}`).join(',');
 
     const certificate = this.checkCertificate(props);
     this.credentialName = certificate ? certificate.secretName ?? `${this.gatewayName}-tls` : undefined;
@@ -219,7 +217,15 @@ export class SecureGateway extends Construct implements IMeshGateway {
     wireObject(this, 'Resource', GVK.Gateway, { name: this.gatewayName, namespace: this.gatewayNamespace },
       () => ({ selector, servers }));
 
-    this.node.addValidation({ validate: () => [...this.checkBoundRoutes(), ...this.checkConflictingGateways()] });
+    const overlapCheck = {
+      construct: this,
+      selectorKey: selectorKeyOf(selector),
+      ports: () => this.ports,
+      hosts: () => this.gatewayHosts,
+      hint: 'serve the host from one SecureGateway, or use another port or workload.',
+    };
+    registerGatewayServers(this, overlapCheck);
+    this.node.addValidation({ validate: () => [...this.checkBoundRoutes(), ...overlappingGatewayErrors(overlapCheck)] });
   }
 
   /** The external hosts of the Gateway. */
@@ -389,24 +395,6 @@ export class SecureGateway extends Construct implements IMeshGateway {
         `The VirtualService host must match a Gateway host (${this.gatewayHosts.join(', ')}); add it to hosts.`);
     }
     return host;
-  }
-
-  /**
-   * istioctl IST0145: two Gateways on the same workload and port with overlapping hosts; the
-   * proxy keeps one of them, which one is undefined.
-   */
-  private checkConflictingGateways(): string[] {
-    const errors: string[] = [];
-    for (const other of this.node.root.node.findAll()) {
-      if (!(other instanceof SecureGateway) || other === this || other.selectorKey !== this.selectorKey) continue;
-      const port = this.ports.find((p) => other.ports.includes(p));
-      const host = this.gatewayHosts.find((h) => other.gatewayHosts.some((o) => hostCovers(o, h) || hostCovers(h, o)));
-      if (port !== undefined && host !== undefined) {
-        errors.push(`${this.node.path}: hosts overlap with gateway '${other.node.path}' on the same workload (${this.selectorKey}) and port ${port}, got '${host}'. `
-          + 'Istio keeps only one of the two servers (istioctl IST0145); serve the host from one SecureGateway, or use another port or workload.');
-      }
-    }
-    return errors;
   }
 
   /** VirtualServices bound to this gateway (ours, or a CanaryRelease's) must use its hosts. */

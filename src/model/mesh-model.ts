@@ -23,6 +23,8 @@ export class MeshModel {
   // Hosts that read the same (`a-b.com`, `a.b-com`) would otherwise name two objects alike.
   private readonly tableNames = new DerivedNames();
   private readonly destinationNames = new DerivedNames();
+  /** The one table per host bound to the mesh (sidecars read one VirtualService per host, IST0109). */
+  private readonly meshBound = new Map<string, RouteTable>();
   private readonly listeners: Array<(event: ModelEvent) => void> = [];
 
   private constructor() {}
@@ -43,8 +45,18 @@ export class MeshModel {
     const scope = key.binding.kind === 'mesh' ? key.namespace : [key.namespace, bindingId(key.binding)].join('|');
     let table = this.tables.get(scope, key.host);
     if (!table) {
+      const mesh = key.binding.kind === 'mesh' || key.binding.alsoMesh === true;
+      const other = mesh ? this.meshBound.get(key.host) : undefined;
+      if (other) {
+        const where = (k: RouteTableKey) => (k.binding.kind === 'mesh' ? `the mesh in namespace '${k.namespace}'` : `gateway '${k.binding.gateway}' and the mesh in namespace '${k.namespace}'`);
+        fail(owner, key.property ?? 'routes',
+          `would bind a second VirtualService for '${key.host}' to the mesh (${where(key)}), but '${pathOf(other.firstOwner)}' routes it for ${where(other.key)}; `
+          + 'sidecars use only one of them (istioctl IST0109)', key.host,
+          'Route each host in one place: one ExternalService per external host (direct, through an SNI proxy or an egress gateway), one CanaryRelease per service.');
+      }
       const name = this.tableNames.reserve(key.namespace, key.name, `${bindingId(key.binding)} ${key.host}`);
       table = new RouteTable(name === key.name ? key : { ...key, name }, owner);
+      if (mesh) this.meshBound.set(key.host, table);
       this.tables.add(scope, key.host, table);
       for (const listener of this.listeners) listener({ table });
     }
@@ -122,6 +134,8 @@ export interface RouteTableKey {
   readonly binding: Binding;
   /** The readable name of the rendered object (as wanted; the table's key holds the one given). */
   readonly name: string;
+  /** The prop of the first owner that asks for these routes (for messages). @default - the host */
+  readonly property?: string;
 }
 
 /** A destination of a route, already validated. */
@@ -150,6 +164,8 @@ export interface HttpRouteIntent {
   readonly corsPolicy?: Record<string, any>;
   /** Readable rule name (shows in Envoy stats and access logs). */
   readonly name?: string;
+  /** The owner's prop this route renders (`matchRoutes[1]`), for analysis findings about it. */
+  readonly property?: string;
 }
 
 /** One TCP or TLS route. */
@@ -157,6 +173,8 @@ export interface StreamRouteIntent {
   readonly owner: IConstruct;
   readonly match?: Array<Record<string, any>>;
   readonly route: RouteDestination[];
+  /** The owner's prop this route renders, for analysis findings about it. */
+  readonly property?: string;
 }
 
 /**

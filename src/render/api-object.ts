@@ -45,7 +45,11 @@ export interface SpecProducer {
 
 /** Our objects render their plain-JSON spec without cdk8s' token resolution (see renderWire). */
 export class WireApiObject extends ApiObject {
-  constructor(scope: Construct, id: string, gvk: GroupVersionKind, metadata: ApiObjectMetadata, private readonly producer: SpecProducer) {
+  constructor(
+    scope: Construct, id: string, gvk: GroupVersionKind, metadata: ApiObjectMetadata,
+    /** What renders the spec (the analysis asks it which constructs and props a finding comes from). */
+    public readonly producer: SpecProducer,
+  ) {
     super(scope, id, { apiVersion: gvk.apiVersion, kind: gvk.kind, metadata, spec: Lazy.any(producer) });
   }
 

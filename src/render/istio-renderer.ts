@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { SpecProducer, wireObject } from './api-object';
+import { SpecProducer, WireApiObject, wireObject } from './api-object';
 import { GVK } from './gvk';
 import { isEmpty, prune } from '../core/plain-objects';
 import { Destination, HttpRouteIntent, MeshModel, RouteDestination, RouteTable, StreamRouteIntent } from '../model/mesh-model';
@@ -11,6 +11,17 @@ const RENDERED = new WeakMap<RouteTable | Destination, ApiObject>();
 /** The object rendered for a route table or destination (for escape hatches). */
 export function renderedObject(source: RouteTable | Destination): ApiObject {
   return RENDERED.get(source)!;
+}
+
+/**
+ * The route table or destination an object was rendered from, for objects of this renderer
+ * (the analysis traces findings to the constructs and props behind them).
+ */
+export function modelSourceOf(obj: ApiObject): RouteTable | Destination | undefined {
+  const producer = obj instanceof WireApiObject ? (obj as WireApiObject).producer : undefined;
+  if (producer instanceof VirtualServiceProducer) return producer.table;
+  if (producer instanceof DestinationRuleProducer) return producer.destination;
+  return undefined;
 }
 
 /**
@@ -59,14 +70,14 @@ function renderDestinationRule(destination: Destination): void {
 }
 
 class VirtualServiceProducer implements SpecProducer {
-  constructor(private readonly table: RouteTable) {}
+  constructor(public readonly table: RouteTable) {}
   public produce() {
     return virtualServiceSpec(this.table);
   }
 }
 
 class DestinationRuleProducer implements SpecProducer {
-  constructor(private readonly destination: Destination) {}
+  constructor(public readonly destination: Destination) {}
   public produce() {
     return destinationRuleSpec(this.destination);
   }

@@ -135,7 +135,7 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const CLAIM_HEADER_NAME = /^[-_A-Za-z0-9]+$/;
 const PRIVATE_JWK_FIELDS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 /** The members a public JWK of each key type must have (RFC 7518 section 6, RFC 8037). */
-const JWK_PUBLIC_MEMBERS: Record<string, string[]> = { RSA: ['n', 'e'], EC: ['crv', 'x', 'y'], OKP: ['crv', 'x'], oct: ['k'] };
+const JWK_PUBLIC_MEMBERS = new Map<string, string[]>([['RSA', ['n', 'e']], ['EC', ['crv', 'x', 'y']], ['OKP', ['crv', 'x']], ['oct', ['k']]]);
 /** The RequestAuthentication CRD's `maxLength` of `jwksUri`. */
 const MAX_JWKS_URI_LENGTH = 2048;
 const JWKS_URI_RULE = httpUrlRule({ maxLength: MAX_JWKS_URI_LENGTH });
@@ -365,9 +365,9 @@ export class JwtAuthentication extends Construct {
       if (typeof key.kty !== 'string' || key.kty.length === 0) {
         fail(this, `jwks.keys[${i}]`, 'must have a "kty" (key type) member', name, 'istiod rejects the key set without it; export the JWKS from the issuer (kty is RSA, EC, OKP or oct).');
       }
-      const members = JWK_PUBLIC_MEMBERS[key.kty];
+      const members = JWK_PUBLIC_MEMBERS.get(key.kty);
       if (!members) {
-        fail(this, `jwks.keys[${i}].kty`, `must be a known key type (${Object.keys(JWK_PUBLIC_MEMBERS).join(', ')})`, key.kty,
+        fail(this, `jwks.keys[${i}].kty`, `must be a known key type (${[...JWK_PUBLIC_MEMBERS.keys()].join(', ')})`, key.kty,
           "Key types are case-sensitive, e.g. 'RSA' or 'EC'.");
       }
       const secret = PRIVATE_JWK_FIELDS.filter((f) => key[f] !== undefined);

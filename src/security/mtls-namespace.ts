@@ -183,6 +183,8 @@ export class MtlsNamespace extends Construct {
   public readonly waypoint?: IWaypoint;
   private readonly egressHosts: string[] = [];
   private readonly egressEnabled: boolean;
+  /** The egress hosts the namespace started from when `egress.hosts` was left out (named in errors). */
+  private defaultEgressHosts: string[] = [];
   /** PeerAuthentication names of addWorkloadMtls, with the id each came from. */
   private readonly workloadMtlsNames = new Map<string, string>();
 
@@ -278,7 +280,8 @@ export class MtlsNamespace extends Construct {
         check(this, 'egress.hosts', props.egress.hosts, (h) => (!Array.isArray(h) ? 'must be a list' : h.length === 0 ? 'must not be an empty list' : undefined),
           "List the hosts the sidecars may reach, e.g. ['./*', 'istio-system/*'] (the default when hosts is left out); istiod rejects an egress listener without hosts.");
       }
-      this.allowEgressTo(...(props.egress.hosts ?? ['./*', 'istio-system/*']));
+      if (props.egress.hosts === undefined) this.defaultEgressHosts = ['./*', 'istio-system/*'];
+      this.allowEgressTo(...(props.egress.hosts ?? this.defaultEgressHosts));
       const outbound = props.egress.outboundTrafficPolicy;
       wireObject(this, 'Sidecar', GVK.Sidecar, { name: 'default', namespace: this.name }, () => prune({
         egress: [{ hosts: [...this.egressHosts] }],
@@ -321,7 +324,7 @@ export class MtlsNamespace extends Construct {
       if (otherDnsName === '*' || dnsName === '*') {
         const [wide, narrow] = otherDnsName === '*' ? [existing, host] : [host, existing];
         fail(this, 'egress.hosts', `must not list '${narrow}' together with '${wide}', which already selects it`, host,
-          `Drop '${narrow}'${existing === wide && ['./*', 'istio-system/*'].includes(wide) ? ` ('${wide}' is one of the default hosts)` : ''}.`);
+          `Drop '${narrow}'${existing === wide && this.defaultEgressHosts.includes(wide) ? ` ('${wide}' is one of the default hosts)` : ''}.`);
       }
     }
   }

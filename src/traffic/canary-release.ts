@@ -266,7 +266,7 @@ export class CanaryRelease extends Construct {
       const timeout = r.timeout ?? props.timeout;
       const match = r.matches.map((m, j) => renderRequestMatch(this, `${property}.matches[${j}]`, m));
       if (props.meshRouting ?? true) this.rejectClaimsOnMesh(match, `${property}.matches`);
-      routes.push(this.policies({ owner: this, name: r.name, match, route }, property, timeout, r.retries ?? props.retries, r.fault));
+      routes.push(this.policies({ owner: this, name: r.name, match, route, property }, property, timeout, r.retries ?? props.retries, r.fault));
     });
     const mirror = props.mirror ? this.renderMirror(props.mirror) : undefined;
     routes.push(this.policies({ owner: this, route: split, mirror: mirror?.mirror, mirrorPercentage: mirror?.mirrorPercentage }, 'default route', props.timeout, props.retries, props.fault));
@@ -317,6 +317,7 @@ export class CanaryRelease extends Construct {
       timeout: renderedTimeout,
       retries: renderedRetries,
       fault: fault ? renderFault(this, `${property}.fault`, fault) : undefined,
+      property: route.property,
     };
   }
 

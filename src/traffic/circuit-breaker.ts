@@ -58,9 +58,9 @@ export interface OutlierDetectionOptions {
 
 /** Spreads traffic across localities, or fails over between regions. */
 export interface LocalityFailover {
-  /** The region traffic fails over from. */
+  /** The region traffic fails over from: a region name such as 'us-east' (no zone, no '*'). */
   readonly from: string;
-  /** The region it goes to. */
+  /** The region it goes to, another region name (list one entry per region). */
   readonly to: string;
 }
 

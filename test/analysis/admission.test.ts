@@ -52,6 +52,13 @@ describe('admission: structural schema (CIS1001)', () => {
     expect(messages({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'h' }, spec: { parentRefs: [{ name: 'g' }], rules: [{}] } })).toEqual([]);
   });
 
+  test('integers outside their int32 format are rejected (the API server checks the range)', () => {
+    const pool = (maxConnections: number) => dr({ host: 'reviews', trafficPolicy: { connectionPool: { tcp: { maxConnections } } } });
+    expect(messages(pool(2 ** 31 - 1))).toEqual([]);
+    expect(messages(pool(2 ** 31))).toEqual([expect.stringMatching(/^CIS1001 .*maxConnections.*Invalid value: 2147483648: must be of type int32/)]);
+    expect(messages(pool(-(2 ** 31) - 1))).toEqual([expect.stringMatching(/must be of type int32/)]);
+  });
+
   test('kinds and versions without a schema are not ours to judge', () => {
     expect(admit({ apiVersion: 'networking.istio.io/v1alpha3', kind: 'VirtualService', metadata: { name: 'x' }, spec: { hosts: 'x' } })).toBeUndefined();
     expect(admit({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' } })).toBeUndefined();

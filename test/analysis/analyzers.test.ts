@@ -159,3 +159,83 @@ test('analysis is linear enough for 10,000 services', () => {
   expect(MeshAnalysis.analyze(manifests)).toEqual([]);
   expect(Date.now() - start).toBeLessThan(5000);
 });
+
+describe('parity with istioctl (issue 11, item 11)', () => {
+  const all = (manifests: any[], options: any = {}) => MeshAnalysis.analyze(manifests, options)
+    .map((f) => `${f.code} ${f.resource.kind} ${f.resource.name}: ${f.message}`);
+
+  test('IST0162 skips a Gateway server without a port (the schema reports it) instead of "port NaN"', () => {
+    const gateway = gw('public', 'istio-system', {
+      selector: { istio: 'ingressgateway' },
+      servers: [{ hosts: ['*'] }, { port: { name: 'http' }, hosts: ['*'] }, { port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }],
+    });
+    const ports = all([gateway]).filter((f) => f.startsWith('IST0162'));
+    expect(ports).toEqual(['IST0162 Gateway public: Server port 8080 is not exposed by the Service of the gateway workload (selector istio=ingressgateway).']);
+  });
+
+  test('IST0174 for a wildcard DestinationRule host no wildcard service covers', () => {
+    const rule = dr('wild', 'shop', { host: '*.example.com' });
+    const se = (host: string) => ({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'ext', namespace: 'shop' }, spec: { hosts: [host], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'NONE' } });
+    const ist0174 = (manifests: any[]) => all(manifests).filter((f) => f.startsWith('IST0174'));
+    expect(ist0174([rule])).toEqual(['IST0174 DestinationRule wild: The host *.example.com defined in the DestinationRule does not match any services in the mesh.']);
+    // istioctl matches a wildcard host against wildcard service hosts only (by suffix)
+    expect(ist0174([rule, se('api.example.com')])).toHaveLength(1);
+    expect(ist0174([rule, se('*.example.com')])).toEqual([]);
+    expect(ist0174([rule, se('*.com')])).toEqual([]);
+  });
+
+  test('IST0174 runs when the files hold no Service, with or without the default resources', () => {
+    const ghost = dr('ghost', 'shop', { host: 'ghost' });
+    for (const defaultResources of [true, false]) {
+      expect(all([ghost], { defaultResources }).filter((f) => f.startsWith('IST017')))
+        .toEqual(['IST0174 DestinationRule ghost: The host ghost defined in the DestinationRule does not match any services in the mesh.']);
+    }
+  });
+
+  test('IST0118 shows the targetPort the API server fills in when the manifest leaves it out', () => {
+    const messages = all([svc('legacy', 'shop', [{ name: 'web', port: 8000 }, { name: 'admin', port: 9000, targetPort: 'admin-port' }])])
+      .filter((f) => f.startsWith('IST0118'));
+    expect(messages).toEqual([
+      "IST0118 Service legacy: Port name 'web' (port 8000, targetPort 8000) does not name a protocol; Istio falls back to protocol sniffing.",
+      "IST0118 Service legacy: Port name 'admin' (port 9000, targetPort admin-port) does not name a protocol; Istio falls back to protocol sniffing.",
+    ]);
+  });
+
+  test('a subset whose labels no pod carries is IST0173 only; CIS2001 keeps the subsets matching other apps', () => {
+    const pod = { containers: [{ name: 'app', image: 'app' }] };
+    const manifests = [
+      svc('reviews', 'shop', [http('http', 9080)]),
+      deployment('reviews-v1', 'shop', pod, { app: 'reviews', version: 'v1' }),
+      deployment('ratings-v2', 'shop', pod, { app: 'ratings', version: 'v2' }),
+      dr('reviews', 'shop', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }, { name: 'v3', labels: { version: 'v3' } }] }),
+    ];
+    expect(all(manifests).filter((f) => /IST0173|CIS2001/.test(f)).map((f) => f.replace(/ \(.*$|\. Which.*$/, ''))).toEqual([
+      'IST0173 DestinationRule reviews: The Subset v3 defined in the DestinationRule does not select any pods',
+      'CIS2001 DestinationRule reviews: Subset v2',
+    ]);
+  });
+});
+
+describe("istioctl's default ingress gateway (placeholders)", () => {
+  const pod = { containers: [{ name: 'app', image: 'app' }] };
+  const gateway = (ns: string, servers: any[] = [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['shop.example.com'], tls: { mode: 'SIMPLE', credentialName: 'shop-tls' } }]) =>
+    gw('public', ns, { selector: { istio: 'ingressgateway' }, servers });
+
+  test('a Gateway selecting istio=ingressgateway finds it; ports 80, 443, 31400 and 15443 are exposed', () => {
+    const servers = [80, 443, 31400, 15443, 8443].map((number) => ({ port: { number, name: `tcp-${number}`, protocol: 'TCP' }, hosts: ['*'] }));
+    expect(codes([gateway('edge', servers)])).toEqual(['IST0162 Gateway edge/public']);
+    expect(MeshAnalysis.analyze([gateway('edge', servers)])[0].message).toContain('Server port 8443');
+    expect(codes([gateway('edge', servers)], { ingressControllerMode: 'OFF' })).toEqual(['IST0101 Gateway edge/public']);
+  });
+
+  test('the placeholder Pod is no workload of the files: checks needing the app\'s pods stay silent', () => {
+    const subsets = dr('reviews', 'shop', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }] });
+    const cert = { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'shop', namespace: 'edge' }, spec: { secretName: 'shop-tls', issuerRef: { name: 'ca' } } };
+    const policy = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'ratings', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'ratings' } }, rules: [{ to: [{ operation: { ports: ['9080'] } }] }] } };
+    // IST0173 (no pods for v1), CIS2004 (credential beside the Gateway, not the placeholder pod) and IST0127 (policy selects no pod)
+    expect(codes([svc('reviews', 'shop', [http('http', 9080)]), subsets, gateway('edge'), cert, policy])).toEqual([]);
+    // With a workload of the files, they judge again
+    const withPods = codes([svc('reviews', 'shop', [http('http', 9080)]), deployment('reviews-v2', 'shop', pod, { app: 'reviews', version: 'v2' }), subsets, policy]);
+    expect(withPods).toEqual(['IST0173 DestinationRule shop/reviews', 'IST0127 AuthorizationPolicy shop/ratings']);
+  });
+});

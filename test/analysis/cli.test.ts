@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { GatewayCertificate, MeshAnalysis, MeshService, SecureGateway } from '../../src';
+import { AnalysisCheck, GatewayCertificate, MeshAnalysis, MeshService, SecureGateway } from '../../src';
 import { main } from '../../src/analysis/cli';
 
 function run(...args: string[]) {
@@ -164,11 +164,20 @@ spec: { selector: { istio: ingressgateway }, ports: [{ name: http2, port: 80, ta
     });
     gateway.addRoute({ service: MeshService.fromName('productpage', 'bookinfo', { port: 9080 }) });
     new ApiObject(chart, 'legacy', {
-      apiVersion: 'v1', kind: 'Service',
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: { name: 'legacy', namespace: 'bookinfo', annotations: { 'galley.istio.io/analyze-suppress': 'IST0118' } },
       spec: { selector: { app: 'legacy' }, ports: [{ name: 'web', port: 8000 }] },
     });
-    const manifests = Testing.synth(chart);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let manifests: any[];
+    try {
+      manifests = Testing.synth(chart);
+      // (the automatic analysis at synth, which prints warnings, saw the placeholder gateway too)
+      expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toContain('Warning IST0162 Gateway istio-system/public: Server port 8443');
+    } finally {
+      stderr.mockRestore();
+    }
     const file = write('agree/app.yaml', manifests.map((m) => YAML.stringify(m)).join('---\n'));
     // When both analyze them
     const library = MeshAnalysis.analyze(manifests);
@@ -265,5 +274,10 @@ spec: { hosts: [web], http: [{ route: [{ destination: { host: web }, weight: 50 
     const lines = run('analyze', '--checks', 'admission,istioctl', objects, clean).stdout.split('\n').filter((l) => / Fix: /.test(l));
     expect(lines.map((l) => /\[(\w+)\]/.exec(l)![1])).toEqual(expect.arrayContaining(['CIS1001', 'CIS1002', 'IST0106']));
     for (const line of lines) expect(line).toMatch(/[.!?] Fix: /);
+    // Synth-time errors are assembled the same way
+    const chart = new Chart(Testing.app(), 'fix-period');
+    new ApiObject(chart, 'cel', YAML.parseAllDocuments(fs.readFileSync(objects, 'utf8'))[1].toJS());
+    MeshAnalysis.enable(chart, { checks: [AnalysisCheck.ADMISSION] });
+    expect(() => Testing.synth(chart)).toThrow('must be a valid duration greater than 1ms. Fix: Correct the object');
   });
 });

@@ -86,7 +86,7 @@ describe('derived names', () => {
     const chart = newChart();
     expect(objectNameFor(chart, 'My Gateway', undefined, 'label')).toBe('my-gateway');
     expect(objectNameFor(chart, 'x', 'public', 'label')).toBe('public');
-    expect(() => objectNameFor(chart, 'x', 'Public', 'label')).toThrow("test: name must be a DNS label");
+    expect(() => objectNameFor(chart, 'x', 'Public', 'label')).toThrow('test: name must be a DNS label');
   });
 
   test('objectNameFor: a name derived from the id that does not fit is reported against the id', () => {

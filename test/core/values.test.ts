@@ -30,7 +30,7 @@ describe('durations', () => {
   });
   test("reject durations beyond Go's time.Duration", () => {
     expect(() => istioDuration('app/cb', 'connectionPool.connectTimeout', Duration.days(200000)))
-      .toThrow("app/cb: connectionPool.connectTimeout must be at most 9223372036.854s (the longest Go time.Duration, about 292 years), got '17280000000000ms'. Istio durations are whole milliseconds, 1ms or more, and at most 9223372036.854s");
+      .toThrow("app/cb: connectionPool.connectTimeout must be at most 9223372036.854s (the longest Go time.Duration, about 292 years), got '17280000000000ms'. Istio durations are whole milliseconds, 1ms or more (e.g. Duration.millis(500)).");
     expect(() => istioDuration('x', 'timeout', Duration.minutes(1e20))).toThrow("x: timeout must be at most 9223372036.854s (the longest Go time.Duration, about 292 years), got '6e+24ms'.");
     expect(() => istioDuration('x', 'timeout', Duration.millis(Infinity))).toThrow(/timeout must be at most 9223372036.854s/);
     expect(() => istioDuration('x', 'timeout', Duration.millis(NaN))).toThrow("x: timeout must be a number of milliseconds, got 'NaNms'.");

@@ -72,7 +72,14 @@ export type Phase = 'value' | 'construct' | 'synth';
 
 /** An exception of the code under test, with where it happened. */
 export class StepFailure extends Error {
-  constructor(public readonly phase: Phase, public readonly cause: unknown, public readonly step?: Step, public readonly external = false) {
+  constructor(
+    public readonly phase: Phase,
+    public readonly cause: unknown,
+    /** Index of the step that failed (undefined at synth: the whole app). */
+    public readonly stepIndex?: number,
+    /** The value was rejected by cdk8s itself (a negative Duration), before our code saw it. */
+    public readonly external = false,
+  ) {
     super(`${phase}: ${(cause as Error)?.message ?? String(cause)}`);
   }
 }
@@ -94,7 +101,7 @@ export function materialize(value: Value, constructs: ReadonlyMap<string, unknow
     } catch (error) {
       if (error instanceof StepFailure || error instanceof DanglingReference) throw error;
       // cdk8s' own Duration factories reject negative amounts before our code sees them.
-      throw new StepFailure('value', error, undefined, value.$call.startsWith('Duration.'));
+      throw new StepFailure('value', error, undefined, value.$call.startsWith('Duration.') && /negative/.test((error as Error)?.message));
     }
   }
   const out: Record<string, any> = {};
@@ -129,24 +136,29 @@ export function buildApp(recipe: AppRecipe): BuiltApp {
   const app = new App({ outdir: OUTDIR });
   const charts = recipe.charts.map((c, i) => new Chart(app, chartId(i), c.namespace === undefined ? {} : { namespace: c.namespace }));
   const constructs = new Map<string, unknown>();
-  for (const step of recipe.steps) {
-    if (step.op === 'method') {
-      const target = constructs.get(step.target) as any;
-      if (target === undefined) throw new DanglingReference(step.target);
-      const args = step.args.map((a) => materialize(a, constructs));
-      runStep(step, () => target[step.method](...args));
-      continue;
+  recipe.steps.forEach((step, index) => {
+    try {
+      if (step.op === 'method') {
+        const target = constructs.get(step.target) as any;
+        if (target === undefined) throw new DanglingReference(step.target);
+        const args = step.args.map((a) => materialize(a, constructs));
+        runStep(() => target[step.method](...args));
+        return;
+      }
+      const scope = charts[step.chart % charts.length];
+      const cls = LIBRARY[step.type];
+      if (step.op === 'new') {
+        const props = materialize(step.props, constructs);
+        constructs.set(step.id, runStep(() => new cls(scope, step.id, props)));
+      } else {
+        const args = step.args.map((a) => materialize(a, constructs));
+        constructs.set(step.id, runStep(() => cls[step.method](scope, step.id, ...args)));
+      }
+    } catch (error) {
+      if (error instanceof StepFailure) throw new StepFailure(error.phase, error.cause, index, error.external);
+      throw error;
     }
-    const scope = charts[step.chart % charts.length];
-    const cls = LIBRARY[step.type];
-    if (step.op === 'new') {
-      const props = materialize(step.props, constructs);
-      constructs.set(step.id, runStep(step, () => new cls(scope, step.id, props)));
-    } else {
-      const args = step.args.map((a) => materialize(a, constructs));
-      constructs.set(step.id, runStep(step, () => cls[step.method](scope, step.id, ...args)));
-    }
-  }
+  });
   return { app, charts, constructs };
 }
 
@@ -161,12 +173,12 @@ export function synthesize(built: BuiltApp): any[] {
 
 const OUTDIR = require('os').tmpdir();
 
-function runStep<T>(step: Step, action: () => T): T {
+function runStep<T>(action: () => T): T {
   try {
     return action();
   } catch (error) {
     if (error instanceof StepFailure || error instanceof DanglingReference) throw error;
-    throw new StepFailure('construct', error, step);
+    throw new StepFailure('construct', error);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import * as fc from 'fast-check';
 import { ConstructDraft, Family, FIXTURE_IDS } from './drafts';
-import { call, constant, ref, Value } from './recipe';
+import { call, ref, Value } from './recipe';
 import {
   durationValue, enumValue, headerName, host, hosts, httpPath, int, labels, Level, list, mix, namespace, percentage, port,
   props, regex, serviceName, VERSIONS, word,
@@ -49,7 +49,7 @@ export function requestMatch(level: Level): fc.Arbitrary<Value> {
     uri: stringMatch(level),
     method: enumValue('HttpMethod', HTTP_METHODS),
     queryParams: dict(word(level), stringMatch(level)),
-    cookies: mix(level, dict(fc.constantFrom('user', 'session'), word(level)), fc.constantFrom({ 'a b': 'x' }, { a: 'x', b: 'y' })),
+    cookies: mix(level, dict(fc.constantFrom('user', 'session'), word(level)), fc.constantFrom<Record<string, string>>({ 'a b': 'x' }, { a: 'x', b: 'y' })),
     sourceLabels: labels(level),
     port: port(level),
     ignoreUriCase: fc.boolean(),

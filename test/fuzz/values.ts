@@ -17,22 +17,24 @@ export type Level = number;
 export const LEVELS: readonly Level[] = [0, 1, 5];
 
 /** A well-formed value most of the time, a hostile one with the weight of the level. */
-export function mix<T>(level: Level, valid: fc.Arbitrary<T>, hostile: fc.Arbitrary<T>): fc.Arbitrary<T> {
+export function mix<A, B = A>(level: Level, valid: fc.Arbitrary<A>, hostile: fc.Arbitrary<B>): fc.Arbitrary<A | B> {
   if (level === 0) return valid;
   return fc.oneof({ arbitrary: valid, weight: 20 }, { arbitrary: hostile, weight: level });
 }
 
-/** An object with some optional fields (each present half of the time); undefined fields are dropped. */
-export function props<T extends Record<string, fc.Arbitrary<unknown>>>(
-  required: Partial<T>, optional: Partial<T>,
-): fc.Arbitrary<{ [K in keyof T]?: T[K] extends fc.Arbitrary<infer U> ? U : never }> {
-  return fc.record({ ...required, ...optional } as T, { requiredKeys: Object.keys(required) as any }) as any;
+type ValuesOf<T> = { [K in keyof T]: T[K] extends fc.Arbitrary<infer U> ? U : never };
+
+/** An object with required fields and optional ones (each present half of the time, absent otherwise). */
+export function props<R extends Record<string, fc.Arbitrary<unknown>>, O extends Record<string, fc.Arbitrary<unknown>>>(
+  required: R, optional: O,
+): fc.Arbitrary<ValuesOf<R> & Partial<ValuesOf<O>>> {
+  return fc.record({ ...optional, ...required }, { requiredKeys: Object.keys(required) }) as any;
 }
 
 /** A list of 0..max elements (empty lists are hostile for most fields: keep them rare when min is 1). */
 export function list<T>(level: Level, item: fc.Arbitrary<T>, min: number, max: number): fc.Arbitrary<T[]> {
   const valid = fc.array(item, { minLength: min, maxLength: max });
-  return min === 0 ? valid : mix(level, valid, fc.constant([]));
+  return min === 0 ? valid : mix(level, valid, fc.constant<T[]>([]));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -138,7 +140,7 @@ export function host(level: Level, wildcards = true): fc.Arbitrary<string> {
 /** 1..3 hosts, possibly repeated (a hostile duplicate) or empty. */
 export function hosts(level: Level, wildcards = true): fc.Arbitrary<string[]> {
   return mix(level, fc.uniqueArray(host(level, wildcards), { minLength: 1, maxLength: 3 }),
-    fc.oneof(fc.constant([]), host(level, wildcards).map((h) => [h, h])));
+    fc.oneof(fc.constant<string[]>([]), host(level, wildcards).map((h) => [h, h])));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -221,6 +221,10 @@ describe('JwtAuthentication', () => {
       fails({ jwks: JSON.stringify({ keys: [{ kty: 'rsa', n: 'abc', e: 'AQAB' }] }) },
         "test/jwt: jwks.keys[0].kty must be a known key type (RSA, EC, OKP, oct), got 'rsa'. Key types are case-sensitive, e.g. 'RSA' or 'EC'.");
     });
+    test("a jwks key type that is an object property's name", () => {
+      fails({ jwks: JSON.stringify({ keys: [{ kty: 'constructor', kid: 'k' }] }) },
+        "test/jwt: jwks.keys[0].kty must be a known key type (RSA, EC, OKP, oct), got 'constructor'.");
+    });
     test('a jwks key that is not an object', () => {
       fails({ jwks: '{"keys":[null]}' },
         'test/jwt: jwks.keys[0] must be a JSON Web Key object, got null. Each entry of "keys" is an object such as {"kty": "RSA", "n": "...", "e": "AQAB"}.');
@@ -297,7 +301,7 @@ describe('JwtAuthentication', () => {
     test('more required claims than the companion policy can hold', () => {
       const requiredClaims = Array.from({ length: 512 }, (_, i) => ({ claim: `c${i}`, values: ['x'] }));
       fails({ requiredClaims },
-        "test/jwt: requiredClaims must have at most 511 entries (each is a rule of the companion policy, which takes 512), got 512. Merge requirements on the same claim into one entry with several values.");
+        'test/jwt: requiredClaims must have at most 511 entries (each is a rule of the companion policy, which takes 512), got 512. Merge requirements on the same claim into one entry with several values.');
     });
     test('a name too long for the companion policy', () => {
       const name = 'a'.repeat(242);

@@ -180,6 +180,11 @@ describe('MtlsNamespace', () => {
       expect(() => ns.allowEgressTo('istio-system/istiod.istio-system.svc.cluster.local')).toThrow(
         "test/shop: egress.hosts must not list 'istio-system/istiod.istio-system.svc.cluster.local' together with 'istio-system/*', which already selects it, got 'istio-system/istiod.istio-system.svc.cluster.local'. Drop 'istio-system/istiod.istio-system.svc.cluster.local' ('istio-system/*' is one of the default hosts).");
     });
+    test('a host a wildcard host the user listed already selects', () => {
+      const ns = new MtlsNamespace(newChart(), 'shop', { egress: { hosts: ['./*'] } });
+      expect(() => ns.allowEgressTo('shop/db.shop.svc.cluster.local')).toThrow(
+        "test/shop: egress.hosts must not list 'shop/db.shop.svc.cluster.local' together with './*', which already selects it, got 'shop/db.shop.svc.cluster.local'. Drop 'shop/db.shop.svc.cluster.local'.");
+    });
     test('a wildcard host after a host it selects', () => {
       expect(() => new MtlsNamespace(newChart(), 'shop', { egress: { hosts: ['payments/api.payments.svc.cluster.local', 'payments/*'] } })).toThrow(
         "test/shop: egress.hosts must not list 'payments/api.payments.svc.cluster.local' together with 'payments/*', which already selects it, got 'payments/*'. Drop 'payments/api.payments.svc.cluster.local'.");

@@ -65,6 +65,15 @@ describe('CanaryRelease', () => {
     expect(vs.spec.http[3].match).toBeUndefined();
   });
 
+  test('regexes valid in RE2 but not in JavaScript are accepted and rendered as written', () => {
+    // Given RE2 flag groups and Go's named-group syntax (JavaScript rejects all three)
+    const patterns = ['(?i)^/api', '(?s)^/a.b', '^/users/(?P<id>[0-9]+)$'];
+    // When each is a route's path match
+    const vs = findOne(release({ matchRoutes: patterns.map((p) => ({ matches: [{ uri: StringMatch.regex(p) }], version: 'v2' })) }), 'VirtualService', 'reviews');
+    // Then they reach the VirtualService unchanged (and the synth-time istiod layer accepts them)
+    expect(vs.spec.http.slice(0, 3).map((r: any) => r.match[0].uri.regex)).toEqual(patterns);
+  });
+
   test('fault injection on a match only', () => {
     const vs = findOne(release({
       matchRoutes: [{
@@ -217,8 +226,24 @@ describe('CanaryRelease validation', () => {
     ['match route without matches', { matchRoutes: [{ matches: [], version: 'v2' }] }, 'test/reviews: matchRoutes[0].matches must list at least one match, got [].'],
     ['empty match', { matchRoutes: [{ matches: [{}], version: 'v2' }] }, 'test/reviews: matchRoutes[0].matches[0] must set at least one condition, got {}.'],
     ['empty prefix', { matchRoutes: [{ matches: [{ uri: StringMatch.prefix('') }], version: 'v2' }] }, "test/reviews: matchRoutes[0].matches[0].uri must not be an empty prefix, got ''."],
-    ['bad regex', { matchRoutes: [{ matches: [{ uri: StringMatch.regex('(') }], version: 'v2' }] }, /test\/reviews: matchRoutes\[0\].matches\[0\].uri must be a valid regular expression/],
-    ['lookahead regex', { matchRoutes: [{ matches: [{ uri: StringMatch.regex('^(?=a)') }], version: 'v2' }] }, /must not use lookaround or backreferences \(RE2 has neither\)/],
+    ['bad regex', { matchRoutes: [{ matches: [{ uri: StringMatch.regex('(') }], version: 'v2' }] },
+      "test/reviews: matchRoutes[0].matches[0].uri must be a valid RE2 regular expression (RE2: missing closing ): `(`), got '('. Balance the parentheses"],
+    ['lookahead regex', { matchRoutes: [{ matches: [{ uri: StringMatch.regex('^(?=a)') }], version: 'v2' }] },
+      "test/reviews: matchRoutes[0].matches[0].uri must be a valid RE2 regular expression (RE2: invalid or unsupported Perl syntax: `(?=`), got '^(?=a)'. RE2 has no lookahead or lookbehind"],
+    // JavaScript accepts these; istiod's RE2 (Go regexp) does not.
+    ['RE2-invalid escape', { matchRoutes: [{ matches: [{ uri: StringMatch.regex('\\q') }], version: 'v2' }] },
+      "test/reviews: matchRoutes[0].matches[0].uri must be a valid RE2 regular expression (RE2: invalid escape sequence: `\\q`), got '\\q'. RE2 has no escape \\q"],
+    ['RE2 repeat limit', { matchRoutes: [{ matches: [{ headers: { 'x-id': StringMatch.regex('a{1001}') } }], version: 'v2' }] },
+      "test/reviews: matchRoutes[0].matches[0].headers['x-id'] must be a valid RE2 regular expression (RE2: invalid repeat count: `{1001}`), got 'a{1001}'. RE2 repeats at most 1000 times"],
+    ['RE2 class range', { matchRoutes: [{ matches: [{ queryParams: { id: StringMatch.regex('[a-\\d]') } }], version: 'v2' }] },
+      "test/reviews: matchRoutes[0].matches[0].queryParams['id'] must be a valid RE2 regular expression (RE2: invalid escape sequence: `\\d`)"],
+    ['RE2 unknown class', { matchRoutes: [{ matches: [{ withoutHeaders: { 'x-id': StringMatch.regex('\\pz') } }], version: 'v2' }] },
+      "test/reviews: matchRoutes[0].matches[0].withoutHeaders['x-id'] must be a valid RE2 regular expression (RE2: invalid character class range: `\\pz`)"],
+    ['RE2 backreference', { matchRoutes: [{ matches: [{ uri: StringMatch.regex('(?P<a>x)\\k<a>') }], version: 'v2' }] },
+      "must be a valid RE2 regular expression (RE2: invalid escape sequence: `\\k`), got '(?P<a>x)\\k<a>'. RE2 has no backreferences (\\k)"],
+    ['RE2 \\C', { matchRoutes: [{ matches: [{ uri: StringMatch.regex('/\\C') }], version: 'v2' }] }, 'RE2: invalid escape sequence: `\\C`'],
+    ['regex over 1024 bytes', { matchRoutes: [{ matches: [{ uri: StringMatch.regex('é'.repeat(600)) }], version: 'v2' }] },
+      "test/reviews: matchRoutes[0].matches[0].uri must be at most 1024 bytes long (istiod's limit), but has 1200"],
     ['bad header name', { matchRoutes: [{ matches: [{ headers: { 'bad header': StringMatch.exact('x') } }], version: 'v2' }] }, "test/reviews: matchRoutes[0].matches[0].headers must use valid header names, got 'bad header'."],
     ['two cookies', { matchRoutes: [{ matches: [{ cookies: { a: '1', b: '2' } }], version: 'v2' }] }, /must name a single cookie/],
     ['version and weights on a match route', { matchRoutes: [{ matches: [{ port: 80 }], version: 'v2', weights: { v1: 100 } }] }, "test/reviews: matchRoutes[0].version cannot be combined with weights, got 'v2'."],

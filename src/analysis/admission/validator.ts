@@ -92,6 +92,12 @@ const FORMATS: Record<string, (s: string) => boolean> = {
   'byte': (s) => /^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 === 0,
 };
 
+/** Integer formats and their ranges (int64 as far as a JavaScript number tells). */
+const INTEGER_FORMATS: Record<string, readonly [number, number]> = {
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  int64: [-(2 ** 63), 2 ** 63 - 1],
+};
+
 /** A key identifying a list element (list-type `set` or `map`) for duplicate detection. */
 function elementKey(schema: Schema, item: unknown): string {
   if (schema['x-kubernetes-list-type'] === 'map' && item && typeof item === 'object') {
@@ -159,6 +165,11 @@ class Walk {
       }
       if (schema.maximum !== undefined && (schema.exclusiveMaximum ? v >= schema.maximum : v > schema.maximum)) {
         this.schemaError(where, `Invalid value: ${v}: should be less than ${schema.exclusiveMaximum ? '' : 'or equal to '}${schema.maximum}`);
+      }
+      // The API server checks integer formats as ranges; istiod could not decode a value outside them either.
+      const range = schema.format ? INTEGER_FORMATS[schema.format] : undefined;
+      if (range && (v < range[0] || v > range[1])) {
+        this.schemaError(where, `Invalid value: ${v}: must be of type ${schema.format}`);
       }
     } else if (typeof v === 'string') {
       // Kubernetes counts characters (runes), not UTF-16 units.

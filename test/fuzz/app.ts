@@ -1,0 +1,118 @@
+/**
+ * The app generator: one or two charts, 1-4 constructs of any family (or a chosen one first),
+ * the fixtures they reference, and a few method calls, all sharing pools of names, hosts and
+ * namespaces.
+ */
+import * as fc from 'fast-check';
+import { ConstructDraft, Family, FIXTURE_IDS, FixtureKind } from './drafts';
+import { edgeFamily } from './edge';
+import { AppRecipe, isCall, isRef, MethodStep, printable, Step, Value, ValueObject } from './recipe';
+import { securityFamily } from './security';
+import { trafficFamily } from './traffic';
+import { CONSTRUCT_IDS, Level, LEVELS, mix, namespace } from './values';
+
+const FAMILIES: readonly Family[] = [trafficFamily, edgeFamily, securityFamily];
+
+/** Every construct generator, by name (`AuthorizationPolicy.denyAll` for presets). */
+export const CONSTRUCTS: Record<string, (level: Level) => fc.Arbitrary<ConstructDraft>> = Object.assign({}, ...FAMILIES.map((f) => f.constructs));
+/** Every method-call generator, by method name. */
+export const METHODS: Record<string, (level: Level) => fc.Arbitrary<MethodStep>> = Object.assign({}, ...FAMILIES.map((f) => f.methods));
+const FIXTURES: Partial<Record<FixtureKind, (level: Level) => fc.Arbitrary<ConstructDraft>>> = Object.assign({}, ...FAMILIES.map((f) => f.fixtures));
+
+/** What a run can focus on: a construct (or preset) name, or a method name. */
+export const FOCUSES = [...Object.keys(CONSTRUCTS), ...Object.keys(METHODS)];
+
+interface Parts {
+  readonly level: Level;
+  readonly charts: Array<{ namespace?: string }>;
+  readonly main: ConstructDraft[];
+  readonly methods: MethodStep[];
+  readonly fixtures: Partial<Record<FixtureKind, ConstructDraft>>;
+  readonly ids: string[];
+  readonly placement: number[];
+}
+
+/**
+ * Apps of 1-4 constructs. With `focus`, the first construct is of that kind (or the app calls
+ * that method), so a bounded run covers it.
+ */
+export function appRecipe(focus?: string): fc.Arbitrary<AppRecipe> {
+  if (focus !== undefined && !FOCUSES.includes(focus)) throw new Error(`unknown construct or method '${focus}'; one of ${FOCUSES.join(', ')}`);
+  return fc.constantFrom(...LEVELS).chain((level) => {
+    const anyConstruct = fc.oneof(...Object.values(CONSTRUCTS).map((g) => g(level)));
+    const anyMethod = fc.oneof(...Object.values(METHODS).map((g) => g(level)));
+    const focusedConstruct = focus !== undefined && CONSTRUCTS[focus] ? CONSTRUCTS[focus](level) : anyConstruct;
+    const focusedMethods = focus !== undefined && METHODS[focus]
+      ? fc.tuple(METHODS[focus](level), fc.array(anyMethod, { maxLength: 1 })).map(([m, more]) => [m, ...more])
+      : fc.array(anyMethod, { maxLength: 2 });
+    const fixtures = fc.record(Object.fromEntries(Object.entries(FIXTURES).map(([kind, g]) =>
+      [kind, fc.option(g!(level), { nil: undefined, freq: 8 })])) as Record<FixtureKind, fc.Arbitrary<ConstructDraft | undefined>>);
+    const chart = fc.record({ namespace: mix(level, fc.option(namespace(level), { nil: undefined }), namespace(level)) }, { requiredKeys: [] });
+    return fc.record({
+      level: fc.constant(level),
+      charts: fc.array(chart, { minLength: 1, maxLength: 2 }),
+      main: fc.tuple(focusedConstruct, fc.array(anyConstruct, { maxLength: 3 })).map(([first, rest]) => [first, ...rest]),
+      methods: focusedMethods,
+      fixtures,
+      ids: fc.array(fc.constantFrom(...CONSTRUCT_IDS), { minLength: 4, maxLength: 4 }),
+      placement: fc.array(fc.nat(1), { minLength: 12, maxLength: 12 }),
+    }).map((parts) => printable(assemble(parts as Parts)));
+  });
+}
+
+/**
+ * Orders the parts into steps: the fixtures that something references first (each once, with its
+ * fixed id), then the main constructs with ids unique in their chart, then the method calls.
+ */
+function assemble(parts: Parts): AppRecipe {
+  const charts = parts.charts.map((c) => (c.namespace === undefined ? {} : { namespace: c.namespace }));
+  const main = parts.main;
+  const referenced = new Set<string>();
+  const collect = (v: Value): void => {
+    if (Array.isArray(v)) return v.forEach(collect);
+    if (v === null || typeof v !== 'object') return;
+    if (isRef(v)) return void referenced.add(v.$ref);
+    if (isCall(v)) return v.args.forEach(collect);
+    Object.values(v as ValueObject).forEach(collect);
+  };
+  const draftValues = (d: ConstructDraft) => (d.op === 'new' ? [d.props] : d.args);
+  main.forEach((d) => draftValues(d).forEach(collect));
+  parts.methods.forEach((m) => {
+    referenced.add(m.target);
+    m.args.forEach(collect);
+  });
+  // Fixtures may reference each other (a gateway's certificate names the issuer fixture).
+  const expanded = new Set<FixtureKind>();
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const kind of Object.keys(FIXTURE_IDS) as FixtureKind[]) {
+      const draft = parts.fixtures[kind];
+      if (draft && referenced.has(FIXTURE_IDS[kind]) && !expanded.has(kind)) {
+        expanded.add(kind);
+        draftValues(draft).forEach(collect);
+        grew = true;
+      }
+    }
+  }
+
+  const steps: Step[] = [];
+  const taken = parts.charts.map(() => new Set<string>());
+  let slot = 0;
+  const place = (draft: ConstructDraft, wantedId: string) => {
+    const chart = parts.placement[slot++ % parts.placement.length] % charts.length;
+    let id = wantedId;
+    for (let n = 2; taken[chart].has(id); n++) id = `${wantedId}${n}`;
+    taken[chart].add(id);
+    steps.push(draft.op === 'new'
+      ? { op: 'new', type: draft.type, id, chart, props: draft.props }
+      : { op: 'preset', type: draft.type, method: draft.method, id, chart, args: draft.args });
+  };
+  // Dependencies first: an issuer before the gateway whose certificate names it.
+  for (const kind of ['issuer', 'waypoint', 'egress', 'gateway', 'namespace', 'policy'] as FixtureKind[]) {
+    const draft = parts.fixtures[kind];
+    if (draft && referenced.has(FIXTURE_IDS[kind])) place(draft, FIXTURE_IDS[kind]);
+  }
+  main.forEach((draft, i) => place(draft, parts.ids[i % parts.ids.length]));
+  steps.push(...parts.methods);
+  return { charts, steps };
+}

@@ -1,0 +1,301 @@
+/**
+ * The invariant every generated app must satisfy, and the classification of its violations.
+ *
+ * Either (a) construction or synthesis throws an error whose message starts with the path of a
+ * construct the app created, followed by ': ' and the name of a prop the user wrote (the shape
+ * of ValidationError), or (b) synthesis succeeds, the output has no Error finding from the
+ * admission layer (CRD schema + CEL), the istiod layer or any check the automatic analysis runs,
+ * passes the independent wire checks (./wire.ts), and shows every setting the generator made
+ * (./visibility.ts).
+ *
+ * Violations:
+ * - let-through: output the cluster rejects (analysis findings at synth count too: they name an
+ *   object, not the construct and prop the user wrote);
+ * - crash-like: an error without the path of a construct of the app, naming no prop the user
+ *   wrote, or an exception that is not a validation error (TypeError, constructs' "There is
+ *   already a Construct");
+ * - dropped-setting: a prop set by the generator missing from the output, or replaced;
+ * - re2-disagreement: a construct accepts a regex RE2 rejects, or rejects one RE2 accepts.
+ */
+import { FindingLevel, MeshAnalysis } from '../../src';
+import { PRESET_PARAMETERS } from './security';
+import {
+  AppRecipe, buildApp, BuiltApp, createdConstructs, DanglingReference, isCall, isRef, NewStep, pathOfStep, PresetStep, StepFailure,
+  synthesize, Value, ValueObject,
+} from './recipe';
+import { visibilityProblems } from './visibility';
+import { re2Error, wireProblems } from './wire';
+
+export type FailureClass = 'let-through' | 'crash-like' | 'dropped-setting' | 're2-disagreement';
+export const FAILURE_CLASSES: readonly FailureClass[] = ['let-through', 'crash-like', 'dropped-setting', 're2-disagreement'];
+
+export interface Failure {
+  readonly kind: FailureClass;
+  /** The defect with the values left out: failures with one signature are one defect. */
+  readonly signature: string;
+  /** The full message, for the report. */
+  readonly detail: string;
+}
+
+export interface Verdict {
+  /** What the app did: synthesized, was rejected with an error, or was no test case (a shrink broke a reference). */
+  readonly outcome: 'synthesized' | 'rejected' | 'skipped';
+  readonly failures: Failure[];
+  /** The error that rejected the app, if any. */
+  readonly error?: string;
+}
+
+/** Prop names any construct's errors may use: the object name claim and the props object as a whole. */
+const GENERAL_PROPS = new Set(['metadata', 'props', 'id']);
+
+/** Runs one app and judges it. */
+export function evaluate(recipe: AppRecipe): Verdict {
+  const app = new AppFacts(recipe);
+  let built: BuiltApp | undefined;
+  let manifests: any[] | undefined;
+  let failure: StepFailure | undefined;
+  try {
+    built = buildApp(recipe);
+    manifests = synthesize(built);
+  } catch (error) {
+    if (error instanceof DanglingReference) return { outcome: 'skipped', failures: [] };
+    failure = error instanceof StepFailure ? error : new StepFailure('construct', error);
+  }
+
+  const failures: Failure[] = [];
+  const rejectedValues = new Set<unknown>();
+  if (failure) {
+    if (!failure.external) failures.push(...judgeError(failure, app, rejectedValues));
+  } else {
+    failures.push(...judgeOutput(manifests!, app));
+    failures.push(...visibilityProblems(recipe, built!, manifests!).map((p): Failure => ({
+      kind: 'dropped-setting',
+      signature: `${p.construct}: ${p.prop.replace(/\[\d+\]/g, '[]').replace(/\['[^']*'\]/g, '[…]')} ${p.problem}`,
+      detail: `${p.path}: ${p.prop} ${p.problem} (expected ${JSON.stringify(p.expected)}, found ${JSON.stringify(p.found)})`,
+    })));
+  }
+  failures.push(...regexDisagreements(recipe, failure, rejectedValues));
+  return {
+    outcome: failure ? 'rejected' : 'synthesized',
+    failures: dedupe(failures),
+    error: failure ? messageOf(failure.cause) : undefined,
+  };
+}
+
+/** What the judgement needs to know about an app: its constructs' paths and the props the user wrote. */
+class AppFacts {
+  /** Paths of the constructs the app created, longest first. */
+  public readonly paths: string[];
+  private readonly stepsByPath = new Map<string, NewStep | PresetStep>();
+
+  constructor(public readonly recipe: AppRecipe) {
+    for (const step of createdConstructs(recipe)) this.stepsByPath.set(pathOfStep(step, recipe), step);
+    this.paths = [...this.stepsByPath.keys()].sort((a, b) => b.length - a.length);
+  }
+
+  /** The construct an error message starts with (`<path>: `), if any. */
+  public ownerOf(message: string): string | undefined {
+    return this.paths.find((p) => message.startsWith(`${p}: `));
+  }
+
+  /** Every prop name the user wrote for the construct at `path` (nested keys, method names and their keys). */
+  public userProps(path: string): Set<string> {
+    const step = this.stepsByPath.get(path)!;
+    const keys = new Set<string>();
+    const collect = (v: Value): void => {
+      if (Array.isArray(v)) return v.forEach(collect);
+      if (v === null || typeof v !== 'object' || isRef(v)) return;
+      if (isCall(v)) return v.args.forEach(collect);
+      if ('$const' in v) return;
+      for (const [key, inner] of Object.entries(v as ValueObject)) {
+        keys.add(key);
+        collect(inner);
+      }
+    };
+    if (step.op === 'new') {
+      collect(step.props);
+    } else {
+      step.args.forEach(collect);
+      for (const p of PRESET_PARAMETERS[step.method] ?? []) keys.add(p);
+    }
+    for (const other of this.recipe.steps) {
+      if (other.op === 'method' && other.target === step.id) {
+        keys.add(other.method);
+        other.args.forEach(collect);
+      }
+    }
+    return keys;
+  }
+
+  /** A message with the values left out, so one defect has one signature. */
+  public normalize(text: string): string {
+    let t = text;
+    for (const p of this.paths) t = t.split(`${p}:`).join('<path>:').split(`'${p}'`).join("'<path>'");
+    return normalizeValues(t);
+  }
+}
+
+export function normalizeValues(text: string): string {
+  return text
+    .replace(/, got [\s\S]*$/, '')
+    .replace(/ Fix: [\s\S]*$/, '')
+    .replace(/'[^']*'/g, "'…'")
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/`[^`]*`/g, '`…`')
+    .replace(/\{[^{}]*\}/g, '{…}')
+    .replace(/-?\b\d+(\.\d+)?(e[+-]?\d+)?\b/gi, 'N')
+    .slice(0, 220);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const VALIDATION_FAILED = 'Validation failed with the following errors:';
+/** A line of the automatic analysis: `Error IST0106 VirtualService ns/name: message Fix: ...`. */
+const ANALYSIS_LINE = /^(Error|Warning|Info) ([A-Z]+\d+) (\S+) (\S+): ([\s\S]*)$/;
+
+/** An exception of construction or synth: clear, a let-through caught only by the analysis, or crash-like. */
+function judgeError(failure: StepFailure, app: AppFacts, rejectedValues: Set<unknown>): Failure[] {
+  const error = failure.cause as any;
+  const message = messageOf(error);
+  if (error && typeof error === 'object' && 'value' in error) rejectedValues.add(error.value);
+
+  if (failure.phase === 'synth' && message.startsWith(VALIDATION_FAILED)) {
+    // cdk8s lists every construct's validation errors as `[<node path>] <message>`.
+    const entries = message.slice(VALIDATION_FAILED.length).split(/\n {2}\[[^\]\n]*\] /).map((e) => e.trim()).filter((e) => e.length > 0);
+    const failures: Failure[] = [];
+    let clear = 0;
+    for (const entry of entries) {
+      for (const value of quotedValues(entry)) rejectedValues.add(value);
+      const finding = ANALYSIS_LINE.exec(entry);
+      if (finding) {
+        const [, , code, kind, , text] = finding;
+        failures.push({ kind: 'let-through', signature: `${code} ${kind}: ${app.normalize(text)}`, detail: `only the synth analysis caught it: ${entry}` });
+        continue;
+      }
+      const unclear = unclearError(entry, undefined, app);
+      if (unclear) failures.push(unclear); else clear++;
+    }
+    // A clear error beside analysis findings: the findings may follow from the same mistake.
+    return clear > 0 ? failures.filter((f) => f.kind !== 'let-through') : failures;
+  }
+
+  if (failure.phase === 'value') {
+    // A factory (MeshService.fromName, AcmeServer.custom, ...) refused a value before any construct saw it.
+    if (isValidationError(error)) return [];
+    return [{ kind: 'crash-like', signature: `value factory threw ${error?.constructor?.name ?? typeof error}: ${app.normalize(message)}`, detail: message }];
+  }
+  const unclear = unclearError(message, error, app);
+  return unclear ? [unclear] : [];
+}
+
+function isValidationError(error: any): boolean {
+  return error instanceof Error && error.name === 'ValidationError' && typeof (error as any).property === 'string';
+}
+
+/** Undefined when the message is a clear error at a construct of the app; the crash-like failure otherwise. */
+function unclearError(message: string, error: any, app: AppFacts): Failure | undefined {
+  const type = error instanceof Error ? `${error.constructor.name}: ` : '';
+  const owner = app.ownerOf(message);
+  if (!owner) {
+    return { kind: 'crash-like', signature: `no construct path: ${type}${app.normalize(message)}`, detail: message };
+  }
+  const property: string = isValidationError(error) && error.where === owner ? error.property : message.slice(owner.length + 2).split(' ')[0];
+  const written = app.userProps(owner);
+  const identifiers = property.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
+  if (!identifiers.some((id) => written.has(id) || GENERAL_PROPS.has(id))) {
+    return { kind: 'crash-like', signature: `names no prop the user wrote: ${type}${app.normalize(message)}`, detail: message };
+  }
+  return undefined;
+}
+
+/** `'abc'` values quoted in a message (what an entry says it rejected). */
+function quotedValues(text: string): string[] {
+  return [...text.matchAll(/got '((?:[^']|'(?!\.))*)'/g)].map((m) => m[1]);
+}
+
+/** Output of a successful synth: findings of the analysis layers and of the wire checks. */
+function judgeOutput(manifests: any[], app: AppFacts): Failure[] {
+  const failures: Failure[] = [];
+  // The automatic analysis's levels: references to objects the app does not define are Info.
+  const findings = MeshAnalysis.analyze(manifests, { levels: { IST0101: FindingLevel.INFO, IST0174: FindingLevel.INFO } });
+  for (const f of findings.filter((x) => x.level === FindingLevel.ERROR)) {
+    failures.push({
+      kind: 'let-through',
+      signature: `${f.code} ${f.resource.kind}: ${app.normalize(f.message)}`,
+      detail: `${f.code} ${f.resource.kind} ${f.resource.namespace ?? ''}/${f.resource.name}: ${f.message}`,
+    });
+  }
+  const userRegexes = new Set(regexesOf(app.recipe).map((r) => r.pattern));
+  for (const m of manifests) {
+    for (const p of wireProblems(m)) {
+      if (p.field.endsWith('.regex') && userRegexes.has(p.value as string)) continue; // a re2-disagreement
+      failures.push({
+        kind: 'let-through',
+        signature: `wire ${p.object.split(' ')[0]} ${p.field.replace(/\[\d+\]/g, '[]').replace(/\.[^.]*[^A-Za-z0-9.[\]][^.]*/g, '.…')} ${p.problem}`,
+        detail: `${p.object} ${p.field} ${p.problem}: ${JSON.stringify(p.value)}`,
+      });
+    }
+  }
+  return failures;
+}
+
+/** istiod's regex rule: not empty, at most 1024 characters, RE2 syntax. */
+export function istiodRegexError(pattern: string): string | undefined {
+  if (pattern.length === 0) return 'empty';
+  return re2Error(pattern);
+}
+
+/** Every `StringMatch.regex(...)` of the app, with the index of its step. */
+function regexesOf(recipe: AppRecipe): Array<{ pattern: string; stepIndex: number }> {
+  const out: Array<{ pattern: string; stepIndex: number }> = [];
+  const collect = (v: Value, stepIndex: number): void => {
+    if (Array.isArray(v)) return v.forEach((x) => collect(x, stepIndex));
+    if (v === null || typeof v !== 'object' || isRef(v) || '$const' in v) return;
+    if (isCall(v)) {
+      if (v.$call === 'StringMatch.regex' && typeof v.args[0] === 'string') out.push({ pattern: v.args[0], stepIndex });
+      return v.args.forEach((x) => collect(x, stepIndex));
+    }
+    Object.values(v as ValueObject).forEach((x) => collect(x, stepIndex));
+  };
+  recipe.steps.forEach((step, i) => (step.op === 'new' ? collect(step.props, i) : step.args.forEach((a) => collect(a, i))));
+  return out;
+}
+
+/**
+ * Regexes are rendered when their construct is created: a construct that was created accepted
+ * its regexes; one that failed on a regex value rejected it.
+ */
+function regexDisagreements(recipe: AppRecipe, failure: StepFailure | undefined, rejectedValues: Set<unknown>): Failure[] {
+  const failures: Failure[] = [];
+  const failedAt = failure?.phase === 'synth' || failure === undefined ? Infinity : failure.stepIndex ?? Infinity;
+  for (const { pattern, stepIndex } of regexesOf(recipe)) {
+    const istiod = istiodRegexError(pattern);
+    const rejected = rejectedValues.has(pattern);
+    if (rejected && istiod === undefined) {
+      failures.push({
+        kind: 're2-disagreement',
+        signature: `rejects a regex RE2 accepts: ${normalizeValues(messageOf(failure!.cause)).replace(/^[^:]*: /, '')}`,
+        detail: `${JSON.stringify(pattern)} is valid RE2 but was rejected: ${messageOf(failure!.cause)}`,
+      });
+    } else if (!rejected && istiod !== undefined && stepIndex < failedAt) {
+      failures.push({
+        kind: 're2-disagreement',
+        signature: `accepts a regex RE2 rejects: ${normalizeValues(istiod)}`,
+        detail: `${JSON.stringify(pattern)} was accepted, but RE2 says: ${istiod}`,
+      });
+    }
+  }
+  return failures;
+}
+
+function dedupe(failures: Failure[]): Failure[] {
+  const seen = new Set<string>();
+  return failures.filter((f) => {
+    const key = `${f.kind}|${f.signature}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

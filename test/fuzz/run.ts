@@ -1,0 +1,112 @@
+/**
+ * The long property-based run: `npm run fuzz -- [count] [seed]`.
+ *
+ * Generates `count` apps (default 2000) from `seed` (default: random, printed), judges each
+ * (./invariant.ts), prints a table of failures per class, then, for the first few distinct
+ * failures of each class, a minimal reproduction found by fast-check's shrinking, as TypeScript.
+ * Exits 1 when any case fails. `FUZZ_FOCUS=<construct or method>` restricts the run to apps
+ * built around one construct; `FUZZ_EXAMPLES=<n>` sets how many failures per class are shrunk.
+ */
+import * as fc from 'fast-check';
+import { appRecipe } from './app';
+import { evaluate, Failure, FAILURE_CLASSES, FailureClass } from './invariant';
+import { AppRecipe, toTypeScript } from './recipe';
+
+process.env.CDK8S_ISTIO_SILENT = '1';
+
+interface Defect {
+  readonly kind: FailureClass;
+  readonly signature: string;
+  cases: number;
+  /** Index of the first case that showed it (replayed with fast-check's `path` to shrink it). */
+  readonly firstIndex: number;
+  readonly detail: string;
+  readonly recipe: AppRecipe;
+}
+
+const key = (f: Pick<Failure, 'kind' | 'signature'>) => `${f.kind}|${f.signature}`;
+
+function main(): number {
+  const [countArg, seedArg] = process.argv.slice(2);
+  const count = countArg === undefined ? 2000 : Number(countArg);
+  const seed = seedArg === undefined ? (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) | 0 : Number(seedArg);
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed)) {
+    process.stderr.write('usage: npm run fuzz -- [count] [seed]\n');
+    return 2;
+  }
+  const focus = process.env.FUZZ_FOCUS || undefined;
+  const examples = Number(process.env.FUZZ_EXAMPLES ?? 3);
+  console.log(`cdk8s-istio fuzz: ${count} apps${focus ? ` around ${focus}` : ''}, seed ${seed} (repeat with: npm run fuzz -- ${count} ${seed})`);
+
+  // 1. Survey: judge every case, group failures by signature.
+  const defects = new Map<string, Defect>();
+  const outcomes = { synthesized: 0, rejected: 0, skipped: 0 };
+  const casesPerClass = Object.fromEntries(FAILURE_CLASSES.map((c) => [c, 0])) as Record<FailureClass, number>;
+  let index = 0;
+  const started = Date.now();
+  fc.check(fc.property(appRecipe(focus), (recipe) => {
+    const verdict = evaluate(recipe);
+    outcomes[verdict.outcome]++;
+    for (const kind of new Set(verdict.failures.map((f) => f.kind))) casesPerClass[kind]++;
+    for (const f of verdict.failures) {
+      const existing = defects.get(key(f));
+      if (existing) existing.cases++;
+      else defects.set(key(f), { ...f, cases: 1, firstIndex: index, recipe });
+    }
+    index++;
+    if (index % 500 === 0) process.stderr.write(`  ${index}/${count} apps, ${defects.size} distinct failures, ${Math.round((Date.now() - started) / 1000)}s\n`);
+    return true;
+  }), { seed, numRuns: count });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+
+  // 2. Summary.
+  console.log(`\n${count} apps in ${seconds}s: ${outcomes.synthesized} synthesized, ${outcomes.rejected} rejected with an error, ${outcomes.skipped} skipped\n`);
+  console.log(`${'class'.padEnd(18)}${'cases'.padStart(7)}${'distinct'.padStart(10)}`);
+  for (const kind of FAILURE_CLASSES) {
+    const distinct = [...defects.values()].filter((d) => d.kind === kind).length;
+    console.log(`${kind.padEnd(18)}${String(casesPerClass[kind]).padStart(7)}${String(distinct).padStart(10)}`);
+  }
+
+  // 3. The first few distinct failures of each class, shrunk.
+  for (const kind of FAILURE_CLASSES) {
+    const list = [...defects.values()].filter((d) => d.kind === kind).sort((a, b) => b.cases - a.cases);
+    if (list.length === 0) continue;
+    console.log(`\n== ${kind}: ${list.length} distinct ==`);
+    list.forEach((d, i) => {
+      console.log(`\n[${kind} ${i + 1}] ${d.signature}  (${d.cases} case${d.cases === 1 ? '' : 's'})`);
+      if (i >= examples) return;
+      console.log(`  e.g. ${d.detail.split('\n')[0].slice(0, 600)}`);
+      const minimal = shrink(d, seed, focus);
+      console.log(indent(toTypeScript(minimal.recipe)));
+      if (minimal.detail !== d.detail) console.log(`  -> ${minimal.detail.split('\n')[0].slice(0, 600)}`);
+    });
+  }
+  const failed = FAILURE_CLASSES.some((c) => casesPerClass[c] > 0);
+  console.log(`\n${failed ? 'FAILED' : 'PASSED'}: seed ${seed}`);
+  return failed ? 1 : 0;
+}
+
+/** Replays the first case of a defect and lets fast-check shrink it while the same defect remains. */
+function shrink(defect: Defect, seed: number, focus: string | undefined): { recipe: AppRecipe; detail: string } {
+  let last: { recipe: AppRecipe; detail: string } = { recipe: defect.recipe, detail: defect.detail };
+  const result = fc.check(fc.property(appRecipe(focus), (recipe) => {
+    const verdict = evaluate(recipe);
+    fc.pre(verdict.outcome !== 'skipped');
+    const same = verdict.failures.find((f) => key(f) === key(defect));
+    if (same) last = { recipe, detail: same.detail };
+    return same === undefined;
+  }), { seed, path: String(defect.firstIndex), plugins: [fc.interruptAfterTimeLimit(Number(process.env.FUZZ_SHRINK_MS ?? 15_000))] });
+  if (result.failed && result.counterexample) {
+    const [recipe] = result.counterexample as [AppRecipe];
+    const verdict = evaluate(recipe);
+    const same = verdict.failures.find((f) => key(f) === key(defect));
+    if (same) return { recipe, detail: same.detail };
+  }
+  return last;
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((l) => `    ${l}`).join('\n');
+}
+
+process.exitCode = main();
