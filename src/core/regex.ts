@@ -45,10 +45,11 @@ interface GoVerdict {
   readonly code?: string;
   /** The part of the pattern Go quotes in its error. */
   readonly fragment?: string;
+  /** For a valid pattern: the estimated size of the program Envoy's RE2 compiles it to. */
+  readonly programSize?: number;
 }
 
 const VERDICTS = new Map<string, GoVerdict>();
-const VALID: GoVerdict = {};
 
 /**
  * Go's `regexp.Compile` verdict on a pattern. Results are remembered: apps repeat patterns
@@ -77,8 +78,7 @@ function compileLikeGo(pattern: string): GoVerdict {
 function compileWithEngine(pattern: string): GoVerdict {
   const { RE2JS, RE2JSSyntaxException } = re2();
   try {
-    new RE2JS(pattern);
-    return VALID;
+    return { programSize: envoyProgramSize(new RE2JS(pattern)) };
   } catch (e) {
     if (e instanceof RE2JSSyntaxException) return { code: e.error, fragment: e.input ?? '' };
     // Anything else RE2JS throws (its own limits) is still a pattern Go would not take.
@@ -232,6 +232,10 @@ export function checkRegex(scope: IConstruct | string, property: string, pattern
     fail(scope, property, `must be a valid RE2 regular expression (RE2: ${verdict.code}: \`${verdict.fragment ?? ''}\`)`, pattern,
       hintFor(verdict));
   }
+  if (verdict.programSize !== undefined && verdict.programSize > MAX_PROGRAM_SIZE) {
+    fail(scope, property, `must compile to an RE2 program Envoy accepts (at most ${MAX_PROGRAM_SIZE} instructions, Istio's setting; this one has about ${verdict.programSize})`,
+      pattern, 'Repeat large classes fewer times (\\pL alone is about 1,200 instructions, \\pL{30} about 36,000), or use + or * instead of a counted repeat.');
+  }
   return pattern;
 }
 
@@ -272,3 +276,261 @@ function hintFor(verdict: GoVerdict): string {
       return SYNTAX;
   }
 }
+
+/**
+ * Istio's proxies reject a regex whose RE2 program is larger than this (Envoy's runtime key
+ * `re2.max_program_size.error_level`, which Istio's bootstrap sets to 32768; Envoy's own default
+ * is 100). istiod does not check it: the route is accepted and then refused by every proxy.
+ */
+export const MAX_PROGRAM_SIZE = 32768;
+
+/** The estimated size of the RE2 program Envoy compiles a valid pattern to (undefined for invalid ones). */
+export function envoyRegexProgramSize(pattern: string): number | undefined {
+  return goVerdict(pattern).programSize;
+}
+
+/** The parts of RE2JS' compiled program we read (Go's instruction set). */
+interface ProgInst {
+  readonly op: number;
+  readonly arg: number;
+  readonly runes: readonly number[];
+}
+
+/** RE2JS' `Inst` opcodes (those of Go's regexp/syntax). */
+const enum Op { MATCH = 6, NOP = 7, RUNE = 8, RUNE1 = 9, RUNE_ANY = 10, RUNE_ANY_NOT_NL = 11 }
+/** RE2JS' FOLD_CASE flag, in `arg` of a rune instruction. */
+const FOLD_CASE = 1;
+
+function instructionsOf(compiled: object): readonly ProgInst[] | undefined {
+  const inst = (compiled as { re2Input?: { prog?: { inst?: unknown } } }).re2Input?.prog?.inst;
+  return Array.isArray(inst) ? inst as ProgInst[] : undefined;
+}
+
+let programReadable: boolean | undefined;
+
+/**
+ * Estimates the size of the program Envoy's RE2 (C++) compiles a pattern to, from the program
+ * RE2JS compiled (Go's instruction set: one instruction per character class, where RE2 spends
+ * one per UTF-8 byte range). Checked against RE2's own `ProgramSize()` on every Unicode class
+ * and on repeated classes and literals: within about 6% above 3,000 instructions, rather under
+ * than over for large classes, so a pattern near the limit is given the benefit of the doubt.
+ * Undefined if this RE2JS build's program cannot be read.
+ */
+function envoyProgramSize(compiled: object): number | undefined {
+  if (programReadable === undefined) {
+    // Read RE2JS' internals only if they look as expected ('a' compiles to RUNE1 'a' ... MATCH).
+    const probe = instructionsOf(new (re2().RE2JS)('a'));
+    programReadable = !!probe?.some((i) => i.op === Op.RUNE1 && i.runes[0] === 0x61) && probe.some((i) => i.op === Op.MATCH);
+  }
+  const instructions = programReadable ? instructionsOf(compiled) : undefined;
+  if (!instructions) return undefined;
+  let size = 2; // RE2's unanchored-search prefix (.*?)
+  for (const inst of instructions) {
+    switch (inst.op) {
+      case Op.RUNE:
+      case Op.RUNE1:
+        size += inst.runes.length === 1 ? literalSize(inst.runes[0], inst.arg % 2 === FOLD_CASE) : classSize(inst.runes);
+        break;
+      case Op.RUNE_ANY: size += 7; break; // 00-7F and RE2's 3-sequence 80-10FFFF
+      case Op.RUNE_ANY_NOT_NL: size += 8; break;
+      case Op.NOP: break;
+      default: size += 1; // ALT, CAPTURE, EMPTY_WIDTH, MATCH, FAIL
+    }
+  }
+  return size;
+}
+
+function utf8Bytes(rune: number): number {
+  return rune < 0x80 ? 1 : rune < 0x800 ? 2 : rune < 0x10000 ? 3 : 4;
+}
+
+/** A literal: one instruction per UTF-8 byte; a case-folded non-ASCII one becomes a small class. */
+function literalSize(rune: number, foldCase: boolean): number {
+  return foldCase && rune >= 0x80 ? 2 * utf8Bytes(rune) : utf8Bytes(rune);
+}
+
+const CLASS_SIZES = new Map<string, number>();
+
+/** The instructions RE2 compiles a character class (sorted `[lo, hi, lo, hi, ...]`) to; remembered. */
+function classSize(runes: readonly number[]): number {
+  const key = runes.join(',');
+  let size = CLASS_SIZES.get(key);
+  if (size === undefined) {
+    size = new Utf8ClassCompiler().compile(runes);
+    if (CLASS_SIZES.size >= 1024) CLASS_SIZES.clear();
+    CLASS_SIZES.set(key, size);
+  }
+  return size;
+}
+
+/* eslint-disable no-bitwise -- UTF-8 encoding and RE2's splitting of rune ranges are bit operations */
+interface ByteRange { lo: number; hi: number; fold: boolean; out: number; alt?: never }
+interface Alt { alt: true; out: number; out1: number }
+
+/**
+ * RE2's compilation of a character class to UTF-8 byte ranges (`AddRuneRangeUTF8`): ranges are
+ * split where their UTF-8 length or leading bytes change, sequences share a trie of leading
+ * bytes and cached suffixes of continuation bytes, and the program is then flattened into lists
+ * (a byte range reachable from several lists is copied). Counts the flattened instructions.
+ */
+class Utf8ClassCompiler {
+  private readonly insts: Array<ByteRange | Alt | undefined> = [undefined];
+  private readonly cache = new Map<string, number>();
+  private begin = 0;
+
+  public compile(runes: readonly number[]): number {
+    const ranges: Array<[number, number]> = [];
+    for (let i = 0; i + 1 < runes.length; i += 2) ranges.push([runes[i], runes[i + 1]]);
+    const has = (c: number) => ranges.some(([lo, hi]) => lo <= c && c <= hi);
+    // RE2 matches a class that treats A-Z as a-z with a-z and a case-folding flag.
+    let foldsAscii = true;
+    for (let c = 0x61; c <= 0x7a && foldsAscii; c++) foldsAscii = has(c) === has(c - 0x20);
+    for (const [lo, hi] of ranges) {
+      if (foldsAscii && lo >= 0x41 && hi <= 0x5a) continue;
+      const fold = foldsAscii && !((lo <= 0x41 && hi >= 0x7a) || hi < 0x41 || lo > 0x7a || (lo > 0x5a && hi < 0x61));
+      this.addRange(lo, hi, fold);
+    }
+    return this.flattenedSize();
+  }
+
+  private byteRange(lo: number, hi: number, fold: boolean, out: number, cached: boolean): number {
+    const key = `${lo},${hi},${fold},${out}`;
+    if (cached) {
+      const existing = this.cache.get(key);
+      if (existing !== undefined) return existing;
+    }
+    this.insts.push({ lo, hi, fold, out });
+    const id = this.insts.length - 1;
+    if (cached) this.cache.set(key, id);
+    return id;
+  }
+
+  private isCached(id: number): boolean {
+    const inst = this.insts[id];
+    return !!inst && !inst.alt && this.cache.get(`${inst.lo},${inst.hi},${inst.fold},${inst.out}`) === id;
+  }
+
+  private sameRange(a: number, b: number): boolean {
+    const x = this.insts[a];
+    const y = this.insts[b];
+    return !!x && !!y && !x.alt && !y.alt && x.lo === y.lo && x.hi === y.hi && x.fold === y.fold;
+  }
+
+  private addSuffix(id: number): void {
+    this.begin = this.begin === 0 ? id : this.addSuffixRecursive(this.begin, id);
+  }
+
+  /** Merges a byte sequence into the trie: shares its leading range with the last alternative when equal. */
+  private addSuffixRecursive(root: number, id: number): number {
+    const rootInst = this.insts[root];
+    if (!rootInst) return id;
+    let parentAlt: Alt | undefined;
+    if (rootInst.alt) {
+      if (!this.sameRange(rootInst.out1, id)) return this.push({ alt: true, out: root, out1: id });
+      parentAlt = rootInst;
+    } else if (!this.sameRange(root, id)) {
+      return this.push({ alt: true, out: root, out1: id });
+    }
+    let shared = parentAlt ? parentAlt.out1 : root;
+    if (this.isCached(shared)) {
+      // Cached suffixes are shared: clone before changing where it leads.
+      const original = this.insts[shared] as ByteRange;
+      const clone = this.push({ lo: original.lo, hi: original.hi, fold: original.fold, out: original.out });
+      if (parentAlt) parentAlt.out1 = clone; else root = clone;
+      shared = clone;
+    }
+    const next = (this.insts[id] as ByteRange).out;
+    if (!this.isCached(id)) this.insts[id] = undefined;
+    const sharedInst = this.insts[shared] as ByteRange;
+    sharedInst.out = this.addSuffixRecursive(sharedInst.out, next);
+    return root;
+  }
+
+  private push(inst: ByteRange | Alt): number {
+    this.insts.push(inst);
+    return this.insts.length - 1;
+  }
+
+  private addRange(lo: number, hi: number, fold: boolean): void {
+    if (lo > hi) return;
+    if (lo === 0x80 && hi === 0x10ffff) {
+      // RE2's shortcut for all non-ASCII: three sequences sharing continuation bytes.
+      const cont1 = this.byteRange(0x80, 0xbf, false, 0, false);
+      this.addSuffix(this.byteRange(0xc2, 0xdf, false, cont1, false));
+      const cont2 = this.byteRange(0x80, 0xbf, false, cont1, false);
+      this.addSuffix(this.byteRange(0xe0, 0xef, false, cont2, false));
+      const cont3 = this.byteRange(0x80, 0xbf, false, cont2, false);
+      this.addSuffix(this.byteRange(0xf0, 0xf4, false, cont3, false));
+      return;
+    }
+    for (const max of [0x7f, 0x7ff, 0xffff]) {
+      if (lo <= max && max < hi) {
+        this.addRange(lo, max, fold);
+        this.addRange(max + 1, hi, fold);
+        return;
+      }
+    }
+    if (hi < 0x80) {
+      this.addSuffix(this.byteRange(lo, hi, fold, 0, false));
+      return;
+    }
+    for (let i = 1; i < 4; i++) {
+      const m = (1 << (6 * i)) - 1;
+      if ((lo & ~m) !== (hi & ~m)) {
+        if ((lo & m) !== 0) {
+          this.addRange(lo, lo | m, fold);
+          this.addRange((lo | m) + 1, hi, fold);
+          return;
+        }
+        if ((hi & m) !== m) {
+          this.addRange(lo, (hi & ~m) - 1, fold);
+          this.addRange(hi & ~m, hi, fold);
+          return;
+        }
+      }
+    }
+    const low = utf8(lo);
+    const high = utf8(hi);
+    let id = 0;
+    for (let i = low.length - 1; i >= 0; i--) {
+      // Forward UTF-8: the last byte and inner byte ranges are cached (shared), the leading byte is not.
+      const cached = i === low.length - 1 || (low[i] < high[i] && i !== 0);
+      id = this.byteRange(low[i], high[i], false, id, cached);
+    }
+    this.addSuffix(id);
+  }
+
+  /** Lists from every root (the start, and each byte range's target); a byte range in several lists counts in each. */
+  private flattenedSize(): number {
+    const roots = new Set<number>([this.begin]);
+    const pending = [this.begin];
+    let size = 0;
+    while (pending.length > 0) {
+      const members = new Set<number>();
+      const stack = [pending.pop()!];
+      while (stack.length > 0) {
+        const id = stack.pop()!;
+        const inst = this.insts[id];
+        if (!id || !inst) continue;
+        if (inst.alt) stack.push(inst.out1, inst.out); else members.add(id);
+      }
+      size += members.size;
+      for (const member of members) {
+        const out = (this.insts[member] as ByteRange).out;
+        if (out && !roots.has(out)) {
+          roots.add(out);
+          pending.push(out);
+        }
+      }
+    }
+    return size;
+  }
+}
+
+function utf8(rune: number): number[] {
+  if (rune < 0x80) return [rune];
+  if (rune < 0x800) return [0xc0 | (rune >> 6), 0x80 | (rune & 0x3f)];
+  if (rune < 0x10000) return [0xe0 | (rune >> 12), 0x80 | ((rune >> 6) & 0x3f), 0x80 | (rune & 0x3f)];
+  return [0xf0 | (rune >> 18), 0x80 | ((rune >> 12) & 0x3f), 0x80 | ((rune >> 6) & 0x3f), 0x80 | (rune & 0x3f)];
+}
+/* eslint-enable no-bitwise */

@@ -5,7 +5,7 @@ import { certificateSpec, PrivateKeyOptions } from './gateway-certificate';
 import { IIssuer, Issuer, IssuerKind } from './issuer';
 import { IssuerConfig, IssuerTraits } from './issuer-config';
 import { dnsLabelRule } from '../core/hosts';
-import { checkObjectName, toDnsLabel } from '../core/naming';
+import { objectNameFor } from '../core/naming';
 import { check } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
@@ -55,7 +55,7 @@ export class CaChain extends Construct implements IIssuer {
 
   constructor(scope: Construct, id: string, props: CaChainProps) {
     super(scope, id);
-    const name = checkObjectName(this, 'name', props.name ?? toDnsLabel(id), 'label');
+    const name = objectNameFor(this, id, props.name, 'label');
     const cluster = props.cluster ?? true;
     this.rootNamespace = check(this, 'namespace', props.namespace ?? 'cert-manager', dnsLabelRule, "Namespaces look like 'cert-manager'.");
     check(this, 'commonName', props.commonName, (c) => (c.length > 0 && c.length <= 64 ? undefined : 'must be 1 to 64 characters'),

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { IIssuer, IssuerKind } from './issuer';
 import { IssuerConfig, IssuerTraits } from './issuer-config';
 import { dnsSubdomainRule } from '../core/hosts';
-import { checkObjectName, toDnsLabel } from '../core/naming';
+import { objectNameFor } from '../core/naming';
 import { check } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
@@ -46,7 +46,7 @@ export class ClusterIssuer extends Construct implements IIssuer {
 
   constructor(scope: Construct, id: string, props: ClusterIssuerProps) {
     super(scope, id);
-    this.issuerName = checkObjectName(this, 'name', props.name ?? toDnsLabel(id));
+    this.issuerName = objectNameFor(this, id, props.name);
     this.issuerTraits = props.config.traits;
     const spec = props.config._render(this, this.issuerName);
     const resource = wireObject(this, 'Resource', GVK.ClusterIssuer, { name: this.issuerName }, () => spec);

@@ -1,10 +1,11 @@
 import { Construct, IConstruct } from 'constructs';
+import { overlappingGatewayErrors, registerGatewayServers, selectorKeyOf } from '../core/gateway-overlap';
 import { dnsLabelRule } from '../core/hosts';
 import { checkLabels } from '../core/labels';
-import { IMeshGateway, overlappingGatewayErrors, registerGatewayServers, selectorKeyOf } from '../core/mesh-gateway';
+import { IMeshGateway } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
 import { fitName, MAX_OBJECT_NAME, nameForHost, objectNameFor } from '../core/naming';
-import { check, fail, pathOf } from '../core/validation-error';
+import { check, fail, pathOf, ValidationError } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -82,7 +83,8 @@ export class EgressGateway extends Construct implements IMeshGateway {
     registerGatewayServers(this, servers);
     this.node.addValidation({
       validate: () => (this.servers.length === 0
-        ? [`${this.node.path}: egress gateway '${this.gatewayName}' has no external services, got nothing. Route an ExternalService through it (egressGateway: ...) or remove it (istiod rejects a Gateway without servers).`]
+        ? [new ValidationError(this.node.path, 'hosts', `must have at least one host routed through egress gateway '${this.gatewayName}' (istiod rejects a Gateway without servers)`, [],
+          'Route an ExternalService through it (ExternalService egressGateway), or remove the EgressGateway.').message]
         : overlappingGatewayErrors(servers)),
     });
   }

@@ -212,7 +212,7 @@ export class ExternalService extends Construct {
     }
     const exported = renderExportTo(this, 'exportTo', exportTo, this.namespace, { allowNone: true });
     for (const san of props.subjectAltNames ?? []) {
-      check(this, 'subjectAltNames', san, (s) => (s.length > 0 && !/\s/.test(s) ? undefined : 'must be a non-empty SAN without spaces'), "Use names such as 'spiffe://cluster.local/ns/db/sa/db'.");
+      check(this, 'subjectAltNames', san, sanRule, "Use names such as 'spiffe://cluster.local/ns/db/sa/db'.");
     }
 
     const renderedEndpoints = endpoints.map((e, i) => this.renderEndpoint(e, i, ports));
@@ -384,6 +384,9 @@ export class ExternalService extends Construct {
       fail(this, 'tlsOrigination.caCertificates', 'cannot be combined with credentialName (istiod rejects both)', o.caCertificates,
         "Put the CA in the Secret's ca.crt instead.");
     }
+    for (const san of o.subjectAltNames ?? []) {
+      check(this, 'tlsOrigination.subjectAltNames', san, sanRule, "Use the names on the server's certificate, e.g. 'api.example.com'.");
+    }
     if (o.caCertificates !== undefined && !o.caCertificates.startsWith('/')) {
       fail(this, 'tlsOrigination.caCertificates', 'must be an absolute path in the proxy container', o.caCertificates,
         "Mount the CA bundle into the proxy and give its path, e.g. '/etc/ssl/certs/ca-certificates.crt'.");
@@ -487,6 +490,9 @@ interface ResolvedOrigination {
   readonly port: number;
   readonly targetPort: number;
 }
+
+/** A subject alternative name to match: an empty or spaced one could never match a certificate. */
+const sanRule = (san: string) => (san.length > 0 && !/\s/.test(san) ? undefined : 'must be a non-empty SAN without spaces');
 
 // The ServiceEntry CRD's limits (maxItems): the API server rejects longer lists.
 const MAX_HOSTS = 256;

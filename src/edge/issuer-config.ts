@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { dnsSubdomainRule, hostRule, isIpAddress } from '../core/hosts';
+import { fitName, MAX_OBJECT_NAME } from '../core/naming';
 import { prune } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
 
@@ -319,7 +320,8 @@ export class IssuerConfig {
         check(scope, 'acme.email', options.email, (e) => (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e) ? undefined : 'must be an email address'),
           "Use an address such as 'ops@example.com'.");
       }
-      const accountKey = options.accountKeySecretName ?? `${name}-account-key`;
+      // The derived name is cut (with a digest) for issuer names too long to take the suffix.
+      const accountKey = options.accountKeySecretName ?? fitName(`${name}-account-key`, name, MAX_OBJECT_NAME);
       check(scope, 'acme.accountKeySecretName', accountKey, dnsSubdomainRule, "Secret names look like 'letsencrypt-account-key'.");
       return {
         acme: prune({

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IssuerConfig, IssuerTraits } from './issuer-config';
 import { dnsLabelRule } from '../core/hosts';
-import { checkObjectName, toDnsLabel } from '../core/naming';
+import { objectNameFor } from '../core/naming';
 import { check } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
@@ -69,7 +69,7 @@ export class Issuer extends Construct implements IIssuer {
 
   constructor(scope: Construct, id: string, props: IssuerProps) {
     super(scope, id);
-    this.issuerName = checkObjectName(this, 'name', props.name ?? toDnsLabel(id));
+    this.issuerName = objectNameFor(this, id, props.name);
     const namespace = check(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default', dnsLabelRule,
       "Namespaces look like 'istio-system'.");
     this.issuerNamespace = namespace;

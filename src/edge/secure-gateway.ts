@@ -2,9 +2,10 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { certificateSpec, GatewayCertificate } from './gateway-certificate';
 import { istioDuration } from '../core/durations';
+import { overlappingGatewayErrors, registerGatewayServers, selectorKeyOf } from '../core/gateway-overlap';
 import { dnsLabelRule, dnsSubdomainRule, hostCovers, hostRule } from '../core/hosts';
 import { checkLabels } from '../core/labels';
-import { gatewayRef, IMeshGateway, overlappingGatewayErrors, registerGatewayServers, selectorKeyOf } from '../core/mesh-gateway';
+import { gatewayRef, IMeshGateway } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
 import { nameForHost, objectNameFor, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
@@ -192,6 +193,10 @@ export class SecureGateway extends Construct implements IMeshGateway {
         'The redirect sends the challenge to HTTPS before a certificate exists (istio/istio#33593); leave httpsRedirect unset, or use a DNS-01 solver.');
     }
     const httpsRedirect = props.httpsRedirect ?? !http01;
+    if (!httpsRedirect && props.httpPort !== undefined) {
+      fail(this, 'httpPort', `is the port of the HTTPS redirect server, which is off (${props.httpsRedirect === false ? 'httpsRedirect: false' : 'an ACME HTTP-01 issuer needs its challenge served over plain HTTP'})`,
+        props.httpPort, 'Remove httpPort, or turn the redirect on (httpsRedirect: true).');
+    }
     const tls = this.renderTls(props, certificate);
 
     if (certificate?.issuer) {

@@ -17,7 +17,15 @@ export class StringMatch {
   public static prefix(value: string): StringMatch {
     return new StringMatch('prefix', value);
   }
-  /** Matching the RE2 regular expression `value` (whole string, at most 1024 characters). */
+  /**
+   * Matching the RE2 regular expression `value` (the whole string).
+   *
+   * Checked as istiod and Envoy compile it: RE2 syntax (no lookaround, no backreferences; `(?i)`,
+   * `(?s)` and `(?P<name>...)` are fine), at most 1024 bytes, and small enough for Envoy's
+   * program-size limit.
+   *
+   * @see https://github.com/google/re2/wiki/Syntax
+   */
   public static regex(value: string): StringMatch {
     return new StringMatch('regex', value);
   }

@@ -48,3 +48,17 @@ test('is silent without workloads or Secrets in the files', () => {
   expect(codes([gateway('a', 'missing')])).toEqual([]);
   expect(codes([ingress, gateway('a', 'missing')])).toEqual([]);
 });
+
+test("istioctl's placeholder ingress gateway locates the credentials of Gateways selecting it", () => {
+  const defaultIngress = { istio: 'ingressgateway' };
+  const inIstioSystem = secret('no-key', { 'tls.crt': b64(TEST_CERT) }, 'istio-system');
+  // A Secret beside the placeholder is checked (no workload in the files), and a missing one is
+  // reported when the files keep credentials in istio-system
+  expect(codes([inIstioSystem, gateway('broken', 'no-key', defaultIngress), gateway('missing', 'nowhere', defaultIngress)]))
+    .toEqual(['IST0161 shop/broken', 'IST0101 shop/missing']);
+  // With credentials only elsewhere, the real gateway may well run there: nothing is claimed missing
+  expect(codes([good, gateway('missing', 'good', defaultIngress)])).toEqual([]);
+  // Without the placeholders the Gateway selects nothing and, no workload being in the files, the check is silent
+  expect(MeshAnalysis.analyze([inIstioSystem, gateway('broken', 'no-key', defaultIngress)], { defaultResources: false })
+    .filter((f) => f.analyzer === 'gateway.SecretAnalyzer')).toEqual([]);
+});

@@ -1,5 +1,5 @@
-import { checkRegex, istiodRegexError } from '../../src/core/regex';
 import goVerdicts from './go-regexp-verdicts.json';
+import { checkRegex, envoyRegexProgramSize, istiodRegexError } from '../../src/core/regex';
 
 // The one regex checker: constructs call checkRegex, the istiod layer istiodRegexError. Both must
 // decide as istiod does (Go's regexp.Compile, RE2 syntax), not as JavaScript's RegExp would.
@@ -93,7 +93,7 @@ describe('checkRegex: the construct-side message names the prop, RE2\'s error an
     ['\\pz', 'RE2: invalid character class range: `\\pz`', 'Use a Unicode class RE2 knows'],
     ['\\C', 'RE2: invalid escape sequence: `\\C`', "Go's RE2 has no single-byte escape \\C"],
   ])('%s', (pattern, rule, hint) => {
-    expect(() => checkRegex('chart/canary', "matchRoutes[0].matches[0].uri", pattern))
+    expect(() => checkRegex('chart/canary', 'matchRoutes[0].matches[0].uri', pattern))
       .toThrow(`chart/canary: matchRoutes[0].matches[0].uri must be a valid RE2 regular expression (${rule}), got '${pattern}'. ${hint}`);
   });
 
@@ -117,5 +117,26 @@ test('the RE2 engine loads on the first check, not when the library is required'
     const regex = require('../../src/core/regex') as typeof import('../../src/core/regex');
     regex.checkRegex('chart/r', 'uri', 'a+');
     expect(loaded).toBe(true);
+  });
+});
+
+describe("Envoy's RE2 program-size limit (Istio sets 32768)", () => {
+  // RE2's ProgramSize() for these patterns, measured with the RE2 C++ library; the estimate may be
+  // a little under (never much over) for large classes.
+  test.each([
+    ['a{100}', 104], ['.{1000}', 8004], ['[^/]{1000}', 8004], ['\\S{1000}', 10004], ['(?:abc){1000}', 3004],
+    ['(?i)\\w{1000}', 8004], ['\\pL', 1197], ['\\pL{10}', 11934], ['\\pL{50}', 59654], ['[\\pL\\pN]', 1343], ['\\p{Greek}', 66],
+  ])('%s: RE2 compiles it to %d instructions', (pattern, re2Size) => {
+    const estimate = envoyRegexProgramSize(pattern)!;
+    expect(estimate).toBeGreaterThanOrEqual(re2Size * 0.94);
+    expect(estimate).toBeLessThanOrEqual(re2Size * 1.01);
+  });
+
+  test('a regex over the limit fails at the construct; istiod itself accepts it', () => {
+    expect(() => checkRegex('chart/canary', 'matchRoutes[0].matches[0].uri', '^/\\pL{30}$'))
+      .toThrow(/^chart\/canary: matchRoutes\[0\]\.matches\[0\]\.uri must compile to an RE2 program Envoy accepts \(at most 32768 instructions, Istio's setting; this one has about 3\d{4}\), got '\^\/\\pL\{30\}\$'\. Repeat large classes fewer times/);
+    expect(istiodRegexError('^/\\pL{30}$', 'uri')).toBeUndefined();
+    expect(checkRegex('chart/canary', 'uri', '^/\\pL{20}$')).toBe('^/\\pL{20}$');
+    expect(checkRegex('chart/canary', 'uri', '^/.{1000}$')).toBe('^/.{1000}$');
   });
 });

@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import {
-  EgressGateway, ExportTo, ExternalService, MeshService, OriginationTlsMode, Protocol, ServiceResolution,
+  EgressGateway, ExportTo, ExternalService, GatewayTlsMode, MeshService, OriginationTlsMode, Protocol, SecureGateway, ServiceResolution,
 } from '../../src';
 import { shortDigest } from '../../src/core/naming';
 import { findAll, findOne, newChart, synth } from '../helpers';
@@ -253,7 +253,8 @@ describe('ExternalService validation', () => {
   test('fails on an egress gateway without external services', () => {
     const chart = newChart();
     new EgressGateway(chart, 'egress');
-    expect(() => synth(chart)).toThrow("test/egress: egress gateway 'egress' has no external services, got nothing.");
+    expect(() => synth(chart)).toThrow("test/egress: hosts must have at least one host routed through egress gateway 'egress' (istiod rejects a Gateway without servers), got []. "
+      + 'Route an ExternalService through it (ExternalService egressGateway), or remove the EgressGateway.');
   });
 });
 
@@ -396,8 +397,8 @@ describe('ExternalService validation: istiod and schema rules', () => {
   test('fails on one host routed through one egress gateway by two ExternalServices', () => {
     const chart = newChart();
     const egress = new EgressGateway(chart, 'egress');
-    new ExternalService(chart, 'one', { hosts: ['api.example.com'], ports: tls, egressGateway: egress, namespace: 'a' });
-    expect(() => new ExternalService(chart, 'two', { hosts: ['api.example.com'], ports: tls, egressGateway: egress, namespace: 'b' }))
+    new ExternalService(chart, 'one', { hosts: ['api.example.com'], ports: tls, egressGateway: egress });
+    expect(() => new ExternalService(chart, 'two', { hosts: ['api.example.com'], ports: tls, egressGateway: egress }))
       .toThrow("test/two: egressGateway must receive each host once, but 'test/one' already routes it through egress gateway 'egress' (port 443), got 'api.example.com'. "
         + 'Route each host through the egress gateway from one ExternalService, on one port.');
   });
@@ -426,6 +427,36 @@ describe('ExternalService validation: istiod and schema rules', () => {
     const name = `p${'o'.repeat(62)}`;
     expect(() => make({ ports: [{ number: 443, protocol: Protocol.TLS, name }], endpoints: [{ address: 'a.example.com', ports: { [name]: 8443 } }] }))
       .toThrow(`test/es: endpoints[0].ports must use port names shorter than 63 characters (the API server rejects longer keys here), got '${name}'.`);
+  });
+
+  test('fails on an empty SAN to verify the originated TLS against', () => {
+    expect(() => make({ ports: [{ number: 80, protocol: Protocol.HTTP }], tlsOrigination: { port: 80, subjectAltNames: ['api.example.com', ''] } }))
+      .toThrow("test/es: tlsOrigination.subjectAltNames must be a non-empty SAN without spaces, got ''. Use the names on the server's certificate, e.g. 'api.example.com'.");
+  });
+
+  test('fails on one host routed for the mesh from two namespaces (IST0109)', () => {
+    const chart = newChart();
+    const proxy = { target: MeshService.fromName('proxy', 'egress', { port: 443 }) };
+    new ExternalService(chart, 'one', { hosts: ['api.example.com'], ports: tls, sniRouting: proxy, namespace: 'a' });
+    expect(() => new ExternalService(chart, 'two', { hosts: ['api.example.com'], ports: tls, sniRouting: proxy, namespace: 'b' }))
+      .toThrow("test/two: hosts would bind a second VirtualService for 'api.example.com' to the mesh (the mesh in namespace 'b'), but 'test/one' routes it for the mesh in namespace 'a'; "
+        + "sidecars use only one of them (istioctl IST0109), got 'api.example.com'. Route each host in one place");
+  });
+
+  test('fails on one host routed through an egress gateway and through an SNI proxy (IST0109)', () => {
+    const chart = newChart();
+    new ExternalService(chart, 'one', { hosts: ['api.example.com'], ports: tls, egressGateway: new EgressGateway(chart, 'egress') });
+    expect(() => new ExternalService(chart, 'two', { hosts: ['api.example.com'], ports: tls, sniRouting: { target: MeshService.fromName('proxy', 'egress', { port: 443 }) } }))
+      .toThrow("test/two: hosts would bind a second VirtualService for 'api.example.com' to the mesh (the mesh in namespace 'default'), "
+        + "but 'test/one' routes it for gateway 'istio-system/egress' and the mesh in namespace 'default'");
+  });
+
+  test('fails at synth on an egress gateway and a SecureGateway on one workload serving one host (IST0145)', () => {
+    const chart = newChart();
+    new ExternalService(chart, 'es', { hosts: ['api.example.com'], ports: tls, egressGateway: new EgressGateway(chart, 'egress') });
+    new SecureGateway(chart, 'gw', { hosts: ['*.example.com'], tlsMode: GatewayTlsMode.ISTIO_MUTUAL, selector: { istio: 'egressgateway' } });
+    expect(() => synth(chart)).toThrow("test/egress: hosts overlap with gateway 'test/gw' on the same workload (istio=egressgateway) and port 443, got 'api.example.com'. "
+      + 'Istio keeps only one of the two servers (istioctl IST0145); route each host through one egress gateway, or give the gateways different workloads (selector).');
   });
 
   test('fails on an id that makes no object name, naming the id', () => {

@@ -110,3 +110,27 @@ describe('CaChain', () => {
     expect(() => new CaChain(newChart(), 'ca', { commonName: '' })).toThrow("test/ca: commonName must be 1 to 64 characters, got ''.");
   });
 });
+
+describe('issuer names', () => {
+  test('the ACME account key of an issuer with a long name is cut to fit, keeping a digest', () => {
+    const chart = newChart();
+    const name = `${'l'.repeat(240)}.example`;
+    new ClusterIssuer(chart, 'acme', { name, config: IssuerConfig.acme({ solvers: [AcmeSolver.http01()] }) });
+    const accountKey = findOne(synth(chart), 'ClusterIssuer', name).spec.acme.privateKeySecretRef.name;
+    expect(accountKey).toHaveLength(253);
+    expect(accountKey).toMatch(/^l{240}\.exam-[0-9a-z]{7}$/);
+  });
+
+  test('the ACME account key of an ordinary issuer keeps its readable name', () => {
+    const chart = newChart();
+    new ClusterIssuer(chart, 'letsencrypt', { config: IssuerConfig.acme({ solvers: [AcmeSolver.http01()] }) });
+    expect(findOne(synth(chart), 'ClusterIssuer', 'letsencrypt').spec.acme.privateKeySecretRef.name).toBe('letsencrypt-account-key');
+  });
+
+  test('fails on an id that makes no issuer name, naming the id', () => {
+    expect(() => new Issuer(newChart(), '...', { config: IssuerConfig.selfSigned() }))
+      .toThrow("test/...: id must make a valid object name, but '' (the id as a DNS label) must not be empty, got '...'. Use an id with letters or digits and at most 253 characters, or set name explicitly.");
+    expect(() => new CaChain(newChart(), 'c'.repeat(64), { commonName: 'CA' }))
+      .toThrow(`test/${'c'.repeat(64)}: id must make a valid object name, but '${'c'.repeat(64)}' (the id as a DNS label) must be at most 63 characters (has 64)`);
+  });
+});

@@ -305,6 +305,14 @@ describe('SecureGateway: hosts that read the same, PASSTHROUGH messages', () => 
     ]);
   });
 
+  test('fails on httpPort without the redirect server it configures (the setting would be dropped)', () => {
+    expect(() => new SecureGateway(newChart(), 'gw', { hosts: ['a.example.com'], certificate: GatewayCertificate.fromSecret('tls'), httpsRedirect: false, httpPort: 8080 }))
+      .toThrow('test/gw: httpPort is the port of the HTTPS redirect server, which is off (httpsRedirect: false), got 8080. Remove httpPort, or turn the redirect on (httpsRedirect: true).');
+    const chart = newChart();
+    expect(() => new SecureGateway(chart, 'gw', { hosts: ['a.example.com'], certificate: GatewayCertificate.fromIssuer(letsEncrypt(chart)), httpPort: 8080 }))
+      .toThrow('test/gw: httpPort is the port of the HTTPS redirect server, which is off (an ACME HTTP-01 issuer needs its challenge served over plain HTTP), got 8080.');
+  });
+
   test('a PASSTHROUGH route with a timeout shows the timeout as written', () => {
     const gw = new SecureGateway(newChart(), 'gw', { hosts: ['a.example.com'], tlsMode: GatewayTlsMode.PASSTHROUGH });
     expect(() => gw.addRoute({ service: MeshService.fromName('web', 'default', { port: 443 }), timeout: Duration.seconds(90) }))

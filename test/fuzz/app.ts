@@ -9,7 +9,7 @@ import { edgeFamily } from './edge';
 import { AppRecipe, isCall, isRef, MethodStep, printable, Step, Value, ValueObject } from './recipe';
 import { securityFamily } from './security';
 import { trafficFamily } from './traffic';
-import { CONSTRUCT_IDS, Level, LEVELS, mix, namespace } from './values';
+import { CONSTRUCT_IDS, Level, level as levels, mix, namespace } from './values';
 
 const FAMILIES: readonly Family[] = [trafficFamily, edgeFamily, securityFamily];
 
@@ -34,11 +34,11 @@ interface Parts {
 
 /**
  * Apps of 1-4 constructs. With `focus`, the first construct is of that kind (or the app calls
- * that method), so a bounded run covers it.
+ * that method), so a bounded run covers it. `fixedLevel` fixes the hostility (see Level).
  */
-export function appRecipe(focus?: string): fc.Arbitrary<AppRecipe> {
+export function appRecipe(focus?: string, fixedLevel?: Level): fc.Arbitrary<AppRecipe> {
   if (focus !== undefined && !FOCUSES.includes(focus)) throw new Error(`unknown construct or method '${focus}'; one of ${FOCUSES.join(', ')}`);
-  return fc.constantFrom(...LEVELS).chain((level) => {
+  return (fixedLevel === undefined ? levels : fc.constant(fixedLevel)).chain((level) => {
     const anyConstruct = fc.oneof(...Object.values(CONSTRUCTS).map((g) => g(level)));
     const anyMethod = fc.oneof(...Object.values(METHODS).map((g) => g(level)));
     const focusedConstruct = focus !== undefined && CONSTRUCTS[focus] ? CONSTRUCTS[focus](level) : anyConstruct;
@@ -46,12 +46,14 @@ export function appRecipe(focus?: string): fc.Arbitrary<AppRecipe> {
       ? fc.tuple(METHODS[focus](level), fc.array(anyMethod, { maxLength: 1 })).map(([m, more]) => [m, ...more])
       : fc.array(anyMethod, { maxLength: 2 });
     const fixtures = fc.record(Object.fromEntries(Object.entries(FIXTURES).map(([kind, g]) =>
-      [kind, fc.option(g!(level), { nil: undefined, freq: 8 })])) as Record<FixtureKind, fc.Arbitrary<ConstructDraft | undefined>>);
+      [kind, fc.option(g!(level), { nil: undefined, freq: 16 })])) as Record<FixtureKind, fc.Arbitrary<ConstructDraft | undefined>>);
     const chart = fc.record({ namespace: mix(level, fc.option(namespace(level), { nil: undefined }), namespace(level)) }, { requiredKeys: [] });
     return fc.record({
       level: fc.constant(level),
       charts: fc.array(chart, { minLength: 1, maxLength: 2 }),
-      main: fc.tuple(focusedConstruct, fc.array(anyConstruct, { maxLength: 3 })).map(([first, rest]) => [first, ...rest]),
+      main: focus !== undefined && CONSTRUCTS[focus]
+        ? fc.tuple(focusedConstruct, fc.array(anyConstruct, { maxLength: 3 })).map(([first, rest]) => [first, ...rest])
+        : fc.array(anyConstruct, { minLength: 1, maxLength: 4 }),
       methods: focusedMethods,
       fixtures,
       ids: fc.array(fc.constantFrom(...CONSTRUCT_IDS), { minLength: 4, maxLength: 4 }),

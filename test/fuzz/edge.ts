@@ -4,10 +4,10 @@
  */
 import * as fc from 'fast-check';
 import { ConstructDraft, Family, FIXTURE_IDS } from './drafts';
-import { call, constant, MethodStep, ref, Value } from './recipe';
+import { call, constant, MethodStep, ref, Value, ValueObject } from './recipe';
 import { meshService } from './traffic';
 import {
-  durationValue, enumValue, host, hosts, HOSTILE_NAMES, httpPath, int, labels, Level, list, mix, namespace, objectName, port,
+  certificateDuration, durationValue, enumValue, host, hosts, HOSTILE_NAMES, httpPath, int, labels, Level, list, mix, namespace, objectName, port,
   props, word,
 } from './values';
 
@@ -31,9 +31,9 @@ export function acmeSolver(level: Level): fc.Arbitrary<Value> {
   const principal = fc.option(fc.record({ clientId: word(level), clientSecret: secretKeyRef(level), tenantId: word(level) }), { nil: undefined });
   const tsig = fc.option(fc.record({ tsigKeyName: fc.constant('acme-key'), tsigSecret: secretKeyRef(level) }), { nil: undefined });
   return fc.oneof(
-    props({}, { ingressClassName: mix(level, fc.constantFrom('istio', 'istio.io'), fc.constantFrom('', 'Istio', 'a b')), ...selector })
-      .map((o) => call('AcmeSolver.http01', o as Value)),
-    props({ apiToken: secretKeyRef(level) }, selector).map((o) => call('AcmeSolver.dns01Cloudflare', o as Value)),
+    { arbitrary: props({}, { ingressClassName: mix(level, fc.constantFrom('istio', 'istio.io'), fc.constantFrom('', 'Istio', 'a b')), ...selector })
+      .map((o) => call('AcmeSolver.http01', o as Value)), weight: 1 },
+    { arbitrary: props({ apiToken: secretKeyRef(level) }, selector).map((o) => call('AcmeSolver.dns01Cloudflare', o as Value)), weight: 3 },
     fc.tuple(props({ region }, { hostedZoneId: fc.constant('Z123'), role: fc.constant('arn:aws:iam::1:role/dns'), ...selector }), staticKeys)
       .map(([o, k]) => call('AcmeSolver.dns01Route53', { ...o, ...k } as Value)),
     props({ project: mix(level, fc.constantFrom('my-project-123'), fc.constantFrom('P', 'ab', '')) },
@@ -41,7 +41,8 @@ export function acmeSolver(level: Level): fc.Arbitrary<Value> {
       .map((o) => call('AcmeSolver.dns01CloudDns', o as Value)),
     fc.tuple(props({ subscriptionId: fc.constant('sub-1'), resourceGroupName: fc.constant('dns') },
       { hostedZoneName: fc.constant('example.com'), managedIdentityClientId: word(level) }), principal)
-      .map(([o, p]) => call('AcmeSolver.dns01AzureDns', { ...o, ...p } as Value)),
+      // A managed identity or a service principal (both: hostile).
+      .map(([o, p]) => call('AcmeSolver.dns01AzureDns', (p && level === 0 ? { ...o, managedIdentityClientId: undefined, ...p } : { ...o, ...p }) as Value)),
     fc.tuple(props({ nameserver: mix(level, fc.constantFrom('ns1.example.com:53', '10.0.0.53', '[::1]:53'), fc.constantFrom('ns1:99999', 'a b', '', 'ns1.example.com:0')) },
       { tsigAlgorithm: mix(level, fc.constantFrom('HMACSHA256', 'HMACSHA512'), fc.constantFrom('hmac-sha256', '')) }), tsig)
       .map(([o, t]) => call('AcmeSolver.dns01Rfc2136', { ...o, ...t } as Value)),
@@ -64,7 +65,9 @@ export function issuerConfig(level: Level): fc.Arbitrary<Value> {
 }
 
 export function issuer(level: Level): fc.Arbitrary<ConstructDraft> {
-  return props({ config: issuerConfig(level) }, { namespace: namespace(level), name: objectName(level) })
+  // Gateways (and so their certificates) live in istio-system by default.
+  const issuerNamespace = fc.oneof({ arbitrary: fc.constant('istio-system'), weight: 3 }, namespace(level));
+  return props({ config: issuerConfig(level) }, { namespace: issuerNamespace, name: objectName(level) })
     .map((p) => ({ op: 'new' as const, type: 'Issuer', props: p as Value }));
 }
 
@@ -85,16 +88,16 @@ function privateKey(level: Level): fc.Arbitrary<Value> {
 
 export function caChain(level: Level): fc.Arbitrary<ConstructDraft> {
   return props({ commonName: mix(level, fc.constantFrom('Example Internal Root CA'), fc.constantFrom('', 'x'.repeat(65), 'ü')) }, {
-    cluster: fc.boolean(),
+    cluster: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, fc.constant(false)),
     namespace: namespace(level),
-    duration: durationValue(level),
+    duration: certificateDuration(level),
     privateKey: privateKey(level),
     name: objectName(level),
   }).map((p) => ({ op: 'new' as const, type: 'CaChain', props: p as Value }));
 }
 
-/** The issuer fixture: any of the three issuer constructs. */
-const issuerFixture = (level: Level) => fc.oneof(issuer(level), clusterIssuer(level), caChain(level));
+/** The issuer fixture: any of the three issuer constructs (a namespaced Issuer signs for its namespace only). */
+const issuerFixture = (level: Level) => fc.oneof({ arbitrary: clusterIssuer(level), weight: 2 }, { arbitrary: caChain(level), weight: 2 }, issuer(level));
 
 function certificate(level: Level): fc.Arbitrary<Value> {
   const traits = props({}, { acme: fc.boolean(), http01: fc.boolean(), http01Only: fc.boolean() });
@@ -103,10 +106,11 @@ function certificate(level: Level): fc.Arbitrary<Value> {
     fc.tuple(objectName(level), traits).map(([n, t]) => call('ClusterIssuer.fromName', n, t as Value)),
   );
   const issuerRef = fc.oneof({ arbitrary: fc.constant(ref(FIXTURE_IDS.issuer)), weight: 3 }, existingIssuer);
-  const options = props({}, { duration: durationValue(level), renewBefore: durationValue(level), privateKey: privateKey(level), secretName: secretName(level) });
+  const options = props({}, { duration: certificateDuration(level), renewBefore: certificateDuration(level), privateKey: privateKey(level), secretName: secretName(level) });
   return fc.oneof(
     { arbitrary: fc.tuple(issuerRef, options).map(([i, o]) => call('GatewayCertificate.fromIssuer', i, o as Value)), weight: 3 },
-    fc.tuple(secretName(level), props({}, { namespace: namespace(level) })).map(([s, o]) => call('GatewayCertificate.fromSecret', s, o as Value)),
+    fc.tuple(secretName(level), fc.option(namespace(level), { nil: undefined, freq: 4 }))
+      .map(([s, ns]) => (ns === undefined ? call('GatewayCertificate.fromSecret', s) : call('GatewayCertificate.fromSecret', s, { namespace: ns }))),
   );
 }
 
@@ -118,37 +122,53 @@ export function secureGateway(level: Level): fc.Arbitrary<ConstructDraft> {
     namespace: namespace(level),
     selector: labels(level, { istio: 'ingressgateway' }),
     name: objectName(level),
-    httpsPort: port(level),
+    httpsPort: mix(level, fc.constantFrom(443, 8443), port(level)),
     httpsRedirect: fc.boolean(),
-    httpPort: port(level),
+    httpPort: mix(level, fc.constantFrom(80, 8080), port(level)),
   };
-  const negotiated = {
-    minTlsVersion: mix(level, enumValue('TlsVersion', TLS_VERSIONS.slice(2)), enumValue('TlsVersion', TLS_VERSIONS)),
-    maxTlsVersion: enumValue('TlsVersion', TLS_VERSIONS.slice(2)),
+  const anyNegotiated = {
+    minTlsVersion: enumValue('TlsVersion', TLS_VERSIONS),
+    maxTlsVersion: enumValue('TlsVersion', TLS_VERSIONS),
     cipherSuites: fc.array(mix(level, fc.constantFrom(...CIPHERS), fc.constantFrom('TLS_AES_128_GCM_SHA256', 'rc4', '')), { minLength: 1, maxLength: 2 }),
   };
+  // TLS 1.2 minimum with optional ciphers, or TLS 1.3 only (its suites are fixed).
+  const negotiated = mix(level, fc.oneof(
+    props({}, { minTlsVersion: fc.constant(constant('TlsVersion.TLSV1_2')), maxTlsVersion: fc.constant(constant('TlsVersion.TLSV1_3')), cipherSuites: anyNegotiated.cipherSuites }),
+    props({ minTlsVersion: fc.constant(constant('TlsVersion.TLSV1_3')) }, { maxTlsVersion: fc.constant(constant('TlsVersion.TLSV1_3')) }),
+  ), props({}, anyNegotiated));
   const mutual = {
     clientCa: fc.oneof(fc.constant(constant('ClientCaSource.FROM_CREDENTIAL')), secretName(level).map((s) => call('ClientCaSource.fromSecret', s))),
     clientSubjectAltNames: fc.array(mix(level, fc.constantFrom('spiffe://example.com/client', 'client.example.com'), fc.constantFrom('', 'a b')), { minLength: 1, maxLength: 2 }),
   };
   const terminating = fc.tuple(
     fc.option(fc.constant(constant('GatewayTlsMode.SIMPLE')), { nil: undefined }),
-    props({ certificate: certificate(level) }, { ...negotiated, ...common }),
-  ).map(([mode, p]) => (mode ? { tlsMode: mode, ...p } : p));
-  const mutualTls = props({ tlsMode: enumValue('GatewayTlsMode', ['MUTUAL', 'OPTIONAL_MUTUAL']), certificate: certificate(level) },
-    { ...negotiated, ...mutual, ...common });
+    props({ certificate: certificate(level) }, common),
+    negotiated,
+  ).map(([mode, p, n]) => ({ ...(mode ? { tlsMode: mode } : {}), ...p, ...n }));
+  const mutualTls = fc.tuple(props({ tlsMode: enumValue('GatewayTlsMode', ['MUTUAL', 'OPTIONAL_MUTUAL']), certificate: certificate(level) },
+    { ...mutual, ...common }), negotiated).map(([p, n]) => ({ ...p, ...n }));
   const noCertificate = props({ tlsMode: enumValue('GatewayTlsMode', ['PASSTHROUGH', 'ISTIO_MUTUAL']) }, common);
   const any = props({}, {
     tlsMode: enumValue('GatewayTlsMode', ['SIMPLE', 'PASSTHROUGH', 'MUTUAL', 'OPTIONAL_MUTUAL', 'ISTIO_MUTUAL']),
-    certificate: certificate(level), ...negotiated, ...mutual, ...common, allowLegacyTls: fc.boolean(),
+    certificate: certificate(level), ...anyNegotiated, ...mutual, ...common, allowLegacyTls: fc.boolean(),
   });
   const shape = mix(level, fc.oneof({ arbitrary: terminating, weight: 4 }, mutualTls, noCertificate), any);
   return fc.tuple(hosts(level), shape).map(([h, p]) => ({ op: 'new' as const, type: 'SecureGateway', props: { hosts: h, ...p } as Value }));
 }
 
+/** Hosts of the gateway fixture, which `addRoute` and CanaryRelease.gatewayHosts pick from. */
+const ROUTED_HOSTS = ['bookinfo.example.com', 'api.example.com', '*.example.com'];
+
+/** The gateway routes are added to: a SecureGateway serving some of ROUTED_HOSTS. */
+function gatewayFixture(level: Level): fc.Arbitrary<ConstructDraft> {
+  const routed = fc.uniqueArray(fc.constantFrom(...ROUTED_HOSTS), { minLength: 1, maxLength: 2 });
+  return fc.tuple(secureGateway(level), mix(level, routed, hosts(level))).map(([draft, h]) =>
+    ({ ...draft, props: { ...(draft as { props: ValueObject }).props, hosts: h } }) as ConstructDraft);
+}
+
 function addRoute(level: Level): fc.Arbitrary<MethodStep> {
   return props({ service: meshService(level) }, {
-    host: host(level),
+    host: mix(level, fc.constantFrom(...ROUTED_HOSTS, 'www.example.com'), host(level)),
     pathPrefix: httpPath(level),
     port: port(level),
     rewritePrefix: httpPath(level),
@@ -230,5 +250,5 @@ export const edgeFamily: Family = {
     ExternalService: externalService,
   },
   methods: { addRoute },
-  fixtures: { gateway: secureGateway, egress: egressGateway, issuer: issuerFixture },
+  fixtures: { gateway: gatewayFixture, egress: egressGateway, issuer: issuerFixture },
 };

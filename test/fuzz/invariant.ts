@@ -18,6 +18,7 @@
  * - re2-disagreement: a construct accepts a regex RE2 rejects, or rejects one RE2 accepts.
  */
 import { FindingLevel, MeshAnalysis } from '../../src';
+import { apiProps } from './api-props';
 import { PRESET_PARAMETERS } from './security';
 import {
   AppRecipe, buildApp, BuiltApp, createdConstructs, DanglingReference, isCall, isRef, NewStep, pathOfStep, PresetStep, StepFailure,
@@ -82,14 +83,24 @@ export function evaluate(recipe: AppRecipe): Verdict {
   };
 }
 
+/** Methods that create a child construct with the id the user passes first (`ns.addWorkloadMtls('metrics', ...)`). */
+const CHILD_CREATING_METHODS = new Set(['addWorkloadMtls']);
+
 /** What the judgement needs to know about an app: its constructs' paths and the props the user wrote. */
 class AppFacts {
-  /** Paths of the constructs the app created, longest first. */
+  /** Paths of the constructs the app created (and children created with the user's ids), longest first. */
   public readonly paths: string[];
   private readonly stepsByPath = new Map<string, NewStep | PresetStep>();
 
   constructor(public readonly recipe: AppRecipe) {
-    for (const step of createdConstructs(recipe)) this.stepsByPath.set(pathOfStep(step, recipe), step);
+    const created = createdConstructs(recipe);
+    for (const step of created) this.stepsByPath.set(pathOfStep(step, recipe), step);
+    for (const step of recipe.steps) {
+      const parent = created.find((c) => step.op === 'method' && c.id === step.target);
+      if (step.op === 'method' && parent && CHILD_CREATING_METHODS.has(step.method) && typeof step.args[0] === 'string') {
+        this.stepsByPath.set(`${pathOfStep(parent, recipe)}/${step.args[0]}`, parent);
+      }
+    }
     this.paths = [...this.stepsByPath.keys()].sort((a, b) => b.length - a.length);
   }
 
@@ -98,10 +109,13 @@ class AppFacts {
     return this.paths.find((p) => message.startsWith(`${p}: `));
   }
 
-  /** Every prop name the user wrote for the construct at `path` (nested keys, method names and their keys). */
-  public userProps(path: string): Set<string> {
+  /**
+   * The prop names an error at `path` may use: those of the construct's API (set or defaulted),
+   * and every key the user wrote for it (nested keys, method names and their keys).
+   */
+  public propNames(path: string): Set<string> {
     const step = this.stepsByPath.get(path)!;
-    const keys = new Set<string>();
+    const keys = new Set<string>([...apiProps(step.type), ...GENERAL_PROPS]);
     const collect = (v: Value): void => {
       if (Array.isArray(v)) return v.forEach(collect);
       if (v === null || typeof v !== 'object' || isRef(v)) return;
@@ -165,7 +179,7 @@ function judgeError(failure: StepFailure, app: AppFacts, rejectedValues: Set<unk
     // cdk8s lists every construct's validation errors as `[<node path>] <message>`.
     const entries = message.slice(VALIDATION_FAILED.length).split(/\n {2}\[[^\]\n]*\] /).map((e) => e.trim()).filter((e) => e.length > 0);
     const failures: Failure[] = [];
-    let clear = 0;
+    let fromConstructs = 0;
     for (const entry of entries) {
       for (const value of quotedValues(entry)) rejectedValues.add(value);
       const finding = ANALYSIS_LINE.exec(entry);
@@ -174,11 +188,13 @@ function judgeError(failure: StepFailure, app: AppFacts, rejectedValues: Set<unk
         failures.push({ kind: 'let-through', signature: `${code} ${kind}: ${app.normalize(text)}`, detail: `only the synth analysis caught it: ${entry}` });
         continue;
       }
+      fromConstructs++;
       const unclear = unclearError(entry, undefined, app);
-      if (unclear) failures.push(unclear); else clear++;
+      if (unclear) failures.push(unclear);
     }
-    // A clear error beside analysis findings: the findings may follow from the same mistake.
-    return clear > 0 ? failures.filter((f) => f.kind !== 'let-through') : failures;
+    // A construct's own error beside analysis findings: the findings may follow from the same
+    // mistake, which the construct did catch (its message is judged on its own).
+    return fromConstructs > 0 ? failures.filter((f) => f.kind !== 'let-through') : failures;
   }
 
   if (failure.phase === 'value') {
@@ -202,9 +218,9 @@ function unclearError(message: string, error: any, app: AppFacts): Failure | und
     return { kind: 'crash-like', signature: `no construct path: ${type}${app.normalize(message)}`, detail: message };
   }
   const property: string = isValidationError(error) && error.where === owner ? error.property : message.slice(owner.length + 2).split(' ')[0];
-  const written = app.userProps(owner);
+  const names = app.propNames(owner);
   const identifiers = property.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
-  if (!identifiers.some((id) => written.has(id) || GENERAL_PROPS.has(id))) {
+  if (!identifiers.some((id) => names.has(id))) {
     return { kind: 'crash-like', signature: `names no prop the user wrote: ${type}${app.normalize(message)}`, detail: message };
   }
   return undefined;

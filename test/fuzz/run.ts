@@ -5,11 +5,12 @@
  * (./invariant.ts), prints a table of failures per class, then, for the first few distinct
  * failures of each class, a minimal reproduction found by fast-check's shrinking, as TypeScript.
  * Exits 1 when any case fails. `FUZZ_FOCUS=<construct or method>` restricts the run to apps
- * built around one construct; `FUZZ_EXAMPLES=<n>` sets how many failures per class are shrunk.
+ * built around one construct, `FUZZ_LEVEL=0|1|5` to one hostility level (0: well-formed values only);
+ * `FUZZ_EXAMPLES=<n>` sets how many failures per class are shrunk.
  */
 import * as fc from 'fast-check';
 import { appRecipe } from './app';
-import { evaluate, Failure, FAILURE_CLASSES, FailureClass } from './invariant';
+import { evaluate, Failure, FAILURE_CLASSES, FailureClass, normalizeValues } from './invariant';
 import { AppRecipe, toTypeScript } from './recipe';
 
 process.env.CDK8S_ISTIO_SILENT = '1';
@@ -35,18 +36,24 @@ function main(): number {
     return 2;
   }
   const focus = process.env.FUZZ_FOCUS || undefined;
+  const level = process.env.FUZZ_LEVEL ? Number(process.env.FUZZ_LEVEL) : undefined;
   const examples = Number(process.env.FUZZ_EXAMPLES ?? 3);
   console.log(`cdk8s-istio fuzz: ${count} apps${focus ? ` around ${focus}` : ''}, seed ${seed} (repeat with: npm run fuzz -- ${count} ${seed})`);
 
   // 1. Survey: judge every case, group failures by signature.
   const defects = new Map<string, Defect>();
   const outcomes = { synthesized: 0, rejected: 0, skipped: 0 };
+  const rejections = new Map<string, number>();
   const casesPerClass = Object.fromEntries(FAILURE_CLASSES.map((c) => [c, 0])) as Record<FailureClass, number>;
   let index = 0;
   const started = Date.now();
-  fc.check(fc.property(appRecipe(focus), (recipe) => {
+  fc.check(fc.property(appRecipe(focus, level), (recipe) => {
     const verdict = evaluate(recipe);
     outcomes[verdict.outcome]++;
+    if (verdict.error !== undefined) {
+      const reason = normalizeValues(verdict.error.replace(/^[^:]*: /, '').replace(/^Validation failed with the following errors:\s*\[[^\]]*\] /, '')).slice(0, 100);
+      rejections.set(reason, (rejections.get(reason) ?? 0) + 1);
+    }
     for (const kind of new Set(verdict.failures.map((f) => f.kind))) casesPerClass[kind]++;
     for (const f of verdict.failures) {
       const existing = defects.get(key(f));
@@ -67,6 +74,11 @@ function main(): number {
     console.log(`${kind.padEnd(18)}${String(casesPerClass[kind]).padStart(7)}${String(distinct).padStart(10)}`);
   }
 
+  console.log('\nmost frequent rejections (how the generators spend their cases):');
+  for (const [reason, n] of [...rejections.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.FUZZ_REJECTIONS ?? 8))) {
+    console.log(`${String(n).padStart(7)}  ${reason}`);
+  }
+
   // 3. The first few distinct failures of each class, shrunk.
   for (const kind of FAILURE_CLASSES) {
     const list = [...defects.values()].filter((d) => d.kind === kind).sort((a, b) => b.cases - a.cases);
@@ -76,7 +88,7 @@ function main(): number {
       console.log(`\n[${kind} ${i + 1}] ${d.signature}  (${d.cases} case${d.cases === 1 ? '' : 's'})`);
       if (i >= examples) return;
       console.log(`  e.g. ${d.detail.split('\n')[0].slice(0, 600)}`);
-      const minimal = shrink(d, seed, focus);
+      const minimal = shrink(d, seed, focus, level);
       console.log(indent(toTypeScript(minimal.recipe)));
       if (minimal.detail !== d.detail) console.log(`  -> ${minimal.detail.split('\n')[0].slice(0, 600)}`);
     });
@@ -87,9 +99,9 @@ function main(): number {
 }
 
 /** Replays the first case of a defect and lets fast-check shrink it while the same defect remains. */
-function shrink(defect: Defect, seed: number, focus: string | undefined): { recipe: AppRecipe; detail: string } {
+function shrink(defect: Defect, seed: number, focus: string | undefined, level: number | undefined): { recipe: AppRecipe; detail: string } {
   let last: { recipe: AppRecipe; detail: string } = { recipe: defect.recipe, detail: defect.detail };
-  const result = fc.check(fc.property(appRecipe(focus), (recipe) => {
+  const result = fc.check(fc.property(appRecipe(focus, level), (recipe) => {
     const verdict = evaluate(recipe);
     fc.pre(verdict.outcome !== 'skipped');
     const same = verdict.failures.find((f) => key(f) === key(defect));

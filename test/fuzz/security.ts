@@ -24,8 +24,8 @@ export function policyTarget(level: Level): fc.Arbitrary<Value> {
     fc.option(namespace(level), { nil: undefined }).map((ns) => (ns === undefined ? call('PolicyTarget.mesh') : call('PolicyTarget.mesh', ns))),
     { arbitrary: namespace(level).map((ns) => call('PolicyTarget.namespace', ns)), weight: 2 },
     { arbitrary: fc.tuple(namespace(level), labels(level)).map(([ns, l]) => call('PolicyTarget.selector', ns, l)), weight: 3 },
-    fc.tuple(mix(level, fc.constantFrom('reviews', 'api'), fc.constantFrom(...HOSTILE_NAMES)), namespace(level))
-      .map(([n, ns]) => call('PolicyTarget.serviceName', n, ns)),
+    { arbitrary: fc.tuple(mix(level, fc.constantFrom('reviews', 'api'), fc.constantFrom(...HOSTILE_NAMES)), namespace(level))
+      .map(([n, ns]) => call('PolicyTarget.serviceName', n, ns)), weight: 1 },
     props({}, { namespace: namespace(level), labels: labels(level, { istio: 'ingressgateway' }) }).map((o) => call('PolicyTarget.ingressGateway', o as Value)),
     waypointReference(level).map((w) => call('PolicyTarget.waypoint', w)),
   );
@@ -111,13 +111,15 @@ function policyOptions(level: Level): fc.Arbitrary<Value> {
 
 export function authorizationPolicy(level: Level): fc.Arbitrary<ConstructDraft> {
   const action = fc.oneof(
-    { arbitrary: fc.constant({}), weight: 2 },
-    enumValue('AuthorizationAction', ['ALLOW', 'DENY', 'AUDIT']).map((a) => ({ action: a })),
-    fc.tuple(enumValue('AuthorizationAction', ['CUSTOM']), mix(level, fc.constantFrom('my-ext-authz'), fc.constantFrom('')))
-      .map(([a, p]) => ({ action: a, provider: p })),
+    { arbitrary: fc.constant({}), weight: 3 },
+    { arbitrary: enumValue('AuthorizationAction', ['ALLOW', 'DENY', 'AUDIT']).map((a) => ({ action: a })), weight: 3 },
+    // CUSTOM: the external authorizer runs before identities are known; its rules match on operations.
+    fc.tuple(enumValue('AuthorizationAction', ['CUSTOM']), mix(level, fc.constantFrom('my-ext-authz'), fc.constantFrom('')),
+      mix(level, fc.array(props({ to: list(level, operation(level), 1, 1) }, {}), { minLength: 1, maxLength: 2 }), list(level, authorizationRule(level), 1, 2)))
+      .map(([a, p, rules]) => ({ action: a, provider: p, rules })),
   );
   return fc.tuple(policyTarget(level), action, props({}, { rules: list(level, authorizationRule(level), 1, 2), name: objectName(level) }))
-    .map(([target, a, o]) => ({ op: 'new' as const, type: 'AuthorizationPolicy', props: { target, ...a, ...o } as Value }));
+    .map(([target, a, o]) => ({ op: 'new' as const, type: 'AuthorizationPolicy', props: { target, ...o, ...a } as Value }));
 }
 
 const preset = (method: string, extra: (level: Level) => fc.Arbitrary<Value[]> = () => fc.constant([])) => (level: Level): fc.Arbitrary<ConstructDraft> =>
@@ -144,7 +146,7 @@ export function jwtAuthentication(level: Level): fc.Arbitrary<ConstructDraft> {
     outputPayloadToHeader: headerName(level),
     outputClaimToHeaders: fc.array(fc.record({ claim: claim, header: headerName(level) }), { minLength: 1, maxLength: 2 }),
     timeout: durationValue(level),
-    requireToken: fc.boolean(),
+    requireToken: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, fc.constant(false)),
     requireTokenPaths: paths(level),
     requireTokenPorts: ports(level),
     subjects: strings(level, ['alice', 'svc-1'], ['']),
@@ -182,6 +184,13 @@ export function mtlsNamespace(level: Level): fc.Arbitrary<ConstructDraft> {
     .map(([shape, c]) => ({ op: 'new' as const, type: 'MtlsNamespace', props: { ...c, ...shape } as Value }));
 }
 
+/** The namespace methods are called on: often a sidecar namespace with egress (allowEgressTo needs it). */
+function namespaceFixture(level: Level): fc.Arbitrary<ConstructDraft> {
+  const withEgress = props({}, { name: namespace(level), mtls: enumValue('MtlsMode', MTLS_MODES) })
+    .map((p) => ({ op: 'new' as const, type: 'MtlsNamespace', props: { ...p, egress: {} } as Value }));
+  return fc.oneof(withEgress, mtlsNamespace(level));
+}
+
 function addWorkloadMtls(level: Level): fc.Arbitrary<MethodStep> {
   const id = mix(level, fc.constantFrom('metrics', 'legacy'), fc.constantFrom('', 'A.B', 'ü', 'x/y'));
   const valid = props({ selector: labels(level) }, {
@@ -195,7 +204,9 @@ function addWorkloadMtls(level: Level): fc.Arbitrary<MethodStep> {
 }
 
 function allowEgressTo(level: Level): fc.Arbitrary<MethodStep> {
-  return fc.array(egressHost(level), { minLength: 1, maxLength: 2 }).map((h) => ({
+  // Hosts beyond the defaults ('./*', 'istio-system/*'), which repeated are an error.
+  const more = mix(level, fc.constantFrom('*/api.example.com', 'bookinfo/*', 'shop/*.x.com'), egressHost(level));
+  return fc.uniqueArray(more, { minLength: 1, maxLength: 2 }).map((h) => ({
     op: 'method' as const, target: FIXTURE_IDS.namespace, method: 'allowEgressTo', args: h,
   }));
 }
@@ -231,7 +242,7 @@ export const securityFamily: Family = {
     JwtAuthentication: jwtAuthentication,
   },
   methods: { addWorkloadMtls, allowEgressTo, addRule },
-  fixtures: { waypoint, namespace: mtlsNamespace, policy: authorizationPolicy },
+  fixtures: { waypoint, namespace: namespaceFixture, policy: authorizationPolicy },
 };
 
 /** Parameter names of the presets' positional arguments (an error may name them). */

@@ -49,7 +49,9 @@ export function requestMatch(level: Level): fc.Arbitrary<Value> {
     uri: stringMatch(level),
     method: enumValue('HttpMethod', HTTP_METHODS),
     queryParams: dict(word(level), stringMatch(level)),
-    cookies: mix(level, dict(fc.constantFrom('user', 'session'), word(level)), fc.constantFrom<Record<string, string>>({ 'a b': 'x' }, { a: 'x', b: 'y' })),
+    // One cookie (RE2 cannot match several in any order: two are an error).
+    cookies: mix(level, fc.dictionary(fc.constantFrom('user', 'session'), word(level), { minKeys: 1, maxKeys: 1 }),
+      fc.constantFrom<Record<string, string>>({ 'a b': 'x' }, { a: 'x', b: 'y' })),
     sourceLabels: labels(level),
     port: port(level),
     ignoreUriCase: fc.boolean(),

@@ -242,6 +242,8 @@ describe('CanaryRelease validation', () => {
     ['RE2 backreference', { matchRoutes: [{ matches: [{ uri: StringMatch.regex('(?P<a>x)\\k<a>') }], version: 'v2' }] },
       "must be a valid RE2 regular expression (RE2: invalid escape sequence: `\\k`), got '(?P<a>x)\\k<a>'. RE2 has no backreferences (\\k)"],
     ['RE2 \\C', { matchRoutes: [{ matches: [{ uri: StringMatch.regex('/\\C') }], version: 'v2' }] }, 'RE2: invalid escape sequence: `\\C`'],
+    ['regex over Envoy\'s RE2 program size', { matchRoutes: [{ matches: [{ uri: StringMatch.regex('^/\\pL{40}') }], version: 'v2' }] },
+      /^test\/reviews: matchRoutes\[0\]\.matches\[0\]\.uri must compile to an RE2 program Envoy accepts \(at most 32768 instructions/],
     ['regex over 1024 bytes', { matchRoutes: [{ matches: [{ uri: StringMatch.regex('é'.repeat(600)) }], version: 'v2' }] },
       "test/reviews: matchRoutes[0].matches[0].uri must be at most 1024 bytes long (istiod's limit), but has 1200"],
     ['bad header name', { matchRoutes: [{ matches: [{ headers: { 'bad header': StringMatch.exact('x') } }], version: 'v2' }] }, "test/reviews: matchRoutes[0].matches[0].headers must use valid header names, got 'bad header'."],

@@ -1,5 +1,6 @@
 import { createPrivateKey, X509Certificate } from 'crypto';
 import { AnalysisContext, Analyzer, isRecord, Resource } from '../context';
+import { isDefaultResource } from '../default-resources';
 import { FindingLevel } from '../finding';
 import { arr, filesHaveWorkloads, selectWorkloads, selectorString, str } from '../util';
 
@@ -41,7 +42,9 @@ function credentialProblem(secret: Resource, now: Date): string | undefined {
  *
  * The workload comes from Pods and pod templates, the Secrets from Secret objects (a cert-manager
  * Certificate counts as its Secret, without contents); with no such objects in the files, the
- * corresponding check stays silent.
+ * corresponding check stays silent. istioctl's placeholder ingress gateway Pod locates the Secrets
+ * of Gateways it matches; a Secret missing beside it is reported only when the files keep other
+ * credentials in that namespace (the real gateway may run in another one).
  */
 export const gatewaySecretAnalyzer: Analyzer = {
   name: 'gateway.SecretAnalyzer',
@@ -50,15 +53,20 @@ export const gatewaySecretAnalyzer: Analyzer = {
     if (gateways.length === 0) return;
     const haveWorkloads = filesHaveWorkloads(ctx);
     const haveSecrets = ctx.all('Secret').length > 0;
-    if (!haveWorkloads) return;
+    if (!haveWorkloads && !haveSecrets) return;
     const issued = new Set(ctx.all('Certificate').map((c) => `${c.namespace}/${str(c.spec.secretName)}`));
+    // Namespaces where the files keep credentials: beside the placeholder Pod, only there is a missing one evidence.
+    const secretNamespaces = new Set([...ctx.all('Secret'), ...ctx.all('Certificate')].map((r) => r.namespace));
     const now = new Date();
     for (const gw of gateways) {
       const selector = isRecord(gw.spec.selector) ? gw.spec.selector : {};
       const servers = arr(gw.spec.servers).filter((s: any) => typeof s?.tls?.credentialName === 'string' && s.tls.credentialName !== '');
       if (servers.length === 0) continue;
-      const workload = selectWorkloads(ctx, '*', selector)[0];
+      const selected = selectWorkloads(ctx, '*', selector);
+      const workload = selected.find((w) => !isDefaultResource(w.resource)) ?? selected[0];
+      const assumed = workload !== undefined && isDefaultResource(workload.resource);
       if (!workload) {
+        if (!haveWorkloads) continue;
         ctx.report(this.name, 'IST0101', FindingLevel.ERROR, gw,
           `Gateway ${gw.name} selects no gateway workload (selector "${selectorString(selector)}"), so its TLS credentials cannot be located.`,
           'Fix the selector to match the labels of the gateway pods.');
@@ -71,7 +79,7 @@ export const gatewaySecretAnalyzer: Analyzer = {
         if (name.includes('://')) continue;
         const secret = ctx.find('Secret', ns, name);
         if (!secret) {
-          if (issued.has(`${ns}/${name}`)) continue;
+          if (issued.has(`${ns}/${name}`) || (assumed && !secretNamespaces.has(ns))) continue;
           ctx.report(this.name, 'IST0101', FindingLevel.ERROR, gw,
             `Gateway ${gw.name} references credential Secret ${ns}/${name}, which does not exist in the namespace of its gateway workload ${workload.resource.name}.`,
             `Create the Secret in namespace ${ns}, where the gateway pods run.`);
