@@ -51,6 +51,6 @@ export class ClusterIssuer extends Construct implements IIssuer {
     const spec = props.config._render(this, this.issuerName);
     const resource = wireObject(this, 'Resource', GVK.ClusterIssuer, { name: this.issuerName }, () => spec);
     // cdk8s gives every object the chart's namespace; a cluster-scoped object must not have one.
-    if (Chart.of(this).namespace) resource.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    if (Chart.of(this).namespace !== undefined) resource.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
 }

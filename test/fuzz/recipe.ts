@@ -84,17 +84,21 @@ export class StepFailure extends Error {
   }
 }
 
+/** Finds the construct an earlier step created with an id (references name fixtures, whose ids are unique). */
+export type Resolver = (id: string) => unknown;
+
 /** Turns a recipe value into the real value. Factories that throw are reported as phase 'value'. */
-export function materialize(value: Value, constructs: ReadonlyMap<string, unknown>): any {
-  if (Array.isArray(value)) return value.map((v) => materialize(v, constructs));
+export function materialize(value: Value, resolve: Resolver): any {
+  if (Array.isArray(value)) return value.map((v) => materialize(v, resolve));
   if (value === null || typeof value !== 'object') return value;
   if (isRef(value)) {
-    if (!constructs.has(value.$ref)) throw new DanglingReference(value.$ref);
-    return constructs.get(value.$ref);
+    const target = resolve(value.$ref);
+    if (target === undefined) throw new DanglingReference(value.$ref);
+    return target;
   }
   if (isConst(value)) return member(value.$const).value;
   if (isCall(value)) {
-    const args = value.args.map((a) => materialize(a, constructs));
+    const args = value.args.map((a) => materialize(a, resolve));
     const { owner, value: factory } = member(value.$call);
     try {
       return factory.apply(owner, args);
@@ -105,7 +109,7 @@ export function materialize(value: Value, constructs: ReadonlyMap<string, unknow
     }
   }
   const out: Record<string, any> = {};
-  for (const [key, v] of Object.entries(value as ValueObject)) out[key] = materialize(v, constructs);
+  for (const [key, v] of Object.entries(value as ValueObject)) out[key] = materialize(v, resolve);
   return out;
 }
 
@@ -124,8 +128,10 @@ export function pathOfStep(step: NewStep | PresetStep, recipe: AppRecipe): strin
 export interface BuiltApp {
   readonly app: App;
   readonly charts: Chart[];
-  /** Construct of each created step, by id. */
+  /** Construct of each created step, by construct path (ids repeat across charts). */
   readonly constructs: Map<string, unknown>;
+  /** The construct created with an id (the first, when charts repeat it). */
+  readonly resolve: Resolver;
 }
 
 /**
@@ -136,30 +142,35 @@ export function buildApp(recipe: AppRecipe): BuiltApp {
   const app = new App({ outdir: OUTDIR });
   const charts = recipe.charts.map((c, i) => new Chart(app, chartId(i), c.namespace === undefined ? {} : { namespace: c.namespace }));
   const constructs = new Map<string, unknown>();
+  const resolve: Resolver = (id) => {
+    const step = createdConstructs(recipe).find((s) => s.id === id);
+    return step && constructs.get(pathOfStep(step, recipe));
+  };
   recipe.steps.forEach((step, index) => {
     try {
       if (step.op === 'method') {
-        const target = constructs.get(step.target) as any;
+        const target = resolve(step.target) as any;
         if (target === undefined) throw new DanglingReference(step.target);
-        const args = step.args.map((a) => materialize(a, constructs));
+        const args = step.args.map((a) => materialize(a, resolve));
         runStep(() => target[step.method](...args));
         return;
       }
       const scope = charts[step.chart % charts.length];
       const cls = LIBRARY[step.type];
+      const path = pathOfStep(step, recipe);
       if (step.op === 'new') {
-        const props = materialize(step.props, constructs);
-        constructs.set(step.id, runStep(() => new cls(scope, step.id, props)));
+        const props = materialize(step.props, resolve);
+        constructs.set(path, runStep(() => new cls(scope, step.id, props)));
       } else {
-        const args = step.args.map((a) => materialize(a, constructs));
-        constructs.set(step.id, runStep(() => cls[step.method](scope, step.id, ...args)));
+        const args = step.args.map((a) => materialize(a, resolve));
+        constructs.set(path, runStep(() => cls[step.method](scope, step.id, ...args)));
       }
     } catch (error) {
       if (error instanceof StepFailure) throw new StepFailure(error.phase, error.cause, index, error.external);
       throw error;
     }
   });
-  return { app, charts, constructs };
+  return { app, charts, constructs, resolve };
 }
 
 /** Synthesizes every chart as `cdk8s synth` does (validations, automatic analysis) without writing files. */

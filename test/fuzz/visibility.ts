@@ -42,11 +42,12 @@ class Oracle {
 
   /** The real value of a recipe value (a MeshService, a Duration, an enum member...). */
   public real(value: Value): any {
-    return materialize(value, this.built.constructs);
+    return materialize(value, this.built.resolve);
   }
 
   /** Method calls the app made on this construct. */
   public calls(method: string): Step[] {
+    if (this.built.resolve(this.step.id) !== this.instance) return [];
     return this.recipe.steps.filter((s) => s.op === 'method' && s.target === this.step.id && s.method === method);
   }
 
@@ -128,7 +129,7 @@ export function visibilityProblems(recipe: AppRecipe, built: BuiltApp, manifests
     if (step.op === 'method') continue;
     const check = CHECKS[step.type];
     if (!check) continue;
-    const oracle = new Oracle(step, built.constructs.get(step.id), recipe, built, manifests);
+    const oracle = new Oracle(step, built.constructs.get(pathOfStep(step, recipe)), recipe, built, manifests);
     check(oracle);
     problems.push(...oracle.problems);
   }
@@ -683,8 +684,9 @@ const checkJwtAuthentication: Check = (o) => {
   for (const subject of p.subjects ?? []) o.expectIn('subjects', `${p.issuer}/${subject}`, principals);
   (p.requiredClaims ?? []).forEach((c: any, i: number) => {
     const key = `request.auth.claims[${c.claim.split('.').join('][')}]`;
-    const when = rules.flatMap((r) => r.when ?? []).find((w: any) => w.key === key);
-    if (!o.require(`requiredClaims[${i}].claim`, key, when)) return;
+    const whens = rules.flatMap((r) => r.when ?? []).filter((w: any) => w.key === key);
+    if (!o.require(`requiredClaims[${i}].claim`, key, whens[0])) return;
+    const when = whens.find((w: any) => c.values.every((v: string) => (w.notValues ?? []).includes(v))) ?? whens[0];
     for (const v of c.values) o.expectIn(`requiredClaims[${i}].values`, v, when.notValues);
   });
 };
