@@ -5,8 +5,8 @@ import { certificateSpec, PrivateKeyOptions } from './gateway-certificate';
 import { IIssuer, Issuer, IssuerKind } from './issuer';
 import { IssuerConfig, IssuerTraits } from './issuer-config';
 import { dnsLabelRule } from '../core/hosts';
-import { objectNameFor } from '../core/naming';
-import { check } from '../core/validation-error';
+import { claimantOf, objectNameFor } from '../core/naming';
+import { check, fail } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -61,6 +61,7 @@ export class CaChain extends Construct implements IIssuer {
     check(this, 'commonName', props.commonName, (c) => (c.length > 0 && c.length <= 64 ? undefined : 'must be 1 to 64 characters'),
       "Use a readable name such as 'Example Internal Root CA' (X.509 limits it to 64 characters).");
     this.rootSecretName = `${name}-root`;
+    this.checkDerivedNames(id, props.name, name, cluster);
 
     const make = (childId: string, issuerName: string, config: IssuerConfig): IIssuer => (cluster
       ? new ClusterIssuer(this, childId, { name: issuerName, config })
@@ -83,5 +84,25 @@ export class CaChain extends Construct implements IIssuer {
     this.issuerName = ca.issuerName;
     this.issuerKind = ca.issuerKind;
     this.issuerNamespace = ca.issuerNamespace;
+  }
+
+  /**
+   * The chain's objects take names derived from its own; one already produced by another
+   * construct is reported here, against the prop that chose the name, rather than at the
+   * internal child that would claim it.
+   */
+  private checkDerivedNames(id: string, given: string | undefined, name: string, cluster: boolean): void {
+    const issuer = cluster ? GVK.ClusterIssuer : GVK.Issuer;
+    const issuerNamespace = cluster ? undefined : this.rootNamespace;
+    const derived: Array<[typeof GVK.Certificate, string | undefined, string]> = [
+      [issuer, issuerNamespace, `${name}-selfsigned`], [GVK.Certificate, this.rootNamespace, this.rootSecretName], [issuer, issuerNamespace, name],
+    ];
+    for (const [gvk, namespace, objectName] of derived) {
+      const other = claimantOf(this, gvk.apiVersion, gvk.kind, namespace, objectName);
+      if (other !== undefined) {
+        fail(this, given !== undefined ? 'name' : 'id', `makes the ${gvk.kind} '${namespace ? `${namespace}/` : ''}${objectName}', which '${other.node.path}' also produces`,
+          given ?? id, `Give the CaChain another ${given !== undefined ? 'name' : 'id (or a name)'}: its objects are '<name>', '<name>-selfsigned' and '<name>-root'.`);
+      }
+    }
   }
 }

@@ -23,4 +23,7 @@ export const GVK = {
   KubernetesGateway: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway' },
   HTTPRoute: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' },
   Namespace: { apiVersion: 'v1', kind: 'Namespace' },
+  // Prometheus Operator (no generated L1: the monitors are plain wire objects, checked against their CRD by the tests).
+  PodMonitor: { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor' },
+  ServiceMonitor: { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' },
 } satisfies Record<string, GroupVersionKind>;

@@ -1,3 +1,4 @@
+import { MeshService } from '../../src';
 import { cidrRule, dnsLabelRule, gatewayHostRule, hostCovers, hostRule, qualifyServiceHost } from '../../src/core/hosts';
 
 describe('hostRule (istiod ValidateWildcardDomain, stricter)', () => {
@@ -26,6 +27,25 @@ describe('hostRule (istiod ValidateWildcardDomain, stricter)', () => {
     expect(hostRule({ wildcard: true })('*foo.example.com')).toMatch(/partial wildcard/);
     expect(hostRule({ wildcard: true, partialWildcard: true })('*foo.example.com')).toBeUndefined();
     expect(hostRule({ wildcard: true })('a*b.example.com')).toMatch(/only use '\*' at the start/);
+  });
+
+  test("DNS's real limits: 253 characters in all, 63 per label, the wildcard's '*' counted in its label", () => {
+    const longest = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}.com`;
+    expect(longest).toHaveLength(253);
+    expect(hostRule()(longest)).toBeUndefined();
+    expect(hostRule()(`${longest.slice(0, 252)}d.com`)).toBe("must be at most 253 characters, DNS's limit (has 257)");
+    expect(hostRule()(`e${longest}`)).toBe("must be at most 253 characters, DNS's limit (has 254)");
+    expect(hostRule({ wildcard: true, partialWildcard: true })(`*${'a'.repeat(62)}.example.com`)).toBeUndefined();
+    expect(hostRule({ wildcard: true, partialWildcard: true })(`*${'a'.repeat(63)}.example.com`))
+      .toBe(`has a first label of 64 characters, '*${'a'.repeat(63)}' (labels are at most 63, the '*' included)`);
+    expect(gatewayHostRule({ wildcard: true })(`istio-system/e${longest}`)).toMatch(/at most 253 characters/);
+  });
+
+  test('a MeshService whose fully-qualified host would be longer than 253 characters', () => {
+    const domain = `${'x'.repeat(63)}.${'y'.repeat(55)}.local`;
+    expect(() => MeshService.fromName('r'.repeat(63), 'n'.repeat(63), { clusterDomain: domain }))
+      .toThrow(`service '${'r'.repeat(63)}': clusterDomain makes the host '${'r'.repeat(63)}.${'n'.repeat(63)}.svc.${domain}' longer than 253 characters (has 257), got '${domain}'. `
+        + 'Use a shorter cluster domain (usually cluster.local), service name or namespace.');
   });
 
   test('short names only when allowed', () => {

@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import {
-  EgressGateway, ExportTo, ExternalService, GatewayTlsMode, MeshService, OriginationTlsMode, Protocol, SecureGateway, ServiceResolution,
+  CanaryRelease, EgressGateway, ExportTo, ExternalService, GatewayTlsMode, MeshService, OriginationTlsMode, Protocol, ReleaseVersion,
+  SecureGateway, ServiceResolution,
 } from '../../src';
 import { shortDigest } from '../../src/core/naming';
 import { findAll, findOne, newChart, synth } from '../helpers';
@@ -449,6 +450,14 @@ describe('ExternalService validation: istiod and schema rules', () => {
     expect(() => new ExternalService(chart, 'two', { hosts: ['api.example.com'], ports: tls, sniRouting: { target: MeshService.fromName('proxy', 'egress', { port: 443 }) } }))
       .toThrow("test/two: hosts would bind a second VirtualService for 'api.example.com' to the mesh (the mesh in namespace 'default'), "
         + "but 'test/one' routes it for gateway 'istio-system/egress' and the mesh in namespace 'default'");
+  });
+
+  test('fails on a CanaryRelease for a service host an ExternalService already routes for the mesh (IST0109), at the release', () => {
+    const chart = newChart();
+    new ExternalService(chart, 'es', { hosts: ['reviews.default.svc.cluster.local'], ports: tls, egressGateway: new EgressGateway(chart, 'egress') });
+    expect(() => new CanaryRelease(chart, 'reviews', { service: MeshService.fromName('reviews', 'default', { port: 443 }), versions: [ReleaseVersion.fromLabels('v1')] }))
+      .toThrow("test/reviews: routes would bind a second VirtualService for 'reviews.default.svc.cluster.local' to the mesh (the mesh in namespace 'default'), "
+        + "but 'test/es' routes it for gateway 'istio-system/egress' and the mesh in namespace 'default'; sidecars use only one of them (istioctl IST0109)");
   });
 
   test('fails at synth on an egress gateway and a SecureGateway on one workload serving one host (IST0145)', () => {

@@ -134,3 +134,20 @@ describe('issuer names', () => {
       .toThrow(`test/${'c'.repeat(64)}: id must make a valid object name, but '${'c'.repeat(64)}' (the id as a DNS label) must be at most 63 characters (has 64)`);
   });
 });
+
+describe('CaChain derived names', () => {
+  test('fails on a name whose derived issuer another construct already produces, at the CaChain', () => {
+    const chart = newChart();
+    new ClusterIssuer(chart, 'other', { name: 'internal-ca-selfsigned', config: IssuerConfig.selfSigned() });
+    expect(() => new CaChain(chart, 'internal-ca', { commonName: 'CA' }))
+      .toThrow("test/internal-ca: id makes the ClusterIssuer 'internal-ca-selfsigned', which 'test/other' also produces, got 'internal-ca'. "
+        + "Give the CaChain another id (or a name): its objects are '<name>', '<name>-selfsigned' and '<name>-root'.");
+  });
+
+  test('fails on an explicit name whose root certificate another construct already produces, naming name', () => {
+    const chart = newChart();
+    new CaChain(chart, 'one', { commonName: 'CA', name: 'ca' });
+    expect(() => new CaChain(chart, 'two', { commonName: 'CA', name: 'ca', cluster: false }))
+      .toThrow("test/two: name makes the Certificate 'cert-manager/ca-root', which 'test/one' also produces, got 'ca'.");
+  });
+});

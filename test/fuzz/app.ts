@@ -47,7 +47,7 @@ export function appRecipe(focus?: string, fixedLevel?: Level): fc.Arbitrary<AppR
       : fc.array(anyMethod, { maxLength: 2 });
     const fixtures = fc.record(Object.fromEntries(Object.entries(FIXTURES).map(([kind, g]) =>
       [kind, fc.option(g!(level), { nil: undefined, freq: 16 })])) as Record<FixtureKind, fc.Arbitrary<ConstructDraft | undefined>>);
-    const chart = fc.record({ namespace: mix(level, fc.option(namespace(level), { nil: undefined }), namespace(level)) }, { requiredKeys: [] });
+    const chart = fc.record({ namespace: mix(level.strings, fc.option(namespace(level), { nil: undefined }), namespace(level)) }, { requiredKeys: [] });
     return fc.record({
       level: fc.constant(level),
       charts: fc.array(chart, { minLength: 1, maxLength: 2 }),

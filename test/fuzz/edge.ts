@@ -11,10 +11,10 @@ import {
   props, word,
 } from './values';
 
-const secretName = (level: Level) => mix(level, fc.constantFrom('cloudflare-token', 'client-ca', 'tls-secret', 'a.b'), fc.constantFrom(...HOSTILE_NAMES));
+const secretName = (level: Level) => mix(level.strings, fc.constantFrom('cloudflare-token', 'client-ca', 'tls-secret', 'a.b'), fc.constantFrom(...HOSTILE_NAMES));
 
 function secretKeyRef(level: Level): fc.Arbitrary<Value> {
-  return fc.record({ name: secretName(level), key: mix(level, fc.constantFrom('api-token', 'key.json'), fc.constantFrom('', 'a b', 'ü', 'a/b')) });
+  return fc.record({ name: secretName(level), key: mix(level.strings, fc.constantFrom('api-token', 'key.json'), fc.constantFrom('', 'a b', 'ü', 'a/b')) });
 }
 
 function solverSelector(level: Level) {
@@ -26,35 +26,35 @@ function solverSelector(level: Level) {
 
 export function acmeSolver(level: Level): fc.Arbitrary<Value> {
   const selector = solverSelector(level);
-  const region = mix(level, fc.constantFrom('eu-west-1', 'us-east-1'), fc.constantFrom('', 'EU', 'mars', 'eu-west'));
+  const region = mix(level.strings, fc.constantFrom('eu-west-1', 'us-east-1'), fc.constantFrom('', 'EU', 'mars', 'eu-west'));
   const staticKeys = fc.option(fc.record({ accessKeyId: fc.constant('AKIAEXAMPLE'), secretAccessKey: secretKeyRef(level) }), { nil: undefined });
   const principal = fc.option(fc.record({ clientId: word(level), clientSecret: secretKeyRef(level), tenantId: word(level) }), { nil: undefined });
   const tsig = fc.option(fc.record({ tsigKeyName: fc.constant('acme-key'), tsigSecret: secretKeyRef(level) }), { nil: undefined });
   return fc.oneof(
-    { arbitrary: props({}, { ingressClassName: mix(level, fc.constantFrom('istio', 'istio.io'), fc.constantFrom('', 'Istio', 'a b')), ...selector })
+    { arbitrary: props({}, { ingressClassName: mix(level.strings, fc.constantFrom('istio', 'istio.io'), fc.constantFrom('', 'Istio', 'a b')), ...selector })
       .map((o) => call('AcmeSolver.http01', o as Value)), weight: 1 },
     { arbitrary: props({ apiToken: secretKeyRef(level) }, selector).map((o) => call('AcmeSolver.dns01Cloudflare', o as Value)), weight: 3 },
     fc.tuple(props({ region }, { hostedZoneId: fc.constant('Z123'), role: fc.constant('arn:aws:iam::1:role/dns'), ...selector }), staticKeys)
       .map(([o, k]) => call('AcmeSolver.dns01Route53', { ...o, ...k } as Value)),
-    props({ project: mix(level, fc.constantFrom('my-project-123'), fc.constantFrom('P', 'ab', '')) },
+    props({ project: mix(level.strings, fc.constantFrom('my-project-123'), fc.constantFrom('P', 'ab', '')) },
       { serviceAccount: secretKeyRef(level), hostedZoneName: fc.constant('example-com'), ...selector })
       .map((o) => call('AcmeSolver.dns01CloudDns', o as Value)),
     fc.tuple(props({ subscriptionId: fc.constant('sub-1'), resourceGroupName: fc.constant('dns') },
       { hostedZoneName: fc.constant('example.com'), managedIdentityClientId: word(level) }), principal)
       // A managed identity or a service principal (both: hostile).
-      .map(([o, p]) => call('AcmeSolver.dns01AzureDns', (p && level === 0 ? { ...o, managedIdentityClientId: undefined, ...p } : { ...o, ...p }) as Value)),
-    fc.tuple(props({ nameserver: mix(level, fc.constantFrom('ns1.example.com:53', '10.0.0.53', '[::1]:53'), fc.constantFrom('ns1:99999', 'a b', '', 'ns1.example.com:0')) },
-      { tsigAlgorithm: mix(level, fc.constantFrom('HMACSHA256', 'HMACSHA512'), fc.constantFrom('hmac-sha256', '')) }), tsig)
+      .map(([o, p]) => call('AcmeSolver.dns01AzureDns', (p && level.shapes === 0 ? { ...o, managedIdentityClientId: undefined, ...p } : { ...o, ...p }) as Value)),
+    fc.tuple(props({ nameserver: mix(level.strings, fc.constantFrom('ns1.example.com:53', '10.0.0.53', '[::1]:53'), fc.constantFrom('ns1:99999', 'a b', '', 'ns1.example.com:0')) },
+      { tsigAlgorithm: mix(level.strings, fc.constantFrom('HMACSHA256', 'HMACSHA512'), fc.constantFrom('hmac-sha256', '')) }), tsig)
       .map(([o, t]) => call('AcmeSolver.dns01Rfc2136', { ...o, ...t } as Value)),
   );
 }
 
 export function issuerConfig(level: Level): fc.Arbitrary<Value> {
   const server = fc.oneof(enumValue('AcmeServer', ['LETS_ENCRYPT', 'LETS_ENCRYPT_STAGING']) as fc.Arbitrary<Value>,
-    mix(level, fc.constant('https://acme.zerossl.com/v2/DV90'), fc.constantFrom('http://acme.example.com', 'https://a b', '')).map((u) => call('AcmeServer.custom', u)));
+    mix(level.strings, fc.constant('https://acme.zerossl.com/v2/DV90'), fc.constantFrom('http://acme.example.com', 'https://a b', '')).map((u) => call('AcmeServer.custom', u)));
   const acme = props({ solvers: list(level, acmeSolver(level), 1, 2) }, {
     server,
-    email: mix(level, fc.constantFrom('ops@example.com'), fc.constantFrom('ops', '', 'a@b')),
+    email: mix(level.strings, fc.constantFrom('ops@example.com'), fc.constantFrom('ops', '', 'a@b')),
     accountKeySecretName: secretName(level),
   }).map((o) => call('IssuerConfig.acme', o as Value));
   return fc.oneof(
@@ -83,11 +83,11 @@ function privateKey(level: Level): fc.Arbitrary<Value> {
     props({ algorithm: enumValue('PrivateKeyAlgorithm', ['ED25519']) }, {}),
   ).chain((k) => props({}, { rotationPolicy: enumValue('RotationPolicy', ['ALWAYS', 'NEVER']) }).map((r) => ({ ...k, ...r })));
   const any = props({}, { algorithm: enumValue('PrivateKeyAlgorithm', ['RSA', 'ECDSA', 'ED25519']), size: int(level, 256, 8192) });
-  return mix(level, valid, any) as fc.Arbitrary<Value>;
+  return mix(level.shapes, valid, any) as fc.Arbitrary<Value>;
 }
 
 export function caChain(level: Level): fc.Arbitrary<ConstructDraft> {
-  return props({ commonName: mix(level, fc.constantFrom('Example Internal Root CA'), fc.constantFrom('', 'x'.repeat(65), 'ü')) }, {
+  return props({ commonName: mix(level.strings, fc.constantFrom('Example Internal Root CA'), fc.constantFrom('', 'x'.repeat(65), 'ü')) }, {
     cluster: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, fc.constant(false)),
     namespace: namespace(level),
     duration: certificateDuration(level),
@@ -122,23 +122,23 @@ export function secureGateway(level: Level): fc.Arbitrary<ConstructDraft> {
     namespace: namespace(level),
     selector: labels(level, { istio: 'ingressgateway' }),
     name: objectName(level),
-    httpsPort: mix(level, fc.constantFrom(443, 8443), port(level)),
+    httpsPort: mix(level.numbers, fc.constantFrom(443, 8443), port(level)),
     httpsRedirect: fc.boolean(),
-    httpPort: mix(level, fc.constantFrom(80, 8080), port(level)),
+    httpPort: mix(level.numbers, fc.constantFrom(80, 8080), port(level)),
   };
   const anyNegotiated = {
     minTlsVersion: enumValue('TlsVersion', TLS_VERSIONS),
     maxTlsVersion: enumValue('TlsVersion', TLS_VERSIONS),
-    cipherSuites: fc.array(mix(level, fc.constantFrom(...CIPHERS), fc.constantFrom('TLS_AES_128_GCM_SHA256', 'rc4', '')), { minLength: 1, maxLength: 2 }),
+    cipherSuites: fc.array(mix(level.strings, fc.constantFrom(...CIPHERS), fc.constantFrom('TLS_AES_128_GCM_SHA256', 'rc4', '')), { minLength: 1, maxLength: 2 }),
   };
   // TLS 1.2 minimum with optional ciphers, or TLS 1.3 only (its suites are fixed).
-  const negotiated = mix(level, fc.oneof(
+  const negotiated = mix(level.shapes, fc.oneof(
     props({}, { minTlsVersion: fc.constant(constant('TlsVersion.TLSV1_2')), maxTlsVersion: fc.constant(constant('TlsVersion.TLSV1_3')), cipherSuites: anyNegotiated.cipherSuites }),
     props({ minTlsVersion: fc.constant(constant('TlsVersion.TLSV1_3')) }, { maxTlsVersion: fc.constant(constant('TlsVersion.TLSV1_3')) }),
   ), props({}, anyNegotiated));
   const mutual = {
     clientCa: fc.oneof(fc.constant(constant('ClientCaSource.FROM_CREDENTIAL')), secretName(level).map((s) => call('ClientCaSource.fromSecret', s))),
-    clientSubjectAltNames: fc.array(mix(level, fc.constantFrom('spiffe://example.com/client', 'client.example.com'), fc.constantFrom('', 'a b')), { minLength: 1, maxLength: 2 }),
+    clientSubjectAltNames: fc.array(mix(level.strings, fc.constantFrom('spiffe://example.com/client', 'client.example.com'), fc.constantFrom('', 'a b')), { minLength: 1, maxLength: 2 }),
   };
   const terminating = fc.tuple(
     fc.option(fc.constant(constant('GatewayTlsMode.SIMPLE')), { nil: undefined }),
@@ -152,7 +152,7 @@ export function secureGateway(level: Level): fc.Arbitrary<ConstructDraft> {
     tlsMode: enumValue('GatewayTlsMode', ['SIMPLE', 'PASSTHROUGH', 'MUTUAL', 'OPTIONAL_MUTUAL', 'ISTIO_MUTUAL']),
     certificate: certificate(level), ...anyNegotiated, ...mutual, ...common, allowLegacyTls: fc.boolean(),
   });
-  const shape = mix(level, fc.oneof({ arbitrary: terminating, weight: 4 }, mutualTls, noCertificate), any);
+  const shape = mix(level.shapes, fc.oneof({ arbitrary: terminating, weight: 4 }, mutualTls, noCertificate), any);
   return fc.tuple(hosts(level), shape).map(([h, p]) => ({ op: 'new' as const, type: 'SecureGateway', props: { hosts: h, ...p } as Value }));
 }
 
@@ -162,13 +162,13 @@ const ROUTED_HOSTS = ['bookinfo.example.com', 'api.example.com', '*.example.com'
 /** The gateway routes are added to: a SecureGateway serving some of ROUTED_HOSTS. */
 function gatewayFixture(level: Level): fc.Arbitrary<ConstructDraft> {
   const routed = fc.uniqueArray(fc.constantFrom(...ROUTED_HOSTS), { minLength: 1, maxLength: 2 });
-  return fc.tuple(secureGateway(level), mix(level, routed, hosts(level))).map(([draft, h]) =>
+  return fc.tuple(secureGateway(level), mix(level.hosts, routed, hosts(level))).map(([draft, h]) =>
     ({ ...draft, props: { ...(draft as { props: ValueObject }).props, hosts: h } }) as ConstructDraft);
 }
 
 function addRoute(level: Level): fc.Arbitrary<MethodStep> {
   return props({ service: meshService(level) }, {
-    host: mix(level, fc.constantFrom(...ROUTED_HOSTS, 'www.example.com'), host(level)),
+    host: mix(level.hosts, fc.constantFrom(...ROUTED_HOSTS, 'www.example.com'), host(level)),
     pathPrefix: httpPath(level),
     port: port(level),
     rewritePrefix: httpPath(level),
@@ -189,32 +189,32 @@ const PROTOCOLS = ['HTTP', 'HTTPS', 'TLS', 'TCP', 'GRPC', 'HTTP2', 'MONGO'];
 
 function servicePorts(level: Level): fc.Arbitrary<Value[]> {
   const spec = props({ number: port(level), protocol: enumValue('Protocol', PROTOCOLS) }, {
-    name: mix(level, fc.constantFrom('http', 'https', 'tcp-db', 'tls'), fc.constantFrom(...HOSTILE_NAMES)),
+    name: mix(level.strings, fc.constantFrom('http', 'https', 'tcp-db', 'tls'), fc.constantFrom(...HOSTILE_NAMES)),
     targetPort: port(level),
   }) as fc.Arbitrary<any>;
-  return mix(level, fc.uniqueArray(spec, { minLength: 1, maxLength: 2, selector: (p) => p.number }), fc.array(spec, { maxLength: 3 }));
+  return mix(level.shapes, fc.uniqueArray(spec, { minLength: 1, maxLength: 2, selector: (p) => p.number }), fc.array(spec, { maxLength: 3 }));
 }
 
 export function externalService(level: Level): fc.Arbitrary<ConstructDraft> {
-  const address = mix(level, fc.constantFrom('10.20.0.15', '10.20.0.0/24', '2001:db8::1'), fc.constantFrom('10.0.0.0/33', 'a.b', '', '300.1.1.1'));
-  const endpoint = props({ address: mix(level, fc.constantFrom('10.0.0.1', 'db.example.com'), fc.constantFrom(...['', 'DB.example.com', '*.x.com', '10.0.0.256'])) }, {
+  const address = mix(level.strings, fc.constantFrom('10.20.0.15', '10.20.0.0/24', '2001:db8::1'), fc.constantFrom('10.0.0.0/33', 'a.b', '', '300.1.1.1'));
+  const endpoint = props({ address: mix(level.strings, fc.constantFrom('10.0.0.1', 'db.example.com'), fc.constantFrom(...['', 'DB.example.com', '*.x.com', '10.0.0.256'])) }, {
     ports: fc.dictionary(fc.constantFrom('http', 'https', 'tcp-db', 'tls'), port(level), { minKeys: 1, maxKeys: 1 }),
     labels: labels(level),
-    network: mix(level, fc.constantFrom('network1'), fc.constantFrom('', 'Net 1')),
-    locality: mix(level, fc.constantFrom('us-east1/us-east1-b', 'eu'), fc.constantFrom('', 'a/b/c/d', 'us-*')),
+    network: mix(level.strings, fc.constantFrom('network1'), fc.constantFrom('', 'Net 1')),
+    locality: mix(level.strings, fc.constantFrom('us-east1/us-east1-b', 'eu'), fc.constantFrom('', 'a/b/c/d', 'us-*')),
     weight: int(level, 1, 100),
   });
   const exportTo = fc.oneof(enumValue('ExportTo', ['THIS_NAMESPACE', 'ALL_NAMESPACES', 'NO_NAMESPACE']) as fc.Arbitrary<Value>,
     namespace(level).map((ns) => call('ExportTo.namespace', ns)));
   return fc.tuple(hosts(level), servicePorts(level)).chain(([h, ports]) => {
     const portNumbers = ports.map((p: any) => p.number as number);
-    const originationPort = mix(level, portNumbers.length > 0 ? fc.constantFrom(...portNumbers) : port(level), port(level));
+    const originationPort = mix(level.shapes, portNumbers.length > 0 ? fc.constantFrom(...portNumbers) : port(level), port(level));
     const tlsOrigination = props({ port: originationPort }, {
       targetPort: port(level),
       mode: enumValue('OriginationTlsMode', ['SIMPLE', 'MUTUAL']),
       credentialName: secretName(level),
-      caCertificates: mix(level, fc.constantFrom('/etc/certs/ca.pem'), fc.constantFrom('ca.pem', '')),
-      subjectAltNames: fc.array(mix(level, fc.constantFrom('api.example.com'), fc.constantFrom('', 'a b')), { minLength: 1, maxLength: 2 }),
+      caCertificates: mix(level.strings, fc.constantFrom('/etc/certs/ca.pem'), fc.constantFrom('ca.pem', '')),
+      subjectAltNames: fc.array(mix(level.strings, fc.constantFrom('api.example.com'), fc.constantFrom('', 'a b')), { minLength: 1, maxLength: 2 }),
     });
     const routing = fc.oneof(
       { arbitrary: fc.constant({}), weight: 2 },
@@ -231,7 +231,7 @@ export function externalService(level: Level): fc.Arbitrary<ConstructDraft> {
       addresses: fc.array(address, { minLength: 1, maxLength: 2 }),
       endpoints: fc.array(endpoint, { minLength: 1, maxLength: 2 }),
       exportTo: fc.array(exportTo, { minLength: 1, maxLength: 2 }),
-      subjectAltNames: fc.array(mix(level, fc.constantFrom('spiffe://cluster.local/ns/db/sa/db'), fc.constantFrom('', ' ')), { minLength: 1, maxLength: 1 }),
+      subjectAltNames: fc.array(mix(level.strings, fc.constantFrom('spiffe://cluster.local/ns/db/sa/db'), fc.constantFrom('', ' ')), { minLength: 1, maxLength: 1 }),
       addressAutoAllocation: fc.boolean(),
     });
     return fc.tuple(routing, optional).map(([r, o]) => ({

@@ -144,7 +144,7 @@ class AppFacts {
   /** A message with the values left out, so one defect has one signature. */
   public normalize(text: string): string {
     let t = text;
-    for (const p of this.paths) t = t.split(`${p}:`).join('<path>:').split(`'${p}'`).join("'<path>'");
+    for (const p of this.paths) t = t.split(`${p}:`).join('<path>:').split(`${p}/`).join('<path>/').split(`'${p}'`).join("'<path>'");
     return normalizeValues(t);
   }
 }
@@ -215,7 +215,10 @@ function unclearError(message: string, error: any, app: AppFacts): Failure | und
   const type = error instanceof Error ? `${error.constructor.name}: ` : '';
   const owner = app.ownerOf(message);
   if (!owner) {
-    return { kind: 'crash-like', signature: `no construct path: ${type}${app.normalize(message)}`, detail: message };
+    // A construct's error thrown while cdk8s serializes an object comes wrapped in cdk8s' message.
+    const wrapped = /^Failed serializing construct at path '[^']*' with name '[^']*': (\w+: )?(.*?: \S+)/s.exec(message);
+    const what = wrapped ? `wrapped in cdk8s' "Failed serializing construct ...": ${wrapped[1] ?? ''}${app.normalize(wrapped[2])} ...` : `${type}${app.normalize(message)}`;
+    return { kind: 'crash-like', signature: `no construct path: ${what}`, detail: message };
   }
   const property: string = isValidationError(error) && error.where === owner ? error.property : message.slice(owner.length + 2).split(' ')[0];
   const names = app.propNames(owner);
@@ -292,18 +295,27 @@ function regexDisagreements(recipe: AppRecipe, failure: StepFailure | undefined,
     if (rejected && istiod === undefined) {
       failures.push({
         kind: 're2-disagreement',
-        signature: `rejects a regex RE2 accepts: ${normalizeValues(messageOf(failure!.cause)).replace(/^[^:]*: /, '')}`,
+        signature: `rejects valid RE2 using ${re2Feature(pattern)}`,
         detail: `${JSON.stringify(pattern)} is valid RE2 but was rejected: ${messageOf(failure!.cause)}`,
       });
     } else if (!rejected && istiod !== undefined && stepIndex < failedAt) {
       failures.push({
         kind: 're2-disagreement',
-        signature: `accepts a regex RE2 rejects: ${normalizeValues(istiod)}`,
+        signature: `accepts what RE2 rejects: ${istiod.replace(/^error parsing regexp: /, '').replace(/: `.*`$/s, '')}`,
         detail: `${JSON.stringify(pattern)} was accepted, but RE2 says: ${istiod}`,
       });
     }
   }
   return failures;
+}
+
+/** The RE2 syntax a pattern uses that JavaScript lacks (what a JS-based check stumbles on). */
+function re2Feature(pattern: string): string {
+  const features: Array<[RegExp, string]> = [
+    [/\(\?P?<[A-Za-z]/, 'named groups'], [/\(\?[imsU]+\)/, 'flags (?i)/(?s)/(?U)'], [/\(\?[imsU]+:/, 'flag groups (?i:...)'],
+    [/\\[pP]/, 'Unicode classes \\p'], [/\[\[:/, 'POSIX classes [[:alpha:]]'], [/\\Q/, 'quoting \\Q...\\E'], [/\\z/, '\\z'],
+  ];
+  return features.find(([re]) => re.test(pattern))?.[1] ?? 'other syntax';
 }
 
 function dedupe(failures: Failure[]): Failure[] {

@@ -12,6 +12,7 @@ import * as fc from 'fast-check';
 import { appRecipe } from './app';
 import { evaluate, Failure, FAILURE_CLASSES, FailureClass, normalizeValues } from './invariant';
 import { AppRecipe, toTypeScript } from './recipe';
+import { fixedLevel, Level } from './values';
 
 process.env.CDK8S_ISTIO_SILENT = '1';
 
@@ -36,7 +37,7 @@ function main(): number {
     return 2;
   }
   const focus = process.env.FUZZ_FOCUS || undefined;
-  const level = process.env.FUZZ_LEVEL ? Number(process.env.FUZZ_LEVEL) : undefined;
+  const level = process.env.FUZZ_LEVEL ? fixedLevel(Number(process.env.FUZZ_LEVEL)) : undefined;
   const examples = Number(process.env.FUZZ_EXAMPLES ?? 3);
   console.log(`cdk8s-istio fuzz: ${count} apps${focus ? ` around ${focus}` : ''}, seed ${seed} (repeat with: npm run fuzz -- ${count} ${seed})`);
 
@@ -99,7 +100,7 @@ function main(): number {
 }
 
 /** Replays the first case of a defect and lets fast-check shrink it while the same defect remains. */
-function shrink(defect: Defect, seed: number, focus: string | undefined, level: number | undefined): { recipe: AppRecipe; detail: string } {
+function shrink(defect: Defect, seed: number, focus: string | undefined, level: Level | undefined): { recipe: AppRecipe; detail: string } {
   let last: { recipe: AppRecipe; detail: string } = { recipe: defect.recipe, detail: defect.detail };
   const result = fc.check(fc.property(appRecipe(focus, level), (recipe) => {
     const verdict = evaluate(recipe);

@@ -15,7 +15,7 @@ const TRAFFIC_TYPES = ['SERVICE', 'WORKLOAD', 'ALL'];
 
 function waypointReference(level: Level): fc.Arbitrary<Value> {
   return fc.oneof({ arbitrary: fc.constant(ref(FIXTURE_IDS.waypoint)), weight: 3 },
-    fc.tuple(mix(level, fc.constantFrom('waypoint', 'shared'), fc.constantFrom(...HOSTILE_NAMES)), namespace(level))
+    fc.tuple(mix(level.strings, fc.constantFrom('waypoint', 'shared'), fc.constantFrom(...HOSTILE_NAMES)), namespace(level))
       .map(([n, ns]) => call('Waypoint.fromName', n, ns)));
 }
 
@@ -24,7 +24,7 @@ export function policyTarget(level: Level): fc.Arbitrary<Value> {
     fc.option(namespace(level), { nil: undefined }).map((ns) => (ns === undefined ? call('PolicyTarget.mesh') : call('PolicyTarget.mesh', ns))),
     { arbitrary: namespace(level).map((ns) => call('PolicyTarget.namespace', ns)), weight: 2 },
     { arbitrary: fc.tuple(namespace(level), labels(level)).map(([ns, l]) => call('PolicyTarget.selector', ns, l)), weight: 3 },
-    { arbitrary: fc.tuple(mix(level, fc.constantFrom('reviews', 'api'), fc.constantFrom(...HOSTILE_NAMES)), namespace(level))
+    { arbitrary: fc.tuple(mix(level.strings, fc.constantFrom('reviews', 'api'), fc.constantFrom(...HOSTILE_NAMES)), namespace(level))
       .map(([n, ns]) => call('PolicyTarget.serviceName', n, ns)), weight: 1 },
     props({}, { namespace: namespace(level), labels: labels(level, { istio: 'ingressgateway' }) }).map((o) => call('PolicyTarget.ingressGateway', o as Value)),
     waypointReference(level).map((w) => call('PolicyTarget.waypoint', w)),
@@ -32,9 +32,9 @@ export function policyTarget(level: Level): fc.Arbitrary<Value> {
 }
 
 export function workloadIdentity(level: Level): fc.Arbitrary<Value> {
-  const trustDomain = props({}, { trustDomain: mix(level, fc.constantFrom('cluster.local', 'example.org'), fc.constantFrom('', 'Example.org', 'a b')) });
+  const trustDomain = props({}, { trustDomain: mix(level.strings, fc.constantFrom('cluster.local', 'example.org'), fc.constantFrom('', 'Example.org', 'a b')) });
   return fc.oneof(
-    { arbitrary: fc.tuple(mix(level, fc.constantFrom('sleep', 'bookinfo-productpage', 'a.b'), fc.constantFrom(...HOSTILE_NAMES)), namespace(level), trustDomain)
+    { arbitrary: fc.tuple(mix(level.strings, fc.constantFrom('sleep', 'bookinfo-productpage', 'a.b'), fc.constantFrom(...HOSTILE_NAMES)), namespace(level), trustDomain)
       .map(([sa, ns, o]) => call('WorkloadIdentity.fromName', sa, ns, o as Value)), weight: 3 },
     props({}, { namespace: namespace(level), serviceAccount: fc.constantFrom('istio-ingressgateway-service-account', 'gw') })
       .map((o) => call('WorkloadIdentity.ingressGateway', o as Value)),
@@ -42,7 +42,7 @@ export function workloadIdentity(level: Level): fc.Arbitrary<Value> {
 }
 
 function strings(level: Level, valid: string[], hostile: string[]): fc.Arbitrary<string[]> {
-  return mix(level, fc.uniqueArray(fc.constantFrom(...valid), { minLength: 1, maxLength: 2 }),
+  return mix(level.shapes, fc.uniqueArray(fc.constantFrom(...valid), { minLength: 1, maxLength: 2 }),
     fc.oneof(fc.constant<string[]>([]), fc.constantFrom(...hostile).map((h) => [h]), fc.constantFrom(...valid).map((v) => [v, v])));
 }
 
@@ -89,11 +89,11 @@ const CONDITION_KEYS = ['source.ip', 'request.headers[x-tenant]', 'request.auth.
   'request.auth.principal', 'connection.sni', 'remote.ip'];
 
 function condition(level: Level): fc.Arbitrary<Value> {
-  const key = mix(level, fc.constantFrom(...CONDITION_KEYS), fc.constantFrom('', 'request.headers[]', 'foo.bar', 'request.auth.claims[a'));
+  const key = mix(level.strings, fc.constantFrom(...CONDITION_KEYS), fc.constantFrom('', 'request.headers[]', 'foo.bar', 'request.auth.claims[a'));
   return key.chain((k) => {
     const valuesOf = /\.ip$/.test(k) ? ipBlocks(level) : k === 'destination.port' ? strings(level, ['8080', '443'], ['0', 'http', '']) : strings(level, ['admin', 'tenant-a'], ['']);
     const valid = fc.oneof(props({ values: valuesOf }, { notValues: valuesOf }), props({ notValues: valuesOf }, {}));
-    return mix(level, valid, props({}, { values: valuesOf, notValues: valuesOf })).map((v) => ({ key: k, ...v }) as Value);
+    return mix(level.shapes, valid, props({}, { values: valuesOf, notValues: valuesOf })).map((v) => ({ key: k, ...v }) as Value);
   });
 }
 
@@ -114,8 +114,8 @@ export function authorizationPolicy(level: Level): fc.Arbitrary<ConstructDraft> 
     { arbitrary: fc.constant({}), weight: 3 },
     { arbitrary: enumValue('AuthorizationAction', ['ALLOW', 'DENY', 'AUDIT']).map((a) => ({ action: a })), weight: 3 },
     // CUSTOM: the external authorizer runs before identities are known; its rules match on operations.
-    fc.tuple(enumValue('AuthorizationAction', ['CUSTOM']), mix(level, fc.constantFrom('my-ext-authz'), fc.constantFrom('')),
-      mix(level, fc.array(props({ to: list(level, operation(level), 1, 1) }, {}), { minLength: 1, maxLength: 2 }), list(level, authorizationRule(level), 1, 2)))
+    fc.tuple(enumValue('AuthorizationAction', ['CUSTOM']), mix(level.strings, fc.constantFrom('my-ext-authz'), fc.constantFrom('')),
+      mix(level.shapes, fc.array(props({ to: list(level, operation(level), 1, 1) }, {}), { minLength: 1, maxLength: 2 }), list(level, authorizationRule(level), 1, 2)))
       .map(([a, p, rules]) => ({ action: a, provider: p, rules })),
   );
   return fc.tuple(policyTarget(level), action, props({}, { rules: list(level, authorizationRule(level), 1, 2), name: objectName(level) }))
@@ -130,16 +130,16 @@ const preset = (method: string, extra: (level: Level) => fc.Arbitrary<Value[]> =
 export function jwtAuthentication(level: Level): fc.Arbitrary<ConstructDraft> {
   const keys = fc.oneof(
     { arbitrary: fc.constant({}), weight: 2 },
-    mix(level, fc.constantFrom('https://accounts.example.com/.well-known/jwks.json', 'http://keys.internal/jwks'), fc.constantFrom('https://a b', 'ftp://x', ''))
+    mix(level.strings, fc.constantFrom('https://accounts.example.com/.well-known/jwks.json', 'http://keys.internal/jwks'), fc.constantFrom('https://a b', 'ftp://x', ''))
       .map((u) => ({ jwksUri: u })),
-    mix(level, fc.constant('{"keys":[{"kty":"RSA","n":"abc","e":"AQAB"}]}'),
+    mix(level.strings, fc.constant('{"keys":[{"kty":"RSA","n":"abc","e":"AQAB"}]}'),
       fc.constantFrom('{"keys":[{"n":"abc"}]}', '{}', 'not json', '{"keys":[]}', '{"keys":[{"kty":"RSA","d":"secret"}]}', '{"keys":[null]}'))
       .map((j) => ({ jwks: j })),
   );
-  const claim = mix(level, fc.constantFrom('groups', 'scope', 'realm.roles'), fc.constantFrom('', '.', 'a..b', 'a]b'));
+  const claim = mix(level.strings, fc.constantFrom('groups', 'scope', 'realm.roles'), fc.constantFrom('', '.', 'a..b', 'a]b'));
   const optional = props({}, {
     audiences: strings(level, ['api.example.com', 'web'], ['']),
-    fromHeaders: fc.array(props({ name: headerName(level) }, { prefix: mix(level, fc.constant('Bearer '), fc.constantFrom('', 'x')) }), { minLength: 1, maxLength: 2 }),
+    fromHeaders: fc.array(props({ name: headerName(level) }, { prefix: mix(level.strings, fc.constant('Bearer '), fc.constantFrom('', 'x')) }), { minLength: 1, maxLength: 2 }),
     fromParams: strings(level, ['token', 'access_token'], ['']),
     fromCookies: strings(level, ['session'], ['', 'a b']),
     forwardOriginalToken: fc.boolean(),
@@ -153,11 +153,11 @@ export function jwtAuthentication(level: Level): fc.Arbitrary<ConstructDraft> {
     requiredClaims: fc.array(fc.record({ claim, values: strings(level, ['admin', 'orders:read'], ['']) }), { minLength: 1, maxLength: 2 }),
     name: objectName(level),
   });
-  return fc.tuple(policyTarget(level), mix(level, fc.constantFrom('https://accounts.example.com', 'issuer-a'), fc.constantFrom('', ' ')), keys, optional)
+  return fc.tuple(policyTarget(level), mix(level.strings, fc.constantFrom('https://accounts.example.com', 'issuer-a'), fc.constantFrom('', ' ')), keys, optional)
     .map(([target, issuer, k, o]) => ({ op: 'new' as const, type: 'JwtAuthentication', props: { target, issuer, ...k, ...o } as Value }));
 }
 
-const egressHost = (level: Level) => mix(level, fc.constantFrom('./*', 'istio-system/*', '*/api.example.com', 'shop/*.x.com'),
+const egressHost = (level: Level) => mix(level.strings, fc.constantFrom('./*', 'istio-system/*', '*/api.example.com', 'shop/*.x.com'),
   fc.constantFrom('*', 'a/b/c', 'Shop/*', './API.com', '/x', '', '*/*'));
 
 export function mtlsNamespace(level: Level): fc.Arbitrary<ConstructDraft> {
@@ -165,8 +165,8 @@ export function mtlsNamespace(level: Level): fc.Arbitrary<ConstructDraft> {
     hosts: list(level, egressHost(level), 1, 2),
     outboundTrafficPolicy: enumValue('OutboundTrafficPolicy', ['REGISTRY_ONLY', 'ALLOW_ANY']),
   });
-  const waypoint = props({}, { name: mix(level, fc.constantFrom('waypoint', 'wp'), fc.constantFrom(...HOSTILE_NAMES)), trafficType: enumValue('WaypointTrafficType', TRAFFIC_TYPES) });
-  const revision = mix(level, fc.constantFrom('1-30-3', 'canary'), fc.constantFrom('', 'a b', '-x'));
+  const waypoint = props({}, { name: mix(level.strings, fc.constantFrom('waypoint', 'wp'), fc.constantFrom(...HOSTILE_NAMES)), trafficType: enumValue('WaypointTrafficType', TRAFFIC_TYPES) });
+  const revision = mix(level.strings, fc.constantFrom('1-30-3', 'canary'), fc.constantFrom('', 'a b', '-x'));
   const sidecar = fc.tuple(
     fc.oneof(fc.constant({}), fc.constant({ dataplane: constant('Dataplane.SIDECAR') }), revision.map((r) => ({ dataplane: call('Dataplane.revision', r) }))),
     props({}, { egress, mtls: enumValue('MtlsMode', MTLS_MODES) }),
@@ -180,7 +180,7 @@ export function mtlsNamespace(level: Level): fc.Arbitrary<ConstructDraft> {
     mtls: enumValue('MtlsMode', MTLS_MODES), egress, waypoint, useWaypoint: waypointReference(level),
   });
   const common = props({}, { name: namespace(level), createNamespace: fc.boolean() });
-  return fc.tuple(mix(level, fc.oneof(sidecar, ambient), any), common)
+  return fc.tuple(mix(level.shapes, fc.oneof(sidecar, ambient), any), common)
     .map(([shape, c]) => ({ op: 'new' as const, type: 'MtlsNamespace', props: { ...c, ...shape } as Value }));
 }
 
@@ -192,20 +192,20 @@ function namespaceFixture(level: Level): fc.Arbitrary<ConstructDraft> {
 }
 
 function addWorkloadMtls(level: Level): fc.Arbitrary<MethodStep> {
-  const id = mix(level, fc.constantFrom('metrics', 'legacy'), fc.constantFrom('', 'A.B', 'ü', 'x/y'));
+  const id = mix(level.strings, fc.constantFrom('metrics', 'legacy'), fc.constantFrom('', 'A.B', 'ü', 'x/y'));
   const valid = props({ selector: labels(level) }, {
     mode: enumValue('MtlsMode', MTLS_MODES),
     ports: fc.uniqueArray(fc.record({ port: port(level), mode: enumValue('MtlsMode', MTLS_MODES) }), { minLength: 1, maxLength: 2, selector: (p) => p.port }),
   });
   const any = props({}, { selector: labels(level), mode: enumValue('MtlsMode', MTLS_MODES), ports: fc.array(fc.record({ port: port(level), mode: enumValue('MtlsMode', MTLS_MODES) }), { maxLength: 2 }) });
-  return fc.tuple(id, mix(level, valid, any)).map(([i, o]) => ({
+  return fc.tuple(id, mix(level.shapes, valid, any)).map(([i, o]) => ({
     op: 'method' as const, target: FIXTURE_IDS.namespace, method: 'addWorkloadMtls', args: [i, o as Value],
   }));
 }
 
 function allowEgressTo(level: Level): fc.Arbitrary<MethodStep> {
   // Hosts beyond the defaults ('./*', 'istio-system/*'), which repeated are an error.
-  const more = mix(level, fc.constantFrom('*/api.example.com', 'bookinfo/*', 'shop/*.x.com'), egressHost(level));
+  const more = mix(level.strings, fc.constantFrom('*/api.example.com', 'bookinfo/*', 'shop/*.x.com'), egressHost(level));
   return fc.uniqueArray(more, { minLength: 1, maxLength: 2 }).map((h) => ({
     op: 'method' as const, target: FIXTURE_IDS.namespace, method: 'allowEgressTo', args: h,
   }));
@@ -222,7 +222,7 @@ export function meshMtls(level: Level): fc.Arbitrary<ConstructDraft> {
 
 export function waypoint(level: Level): fc.Arbitrary<ConstructDraft> {
   return props({ namespace: namespace(level) }, {
-    name: mix(level, fc.constantFrom('waypoint', 'wp'), fc.constantFrom(...HOSTILE_NAMES)),
+    name: mix(level.strings, fc.constantFrom('waypoint', 'wp'), fc.constantFrom(...HOSTILE_NAMES)),
     trafficType: enumValue('WaypointTrafficType', TRAFFIC_TYPES),
   }).map((p) => ({ op: 'new' as const, type: 'Waypoint', props: p as Value }));
 }

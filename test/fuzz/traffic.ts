@@ -13,18 +13,18 @@ import {
 export function meshService(level: Level): fc.Arbitrary<Value> {
   const options = props({}, {
     port: port(level),
-    clusterDomain: mix(level, fc.constantFrom('cluster.local', 'corp.example'), fc.constantFrom('', 'Cluster.Local', 'a..b')),
+    clusterDomain: mix(level.strings, fc.constantFrom('cluster.local', 'corp.example'), fc.constantFrom('', 'Cluster.Local', 'a..b')),
   });
   return fc.tuple(serviceName(level), namespace(level), fc.option(options, { nil: undefined })).map(([name, ns, o]) =>
     (o === undefined ? call('MeshService.fromName', name, ns) : call('MeshService.fromName', name, ns, o)));
 }
 
 export function versionName(level: Level): fc.Arbitrary<string> {
-  return mix(level, fc.constantFrom(...VERSIONS), fc.constantFrom('', 'V1', 'v.1', 'v_1', 'ü', 'a'.repeat(64)));
+  return mix(level.strings, fc.constantFrom(...VERSIONS), fc.constantFrom('', 'V1', 'v.1', 'v_1', 'ü', 'a'.repeat(64)));
 }
 
 export function releaseVersion(level: Level, name: string): fc.Arbitrary<Value> {
-  const custom = mix(level,
+  const custom = mix(level.shapes,
     fc.constantFrom({ version: name }, { version: name, app: 'reviews' }),
     fc.oneof(labels(level).map((l) => l as Value), fc.constant({ version: `${name}x` })));
   return fc.option(custom, { nil: undefined, freq: 3 }).map((l) => (l === undefined
@@ -50,7 +50,7 @@ export function requestMatch(level: Level): fc.Arbitrary<Value> {
     method: enumValue('HttpMethod', HTTP_METHODS),
     queryParams: dict(word(level), stringMatch(level)),
     // One cookie (RE2 cannot match several in any order: two are an error).
-    cookies: mix(level, fc.dictionary(fc.constantFrom('user', 'session'), word(level), { minKeys: 1, maxKeys: 1 }),
+    cookies: mix(level.shapes, fc.dictionary(fc.constantFrom('user', 'session'), word(level), { minKeys: 1, maxKeys: 1 }),
       fc.constantFrom<Record<string, string>>({ 'a b': 'x' }, { a: 'x', b: 'y' })),
     sourceLabels: labels(level),
     port: port(level),
@@ -71,7 +71,7 @@ export function fault(level: Level): fc.Arbitrary<Value> {
     props({ delay, abortHttpStatus: status }, {}),
   );
   const any = props({}, { delay, delayPercentage: percentage(level), abortHttpStatus: status, abortGrpcStatus: grpc, abortPercentage: percentage(level) });
-  return mix(level, valid, any) as fc.Arbitrary<Value>;
+  return mix(level.shapes, valid, any) as fc.Arbitrary<Value>;
 }
 
 const RETRY_ON = ['FIVE_XX', 'GATEWAY_ERROR', 'RESET', 'CONNECT_FAILURE', 'GRPC_UNAVAILABLE'];
@@ -91,7 +91,7 @@ export function retries(level: Level): fc.Arbitrary<Value> {
     retryOn: fc.array(enumValue('RetryOn', RETRY_ON), { maxLength: 2 }),
     retryOnStatusCodes: fc.array(int(level, 100, 599), { maxLength: 2 }),
   });
-  return mix(level, valid, any) as fc.Arbitrary<Value>;
+  return mix(level.shapes, valid, any) as fc.Arbitrary<Value>;
 }
 
 export function loadBalancer(level: Level, sessionAffinityOnly = false): fc.Arbitrary<Value> {
@@ -102,7 +102,7 @@ export function loadBalancer(level: Level, sessionAffinityOnly = false): fc.Arbi
     fc.constant(call('LoadBalancer.consistentHashOnSourceIp')),
     word(level).map((q) => call('LoadBalancer.consistentHashOnQueryParameter', q)),
   );
-  return sessionAffinityOnly ? mix(level, hashed, simple) : fc.oneof(simple, hashed);
+  return sessionAffinityOnly ? mix(level.shapes, hashed, simple) : fc.oneof(simple, hashed);
 }
 
 /** Weights of `names` summing to 100 (some may be 0). */
@@ -115,7 +115,7 @@ function split(names: readonly string[]): fc.Arbitrary<Record<string, number>> {
 }
 
 function weightsFor(level: Level, names: readonly string[]): fc.Arbitrary<Record<string, number>> {
-  return mix(level, split(names), fc.dictionary(fc.constantFrom(...names, 'v9'), int(level, 0, 100), { maxKeys: 3 }));
+  return mix(level.shapes, split(names), fc.dictionary(fc.constantFrom(...names, 'v9'), int(level, 0, 100), { maxKeys: 3 }));
 }
 
 function gatewayReference(level: Level): fc.Arbitrary<Value> {
@@ -125,16 +125,16 @@ function gatewayReference(level: Level): fc.Arbitrary<Value> {
 }
 
 export function canaryRelease(level: Level): fc.Arbitrary<ConstructDraft> {
-  const names = mix(level, fc.uniqueArray(versionName(level), { minLength: 1, maxLength: 3 }),
+  const names = mix(level.shapes, fc.uniqueArray(versionName(level), { minLength: 1, maxLength: 3 }),
     fc.oneof(fc.constant([]), versionName(level).map((n) => [n, n])));
   return fc.tuple(meshService(level), names).chain(([service, versionNames]) => {
-    const pick = mix(level, fc.constantFrom(...(versionNames.length > 0 ? versionNames : ['v1'])), versionName(level));
+    const pick = mix(level.shapes, fc.constantFrom(...(versionNames.length > 0 ? versionNames : ['v1'])), versionName(level));
     const versions = versionNames.length === 0 ? fc.constant([]) : fc.tuple(...versionNames.map((n) => releaseVersion(level, n)));
     // canaryWeight needs exactly two versions: with other counts it is a hostile choice.
     const canaryWeight = int(level, 0, 100).map((w): Record<string, Value> => ({ canaryWeight: w }));
     const defaultSplit = fc.oneof(
       fc.constant({}),
-      ...(versionNames.length === 2 || level > 0 ? [canaryWeight] : []),
+      ...(versionNames.length === 2 || level.shapes > 0 ? [canaryWeight] : []),
       weightsFor(level, versionNames.length > 0 ? versionNames : ['v1']).map((w): Record<string, Value> => ({ weights: w })),
     );
     const matchRoute = props({ matches: list(level, requestMatch(level), 1, 2) }, {
@@ -146,7 +146,7 @@ export function canaryRelease(level: Level): fc.Arbitrary<ConstructDraft> {
     });
     const optional = props({}, {
       matchRoutes: fc.array(matchRoute, { minLength: 1, maxLength: 2 }),
-      protocol: mix(level, enumValue('Protocol', ['HTTP', 'HTTP2', 'GRPC', 'TCP']), enumValue('Protocol', ['TLS', 'HTTPS', 'MONGO', 'UDP'])),
+      protocol: mix(level.shapes, enumValue('Protocol', ['HTTP', 'HTTP2', 'GRPC', 'TCP']), enumValue('Protocol', ['TLS', 'HTTPS', 'MONGO', 'UDP'])),
       fault: fault(level),
       mirror: props({ version: pick }, { percentage: percentage(level) }),
       timeout: durationValue(level),
@@ -186,9 +186,9 @@ export function circuitBreaker(level: Level): fc.Arbitrary<ConstructDraft> {
     maxEjectionPercent: int(level, 0, 100),
     minHealthPercent: int(level, 0, 100),
   });
-  const region = mix(level, fc.constantFrom('us-east', 'us-west', 'eu-west'), fc.constantFrom('', 'us-*', 'us-east/zone1', '*', 'ü'));
+  const region = mix(level.strings, fc.constantFrom('us-east', 'us-west', 'eu-west'), fc.constantFrom('', 'us-*', 'us-east/zone1', '*', 'ü'));
   const localityFailover = fc.array(fc.record({ from: region, to: region }), { minLength: 1, maxLength: 2 });
-  const localityDistribute = mix(level,
+  const localityDistribute = mix(level.shapes,
     fc.constant({ 'us-west/zone1/*': { 'us-west/zone1/*': 80, 'us-west/zone2/*': 20 } }),
     fc.constantFrom<Record<string, Record<string, number>>>({ 'us-west/*': { 'us-west/*': 50 } }, { 'us-west/*': { 'us-west/*': 0, 'us-east/*': 100 } },
       { 'us-west/*': { 'us-west/*': 100.5 } }, { '': { '': 100 } }));
@@ -201,7 +201,7 @@ export function circuitBreaker(level: Level): fc.Arbitrary<ConstructDraft> {
   const scope = fc.oneof(
     { arbitrary: fc.constant({}), weight: 3 },
     port(level).map((p) => ({ port: p })),
-    mix(level, fc.constantFrom(...VERSIONS), versionName(level)).map((s) => ({ subset: s })),
+    mix(level.shapes, fc.constantFrom(...VERSIONS), versionName(level)).map((s) => ({ subset: s })),
   );
   const locality = fc.oneof({ arbitrary: fc.constant({}), weight: 4 }, localityFailover.map((f) => ({ localityFailover: f })),
     localityDistribute.map((d) => ({ localityDistribute: d })));

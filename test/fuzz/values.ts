@@ -9,19 +9,46 @@ import * as fc from 'fast-check';
 import { call, constant, Value } from './recipe';
 
 /**
- * How hostile a generated app is: the weight of the hostile alternative of each value against
- * 20 for the well-formed one. 0 gives apps a careful user would write (which must synthesize
- * unless the combination is wrong); 5 makes about one value in five hostile.
+ * How hostile a generated app is, per kind of value: the weight of the hostile alternative of
+ * each value against 20 for the well-formed one. 0 gives values a careful user would write
+ * (the app must then synthesize unless the combination is wrong); 5 makes about one value in
+ * five hostile.
  */
-export type Level = number;
+export interface Level {
+  /** Names, labels, secret names, header names, words. */
+  readonly strings: number;
+  /** Counts, ports, percentages, weights. */
+  readonly numbers: number;
+  /** cdk8s Durations. */
+  readonly durations: number;
+  /** External hosts. */
+  readonly hosts: number;
+  /** StringMatch.regex patterns. */
+  readonly regexes: number;
+  /** Combinations of props (exclusive props together, empty or duplicated lists). */
+  readonly shapes: number;
+}
 
-/** Half of the apps are well-formed value by value (their combinations may still be wrong). */
-export const level: fc.Arbitrary<Level> = fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.constant(1), weight: 2 }, fc.constant(5));
+const KINDS: ReadonlyArray<keyof Level> = ['strings', 'numbers', 'durations', 'hosts', 'regexes', 'shapes'];
+const uniform = (weight: number): Level => Object.fromEntries(KINDS.map((k) => [k, weight])) as unknown as Level;
 
-/** A well-formed value most of the time, a hostile one with the weight of the level. */
-export function mix<A, B = A>(level: Level, valid: fc.Arbitrary<A>, hostile: fc.Arbitrary<B>): fc.Arbitrary<A | B> {
-  if (level === 0) return valid;
-  return fc.oneof({ arbitrary: valid, weight: 20 }, { arbitrary: hostile, weight: level });
+/**
+ * The hostility of an app: the same for every kind of value (half the apps well-formed value by
+ * value), or hostile in one kind only, so that hostile numbers or regexes reach the code that
+ * renders them instead of stopping at the first bad name.
+ */
+export const level: fc.Arbitrary<Level> = fc.oneof(
+  fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.constant(1), weight: 2 }, fc.constant(5)).map(uniform),
+  fc.constantFrom(...KINDS).map((kind) => ({ ...uniform(0), [kind]: 8 })),
+);
+
+/** A level with every kind at the same weight (`FUZZ_LEVEL`). */
+export const fixedLevel = (weight: number): Level => uniform(weight);
+
+/** A well-formed value most of the time, a hostile one with the given weight (see Level). */
+export function mix<A, B = A>(weight: number, valid: fc.Arbitrary<A>, hostile: fc.Arbitrary<B>): fc.Arbitrary<A | B> {
+  if (weight === 0) return valid;
+  return fc.oneof({ arbitrary: valid, weight: 20 }, { arbitrary: hostile, weight });
 }
 
 type ValuesOf<T> = { [K in keyof T]: T[K] extends fc.Arbitrary<infer U> ? U : never };
@@ -36,7 +63,7 @@ export function props<R extends Record<string, fc.Arbitrary<unknown>>, O extends
 /** A list of 0..max elements (empty lists are hostile for most fields: keep them rare when min is 1). */
 export function list<T>(level: Level, item: fc.Arbitrary<T>, min: number, max: number): fc.Arbitrary<T[]> {
   const valid = fc.array(item, { minLength: min, maxLength: max });
-  return min === 0 ? valid : mix(level, valid, fc.constant<T[]>([]));
+  return min === 0 ? valid : mix(level.shapes, valid, fc.constant<T[]>([]));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -50,17 +77,17 @@ export const HOSTILE_NUMBERS = [
 
 /** A whole number in [min, max], or a hostile one (including min - 1 and max + 1). */
 export function int(level: Level, min: number, max: number): fc.Arbitrary<number> {
-  return mix(level, fc.integer({ min, max }), fc.constantFrom(...HOSTILE_NUMBERS, min - 1, max + 1));
+  return mix(level.numbers, fc.integer({ min, max }), fc.constantFrom(...HOSTILE_NUMBERS, min - 1, max + 1));
 }
 
 /** A port number. */
 export function port(level: Level): fc.Arbitrary<number> {
-  return mix(level, fc.constantFrom(80, 443, 8080, 9080, 15021, 5432), fc.constantFrom(0, 65536, 70000, -80, 80.5, NaN, 2 ** 32 + 80));
+  return mix(level.numbers, fc.constantFrom(80, 443, 8080, 9080, 15021, 5432), fc.constantFrom(0, 65536, 70000, -80, 80.5, NaN, 2 ** 32 + 80));
 }
 
 /** A percentage for faults and mirroring (fractions are fine there). */
 export function percentage(level: Level): fc.Arbitrary<number> {
-  return mix(level, fc.oneof(fc.integer({ min: 0, max: 100 }), fc.constantFrom(0.5, 12.5, 0.0001)),
+  return mix(level.numbers, fc.oneof(fc.integer({ min: 0, max: 100 }), fc.constantFrom(0.5, 12.5, 0.0001)),
     fc.constantFrom(-1, 100.5, 101, NaN, Infinity, 0.00001, 1e21));
 }
 
@@ -89,7 +116,7 @@ export function durationValue(level: Level): fc.Arbitrary<Value> {
     duration('millis', 9223372036855), duration('millis', 9223372036854), duration('seconds', 1e10), duration('millis', 1e21),
     duration('days', 0.5), duration('millis', 2 ** 53),
   );
-  return mix(level, valid, hostile);
+  return mix(level.durations, valid, hostile);
 }
 
 /** A certificate lifetime: cert-manager wants at least 1h for durations and 5m for renewBefore. */
@@ -98,7 +125,7 @@ export function certificateDuration(level: Level): fc.Arbitrary<Value> {
     fc.integer({ min: 1, max: 48 }).map((n) => duration('hours', n)),
     fc.integer({ min: 30, max: 3650 }).map((n) => duration('days', n)),
   );
-  return mix(level, valid, fc.oneof(durationValue(level), fc.constant(duration('minutes', 30))));
+  return mix(level.durations, valid, fc.oneof(durationValue(level), fc.constant(duration('minutes', 30))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -110,7 +137,7 @@ export const HOSTILE_NAMES = ['', 'Reviews', 'a.b', 'a_b', '-a', 'a-', 'ü', 'a'
 
 /** A DNS label from a small shared pool, or a hostile string. */
 export function labelName(level: Level, pool: readonly string[]): fc.Arbitrary<string> {
-  return mix(level, fc.constantFrom(...pool), fc.constantFrom(...HOSTILE_NAMES));
+  return mix(level.strings, fc.constantFrom(...pool), fc.constantFrom(...HOSTILE_NAMES));
 }
 
 export const NAMESPACES = ['default', 'shop', 'istio-system', 'bookinfo'];
@@ -122,7 +149,7 @@ export const serviceName = (level: Level) => labelName(level, SERVICES);
 
 /** Object names users pass as `name` (DNS subdomains are allowed for most kinds). */
 export function objectName(level: Level): fc.Arbitrary<string> {
-  return mix(level, fc.constantFrom('main', 'public', 'a', 'a-b', 'reviews', 'waypoint'), fc.constantFrom(...HOSTILE_NAMES, `${'a'.repeat(250)}.com`));
+  return mix(level.strings, fc.constantFrom('main', 'public', 'a', 'a-b', 'reviews', 'waypoint'), fc.constantFrom(...HOSTILE_NAMES, `${'a'.repeat(250)}.com`));
 }
 
 /** Construct ids: readable ones, and ids that map to the same DNS name (`a.b`, `a-b`, `A-B`). */
@@ -145,12 +172,12 @@ export function host(level: Level, wildcards = true): fc.Arbitrary<string> {
   const valid = wildcards
     ? fc.oneof({ arbitrary: fc.constantFrom(...EXACT_HOSTS), weight: 4 }, { arbitrary: fc.constantFrom(...WILDCARD_HOSTS), weight: 1 })
     : fc.constantFrom(...EXACT_HOSTS);
-  return mix(level, valid, fc.constantFrom(...HOSTILE_HOSTS));
+  return mix(level.hosts, valid, fc.constantFrom(...HOSTILE_HOSTS));
 }
 
 /** 1..3 hosts, possibly repeated (a hostile duplicate) or empty. */
 export function hosts(level: Level, wildcards = true): fc.Arbitrary<string[]> {
-  return mix(level, fc.uniqueArray(host(level, wildcards), { minLength: 1, maxLength: 3 }),
+  return mix(level.shapes, fc.uniqueArray(host(level, wildcards), { minLength: 1, maxLength: 3 }),
     fc.oneof(fc.constant<string[]>([]), host(level, wildcards).map((h) => [h, h])));
 }
 
@@ -168,7 +195,7 @@ export const JS_ONLY_REGEXES = ['\\q', '\\C', 'a{1001}', '[a-\\d]', '\\pz', '\\k
 export const BROKEN_REGEXES = ['(', 'a**', '[', '*a', '', 'a'.repeat(1025)];
 
 export function regex(level: Level): fc.Arbitrary<string> {
-  return mix(level, fc.constantFrom(...PORTABLE_REGEXES, ...RE2_ONLY_REGEXES),
+  return mix(level.regexes, fc.constantFrom(...PORTABLE_REGEXES, ...RE2_ONLY_REGEXES),
     fc.constantFrom(...JS_ONLY_REGEXES, ...BROKEN_REGEXES));
 }
 
@@ -177,21 +204,21 @@ export function regex(level: Level): fc.Arbitrary<string> {
 // ---------------------------------------------------------------------------------------------
 
 export function labels(level: Level, base: Record<string, string> = { app: 'reviews' }): fc.Arbitrary<Record<string, string>> {
-  return mix(level, fc.constantFrom(base, { ...base, tier: 'backend' }, { 'example.com/team': 'a' }),
+  return mix(level.strings, fc.constantFrom(base, { ...base, tier: 'backend' }, { 'example.com/team': 'a' }),
     fc.constantFrom<Record<string, string>>({}, { 'Bad Key': 'x' }, { app: 'a b' }, { app: '*' }, { '': 'x' }, { app: 'x'.repeat(64) }, { 'a/b/c': 'x' }));
 }
 
 export function headerName(level: Level): fc.Arbitrary<string> {
-  return mix(level, fc.constantFrom('x-user', 'end-user', 'x-canary', 'user-agent'),
+  return mix(level.strings, fc.constantFrom('x-user', 'end-user', 'x-canary', 'user-agent'),
     fc.constantFrom('X-Upper', 'x.user', 'x user', '', ':authority', 'cookie', '@request.auth.claims.group', 'é'));
 }
 
 export function httpPath(level: Level): fc.Arbitrary<string> {
-  return mix(level, fc.constantFrom('/', '/api/', '/api/v1', '/static'), fc.constantFrom('', 'api', '/a b', '/a?b', '/a#b', '/é', '//', '*'));
+  return mix(level.strings, fc.constantFrom('/', '/api/', '/api/v1', '/static'), fc.constantFrom('', 'api', '/a b', '/a?b', '/a#b', '/é', '//', '*'));
 }
 
 export function word(level: Level): fc.Arbitrary<string> {
-  return mix(level, fc.constantFrom('jason', 'v2', 'admin', 'a'), fc.constantFrom('', ' ', 'a b', 'ü', '"', "'", '\\', 'a;b'));
+  return mix(level.strings, fc.constantFrom('jason', 'v2', 'admin', 'a'), fc.constantFrom('', ' ', 'a b', 'ü', '"', "'", '\\', 'a;b'));
 }
 
 export const enumValue = (enumName: string, members: readonly string[]) => fc.constantFrom(...members.map((m) => constant(`${enumName}.${m}`)));

@@ -582,9 +582,13 @@ const checkMtlsNamespace: Check = (o) => {
   o.calls('addWorkloadMtls').forEach((call) => {
     const [id, options] = argsOf(call);
     const prefix = `addWorkloadMtls('${id}')`;
-    const pa2 = o.find('PeerAuthentication', (m) => m.metadata?.namespace === name && m.metadata?.name !== 'default'
-      && JSON.stringify(m.spec?.selector?.matchLabels) === JSON.stringify(options.selector));
-    if (!o.require(`${prefix}.selector`, options.selector, pa2)) return;
+    // Several calls may select the same pods: the call's settings must be together in one of their policies.
+    const candidates = o.manifests.filter((m) => m.kind === 'PeerAuthentication' && m.metadata?.namespace === name && m.spec?.selector
+      && sameJson(m.spec.selector.matchLabels, options.selector));
+    if (!o.require(`${prefix}.selector`, options.selector, candidates[0])) return;
+    const matches = (pa: Manifest) => (!options.mode || pa.spec.mtls?.mode === o.real(options.mode))
+      && (options.ports ?? []).every((port: any) => pa.spec.portLevelMtls?.[String(port.port)]?.mode === o.real(port.mode));
+    const pa2 = candidates.find(matches) ?? candidates[0];
     if (options.mode) o.expect(`${prefix}.mode`, o.real(options.mode), pa2.spec.mtls?.mode);
     for (const port of options.ports ?? []) o.expect(`${prefix}.ports[${port.port}]`, o.real(port.mode), pa2.spec.portLevelMtls?.[String(port.port)]?.mode);
   });

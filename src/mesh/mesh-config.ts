@@ -1,0 +1,253 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Yaml } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { ExtensionProvider } from './extension-provider';
+import { definedProviders, providerProblem, ProviderUse } from './provider-kinds';
+import { dnsLabelRule, hostRule } from '../core/hosts';
+import { perApp, rootOf } from '../core/per-app';
+import { prune } from '../core/plain-objects';
+import { check, fail, ValidationError } from '../core/validation-error';
+
+/** The providers Istio uses where a Telemetry section (or a policy) names none. */
+export interface DefaultProviders {
+  /**
+   * Tracing providers.
+   * @default - none: Istio has no default tracing provider, so Telemetry tracing without providers reports nowhere
+   */
+  readonly tracing?: string[];
+  /**
+   * Metrics providers.
+   * @default - the istiod chart's: `prometheus`
+   */
+  readonly metrics?: string[];
+  /**
+   * Access-logging providers.
+   * @default - none: Telemetry access logging without providers is ignored
+   */
+  readonly accessLogging?: string[];
+}
+
+/** Properties of a {@link MeshConfig}. */
+export interface MeshConfigProps {
+  /**
+   * Extension providers (tracers, access-log sinks, external authorizers); more can be added with
+   * `addExtensionProvider`.
+   * @default - none besides Istio's built-ins (`prometheus`, `envoy`, `stackdriver`)
+   */
+  readonly extensionProviders?: ExtensionProvider[];
+  /**
+   * The providers used where a Telemetry section names none.
+   * @default - Istio's: metrics to `prometheus`, no tracing, no access logging
+   */
+  readonly defaultProviders?: DefaultProviders;
+  /**
+   * The mesh's trust domain: the first part of every workload identity (SPIFFE ID).
+   * @default - not written: Istio's 'cluster.local'
+   */
+  readonly trustDomain?: string;
+  /**
+   * The root namespace: its selector-less Telemetry and policies apply to the whole mesh.
+   * @default - not written: istiod's own namespace, 'istio-system' with the usual install
+   */
+  readonly rootNamespace?: string;
+  /**
+   * The file name of the Helm values written beside the app's manifests at `app.synth()`.
+   * @default 'istiod-values.yaml'
+   */
+  readonly valuesFile?: string;
+}
+
+/** Trust domains: host names, short ones included (`cluster.local`, `example.org`, `td1`). */
+const TRUST_DOMAIN_RULE = hostRule({ shortName: true });
+
+const VALUES_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/;
+
+/** The one MeshConfig of an app, if it declares one. */
+interface Holder {
+  config?: MeshConfig;
+}
+
+/**
+ * The part of Istio's mesh configuration an app depends on, written as a values file for the
+ * istiod Helm chart (`meshConfig:`): extension providers, default providers, trust domain, root
+ * namespace.
+ *
+ * One per app. Constructs that name a provider (Telemetry sections, CUSTOM AuthorizationPolicy)
+ * are checked against it at synth: a name that is neither defined here nor one of Istio's
+ * built-ins (`prometheus`, `envoy`, `stackdriver`), or a provider of the wrong kind (an access
+ * log sink used for tracing), fails synth with the providers known.
+ *
+ * The values are written by `app.synth()` to `<outdir>/istiod-values.yaml`, keys sorted and
+ * providers by name, so the file changes only when the configuration does; install or upgrade
+ * istiod with it (`helm upgrade --install istiod istio/istiod -n istio-system -f
+ * dist/istiod-values.yaml`). Mesh configuration is read by istiod at run time: it is not a
+ * Kubernetes object the app can apply.
+ *
+ * @example
+ * const otel = ExtensionProvider.openTelemetry('otel', { service: 'otel-collector.observability.svc.cluster.local', port: 4317 });
+ * new MeshConfig(app, 'mesh-config', { extensionProviders: [otel], defaultProviders: { tracing: ['otel'] } });
+ * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/
+ */
+export class MeshConfig extends Construct {
+  /** The MeshConfig of the app `scope` belongs to, if the app declares one. */
+  public static of(scope: IConstruct): MeshConfig | undefined {
+    return holderOf(scope).config;
+  }
+
+  /** The trust domain workload identities use (as written, or Istio's default `cluster.local`). */
+  public readonly trustDomain: string;
+  /** The root namespace (as written, or `istio-system`). */
+  public readonly rootNamespace: string;
+  /** The file name of the values written at `app.synth()`. */
+  public readonly valuesFile: string;
+  private readonly providers = new Map<string, ExtensionProvider>();
+  private readonly defaults: DefaultProviders;
+  private readonly explicitTrustDomain?: string;
+  private readonly explicitRootNamespace?: string;
+
+  constructor(scope: Construct, id: string, props: MeshConfigProps = {}) {
+    super(scope, id);
+    const holder = holderOf(this);
+    if (holder.config) {
+      fail(this, 'id', `must not declare a second MeshConfig in one app, but '${holder.config.node.path}' is the app's MeshConfig`, id,
+        `Add to that one instead, e.g. MeshConfig.of(app)!.addExtensionProvider(...): istiod reads one mesh configuration.`);
+    }
+    holder.config = this;
+
+    if (props.trustDomain !== undefined) {
+      this.explicitTrustDomain = check(this, 'trustDomain', props.trustDomain, TRUST_DOMAIN_RULE,
+        "Use a DNS-like name such as 'cluster.local' or 'example.org'.");
+    }
+    if (props.rootNamespace !== undefined) {
+      this.explicitRootNamespace = check(this, 'rootNamespace', props.rootNamespace, dnsLabelRule,
+        "Use the namespace istiod is installed in, usually 'istio-system'.");
+    }
+    this.trustDomain = this.explicitTrustDomain ?? 'cluster.local';
+    this.rootNamespace = this.explicitRootNamespace ?? 'istio-system';
+    this.valuesFile = check(this, 'valuesFile', props.valuesFile ?? 'istiod-values.yaml',
+      (f) => (VALUES_FILE.test(f) && !f.endsWith('.k8s.yaml') ? undefined : 'must be a file name ending in .yaml (not .k8s.yaml, the manifests\' suffix)'),
+      "Use a name such as 'istiod-values.yaml'; it is written into the app's output directory.");
+    this.defaults = props.defaultProviders ?? {};
+    for (const [use, names] of Object.entries(this.defaults)) {
+      for (const [i, name] of (names as string[] | undefined ?? []).entries()) {
+        check(this, `defaultProviders.${use}[${i}]`, name, (n) => (typeof n === 'string' && n.length > 0 ? undefined : 'must not be empty'),
+          'Name a provider, e.g. ExtensionProvider.openTelemetry(...).name.');
+      }
+    }
+    for (const provider of props.extensionProviders ?? []) this.addExtensionProvider(provider);
+
+    this.node.addValidation({ validate: () => this.validateDefaults() });
+    writeOnSynth(this);
+  }
+
+  /** Adds an extension provider; names are unique within the mesh. */
+  public addExtensionProvider(provider: ExtensionProvider): void {
+    const existing = this.providers.get(provider.name);
+    if (existing) {
+      fail(this, 'extensionProviders', `must not define provider '${provider.name}' twice`, provider.kind,
+        `It is already a ${existing.kind} provider; give one of them another name.`);
+    }
+    this.providers.set(provider.name, provider);
+  }
+
+  /** The extension providers, by name. */
+  public get extensionProviders(): ExtensionProvider[] {
+    return [...this.providers.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * The Helm values for the istiod chart: `{ meshConfig: { ... } }`, keys sorted.
+   * The chart merges them over its own mesh defaults (`defaultProviders.metrics: [prometheus]` stays
+   * unless `metrics` is given here).
+   */
+  public toValues(): any {
+    const meshConfig = prune({
+      defaultProviders: this.renderDefaults(),
+      extensionProviders: this.providers.size > 0 ? this.extensionProviders.map((p) => p._wire) : undefined,
+      rootNamespace: this.explicitRootNamespace,
+      trustDomain: this.explicitTrustDomain,
+    });
+    return sortKeys({ meshConfig });
+  }
+
+  /** The values file's content: a header saying how to use it, then the values as YAML. */
+  public toValuesYaml(): string {
+    return [
+      `# istiod Helm values written by cdk8s-istio (MeshConfig '${this.node.path}'). Install or upgrade istiod with them:`,
+      `#   helm upgrade --install istiod istio/istiod -n istio-system -f ${this.valuesFile}`,
+      Yaml.stringify(this.toValues()),
+    ].join('\n');
+  }
+
+  /**
+   * Name -> kind of the providers defined here (for provider-name resolution).
+   * @internal
+   */
+  public _definedProviders(): Map<string, string> {
+    return definedProviders(this.extensionProviders.map((p) => p._wire));
+  }
+
+  /**
+   * The default providers of one use, as given.
+   * @internal
+   */
+  public _defaultProviderNames(use: keyof DefaultProviders): string[] {
+    return [...(this.defaults[use] ?? [])];
+  }
+
+  /**
+   * Writes the values file into `outdir` (done by `app.synth()` for the app's output directory).
+   * @internal
+   */
+  public _writeValuesFile(outdir: string): void {
+    fs.mkdirSync(outdir, { recursive: true });
+    fs.writeFileSync(path.join(outdir, this.valuesFile), this.toValuesYaml());
+  }
+
+  private renderDefaults(): Record<string, string[]> | undefined {
+    const d = prune({ accessLogging: this.defaults.accessLogging, metrics: this.defaults.metrics, tracing: this.defaults.tracing });
+    return Object.keys(d).length > 0 ? Object.fromEntries(Object.entries(d).map(([k, v]) => [k, [...v!]])) : undefined;
+  }
+
+  private validateDefaults(): string[] {
+    const errors: string[] = [];
+    const defined = this._definedProviders();
+    const uses: Array<[keyof DefaultProviders, ProviderUse]> = [['tracing', 'tracing'], ['metrics', 'metrics'], ['accessLogging', 'accessLogging']];
+    for (const [field, use] of uses) {
+      (this.defaults[field] ?? []).forEach((name, i) => {
+        const problem = providerProblem(name, use, defined, "this MeshConfig's extensionProviders", `Add '${name}' with addExtensionProvider, or name a known provider.`);
+        if (problem) errors.push(new ValidationError(this.node.path, `defaultProviders.${field}[${i}]`, problem.rule, name, problem.hint).message);
+      });
+    }
+    return errors;
+  }
+}
+
+function holderOf(scope: IConstruct): Holder {
+  return perApp<Holder>(scope, 'mesh-config', () => ({}));
+}
+
+/**
+ * Makes `app.synth()` write the values file after the manifests. cdk8s has no hook for files
+ * other than manifests; the app's own `synth` is wrapped, so the file is written exactly when
+ * the manifests are (not by `Testing.synth` or a chart's `toJson`).
+ */
+function writeOnSynth(config: MeshConfig): void {
+  const app = rootOf(config);
+  if (!(app instanceof App)) return;
+  const synth = app.synth.bind(app);
+  app.synth = () => {
+    synth();
+    config._writeValuesFile(app.outdir);
+  };
+}
+
+/** A copy with object keys sorted at every level (lists keep their order). */
+function sortKeys(value: any): any {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, any> = {};
+  for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key]);
+  return out;
+}
