@@ -1,16 +1,19 @@
-// One measurement in a fresh process: node bench/run-one.js <constructs|raw|analysis> <N> [--yaml FILE]
+// One measurement in a fresh process: node bench/run-one.js <constructs|raw|analysis|federation|federation-raw> <N> [--yaml FILE]
+// (federation variants: 5 clusters of N services each, see bench/federation.js). BENCH_LIB names
+// the compiled library to load (an absolute path; default: the repository's lib/).
 // Prints one JSON line: { variant, n, synthMs, peakRssMb, objects, yamlBytes }.
 'use strict';
 const fs = require('fs');
 const { performance } = require('perf_hooks');
 const { App } = require('cdk8s');
 const { constructsMesh, rawMesh } = require('./mesh');
+const { constructsFederation, rawFederation } = require('./federation');
 const { rawSecurity } = require('./raw-security');
 
 const [variant, nText, flag, yamlFile] = process.argv.slice(2);
 const n = Number(nText);
-if (!['constructs', 'raw', 'analysis'].includes(variant) || !Number.isInteger(n) || n < 1) {
-  console.error('usage: node bench/run-one.js <constructs|raw|analysis> <N> [--yaml FILE]');
+if (!['constructs', 'raw', 'analysis', 'federation', 'federation-raw'].includes(variant) || !Number.isInteger(n) || n < 1) {
+  console.error('usage: node bench/run-one.js <constructs|raw|analysis|federation|federation-raw> <N> [--yaml FILE]');
   process.exit(2);
 }
 
@@ -18,11 +21,17 @@ if (!['constructs', 'raw', 'analysis'].includes(variant) || !Number.isInteger(n)
 // includes cdk8s-plus-28, which MtlsNamespace loads on first use (it creates kplus Namespaces):
 // loaded here for every variant, so no variant pays a module load inside the clock.
 require('cdk8s-plus-28');
-const lib = variant === 'raw' ? undefined : require('../lib');
+const lib = variant === 'raw' || variant === 'federation-raw' ? undefined : require(process.env.BENCH_LIB || '../lib');
 const start = performance.now();
 const app = new App({ outdir: '/tmp/cdk8s-istio-bench-unused' });
 if (variant === 'raw') {
   rawMesh(app, n, rawSecurity);
+} else if (variant === 'federation-raw') {
+  rawFederation(app, n);
+} else if (variant === 'federation') {
+  // Analysis off, as for (1): the ratio measures the constructs against hand-written objects.
+  lib.MeshAnalysis.disable(app);
+  constructsFederation(app, n, lib);
 } else {
   // (1) measures the constructs alone; (3) keeps the analysis our constructs switch on by themselves.
   if (variant === 'constructs') lib.MeshAnalysis.disable(app);

@@ -1,5 +1,9 @@
 // Istio's mirroring task: all live traffic to httpbin v1, a copy of every request to v2, whose
 // responses are discarded. The deployments come from cdk8s-plus; the library labels their pods.
+// They run httpbin as the task does, so its checks work: the container is named `httpbin`
+// (`kubectl logs deploy/httpbin-v2 -c httpbin`), gunicorn logs every request (the mirrored
+// ones appear in v2's log), and /tmp is a writable emptyDir, which gunicorn needs under
+// cdk8s-plus's read-only root filesystem.
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { CanaryRelease, MeshService, ReleaseVersion } from '../src';
@@ -11,7 +15,15 @@ export function build(app: App): void {
     podMetadata: { labels: { app: 'httpbin' } },
     // httpbin's image runs as root.
     securityContext: { ensureNonRoot: false },
-    containers: [{ image: 'docker.io/kennethreitz/httpbin', portNumber: 80, securityContext: { ensureNonRoot: false } }],
+    containers: [{
+      name: 'httpbin',
+      image: 'docker.io/kennethreitz/httpbin',
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      command: ['gunicorn', '--access-logfile', '-', '-b', '0.0.0.0:80', 'httpbin:app'],
+      portNumber: 80,
+      securityContext: { ensureNonRoot: false },
+      volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(chart, `httpbin-${version}-tmp`, 'tmp') }],
+    }],
   });
   const v1 = deployment('v1');
   const v2 = deployment('v2');

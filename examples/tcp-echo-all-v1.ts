@@ -1,15 +1,17 @@
-// Istio's TCP traffic-shifting task, first step: all tcp-echo traffic to v1 (100/0).
+// Istio's TCP traffic-shifting task, first step: all tcp-echo traffic through the ingress
+// gateway's port 31400 to v1 (100/0).
 import { App, Chart } from 'cdk8s';
-import { CanaryRelease, MeshGateway, MeshService, Protocol, ReleaseVersion } from '../src';
+import { CanaryRelease, MeshService, Protocol, ReleaseVersion } from '../src';
+import { NAMESPACE, tcpEchoGateway } from './lib/tcp-echo';
 
 export function build(app: App): void {
-  const chart = new Chart(app, 'tcp-echo-all-v1', { namespace: 'istio-io-tcp-traffic-shifting' });
+  const chart = new Chart(app, 'tcp-echo-all-v1', { namespace: NAMESPACE });
   new CanaryRelease(chart, 'tcp-echo', {
-    service: MeshService.fromName('tcp-echo', 'istio-io-tcp-traffic-shifting', { port: 9000 }),
+    service: MeshService.fromName('tcp-echo', NAMESPACE, { port: 9000 }),
     versions: [ReleaseVersion.fromLabels('v1'), ReleaseVersion.fromLabels('v2')],
     protocol: Protocol.TCP,
     weights: { v1: 100, v2: 0 },
-    gateway: MeshGateway.fromName('tcp-echo-gateway', 'istio-io-tcp-traffic-shifting', { hosts: ['*'] }),
+    gateway: tcpEchoGateway(chart),
     gatewayHosts: ['*'],
     gatewayPort: 31400,
     meshRouting: false,

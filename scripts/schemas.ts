@@ -22,6 +22,8 @@ const EMITTED: ReadonlyArray<{ group: string; version: string; bundle: string; k
   { group: 'telemetry.istio.io', version: 'v1', bundle: 'istio-1.30.3.yaml' },
   { group: 'cert-manager.io', version: 'v1', bundle: 'cert-manager-v1.21.1.yaml', kinds: ['Certificate', 'ClusterIssuer', 'Issuer'] },
   { group: 'gateway.networking.k8s.io', version: 'v1', bundle: 'gateway-api-v1.6.1-standard.yaml' },
+  { group: 'deckhouse.io', version: 'v1alpha1', bundle: 'deckhouse-istio-v1alpha1.yaml', kinds: ['IstioFederation', 'IstioMulticluster'] },
+  { group: 'monitoring.coreos.com', version: 'v1', bundle: 'prometheus-operator-v0.93.0-monitors.yaml', kinds: ['PodMonitor', 'ServiceMonitor'] },
 ];
 
 /** The schema keywords validation reads; descriptions, titles and examples are dropped. */

@@ -1,13 +1,19 @@
 /**
  * Synthesizes every example app in examples/ into dist/examples/<name>/ and fails when any
- * example throws. Each example module exports `build(app)`.
+ * example throws. Each example module exports `build(app)`. Beside each example's YAML it
+ * draws the example's mesh (`mesh.svg`, as `cdk8s-istio graph` would); the picture of
+ * README_PICTURE is also written to docs/, where the README shows it.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { compactness, Compactness, exampleFile, markdownTable } from './compactness';
+import { MeshGraph } from '../src';
 
 const REPO = path.resolve(__dirname, '..');
+
+/** The example whose picture the README shows, and where it is written. */
+export const README_PICTURE = { example: 'bookinfo-mesh', file: path.join(REPO, 'docs', 'bookinfo-mesh.svg') };
 
 export function exampleNames(): string[] {
   return fs.readdirSync(path.join(REPO, 'examples')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')).sort();
@@ -22,17 +28,20 @@ export function synthExample(name: string, outdir: string): App {
   return app;
 }
 
-if (require.main === module) {
+async function main(): Promise<void> {
   let failed = 0;
   const rows: Compactness[] = [];
   for (const name of exampleNames()) {
     const outdir = path.join(REPO, 'dist', 'examples', name);
     fs.rmSync(outdir, { recursive: true, force: true });
     try {
-      synthExample(name, outdir);
+      const app = synthExample(name, outdir);
       const files = fs.readdirSync(outdir);
-      console.log(`${name}: ${files.map((f) => path.join('dist', 'examples', name, f)).join(', ')}`);
-      const yaml = files.map((f) => fs.readFileSync(path.join(outdir, f), 'utf8')).join('\n');
+      const yaml = files.filter((f) => /\.ya?ml$/.test(f)).map((f) => fs.readFileSync(path.join(outdir, f), 'utf8')).join('\n');
+      const svg = await MeshGraph.of(app).toSvg();
+      fs.writeFileSync(path.join(outdir, 'mesh.svg'), svg);
+      if (name === README_PICTURE.example) fs.writeFileSync(README_PICTURE.file, svg);
+      console.log(`${name}: ${[...files, 'mesh.svg'].map((f) => path.join('dist', 'examples', name, f)).join(', ')}`);
       rows.push(compactness(name, exampleFile(name), yaml));
     } catch (error) {
       failed++;
@@ -42,8 +51,13 @@ if (require.main === module) {
   const table = markdownTable(rows);
   fs.writeFileSync(path.join(REPO, 'dist', 'examples', 'compactness.md'), `${table}\n`);
   console.log(`\nLines of TypeScript per line of YAML (dist/examples/compactness.md):\n${table}`);
+  console.log(`\nThe README's picture: ${path.relative(REPO, README_PICTURE.file)}`);
   if (failed > 0) {
     console.error(`${failed} example(s) failed`);
     process.exit(1);
   }
+}
+
+if (require.main === module) {
+  void main();
 }

@@ -7,6 +7,7 @@ import {
   blockedCidrsAnalyzer, conditionAnalyzer, externalControlPlaneAnalyzer, sidecarSelectorAnalyzer, telemetrySelectorAnalyzer,
 } from './analyzers/cluster-state';
 import { subsetSelectPodAnalyzer } from './analyzers/destination-rule-pods';
+import { extensionProviderAnalyzer } from './analyzers/extension-providers';
 import { certificateAnalyzer, conflictingGatewayAnalyzer, ingressGatewayPortAnalyzer } from './analyzers/gateway';
 import { gatewaySecretAnalyzer } from './analyzers/gateway-secret';
 import { imageAnalyzer, imageAutoAnalyzer, injectionAnalyzer } from './analyzers/injection';
@@ -22,6 +23,7 @@ import {
   conflictingMeshGatewayHostsAnalyzer, destinationHostAnalyzer, destinationRuleAnalyzer, gatewayRefAnalyzer,
 } from './analyzers/virtual-service';
 import { webhookAnalyzer } from './analyzers/webhook';
+import { yamlDecodingAnalyzer } from './analyzers/yaml-decoding';
 import { applicationUidAnalyzer, multiServiceAnalyzer, portNameAnalyzer } from './analyzers/workloads';
 import { AnalysisContext, Analyzer, isRecord, Manifest, Resource } from './context';
 import { DEFAULT_RESOURCES_SOURCE, defaultResources } from './default-resources';
@@ -33,6 +35,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   // Admission first: what the API server would reject or drop comes before what istiod would make of it.
   schemaValidator,
   celValidator,
+  // Values the API server's YAML 1.1 decoding makes booleans or numbers where strings are required (CIS1003).
+  yamlDecodingAnalyzer,
   k8sAnnotationsAnalyzer,
   alphaAnnotationsAnalyzer,
   applicationUidAnalyzer,
@@ -47,6 +51,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   telemetryProviderAnalyzer,
   telemetryDefaultSelectorAnalyzer,
   telemetryLightstepAnalyzer,
+  // Ours (CIS2007), beside istioctl's Telemetry checks: providers the mesh config does not define.
+  extensionProviderAnalyzer,
   conflictingMeshGatewayHostsAnalyzer,
   destinationHostAnalyzer,
   destinationRuleAnalyzer,

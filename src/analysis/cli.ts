@@ -6,15 +6,17 @@ import { isRecord, Manifest } from './context';
 import { Finding, FindingLevel } from './finding';
 import { messageWithFix } from './finding-text';
 import { decodeText, parseYamlStream, parseYamlValue, YamlInputError } from './yaml-input';
+import type * as GraphCliModule from '../graph/cli';
 
 const USAGE = `usage: cdk8s-istio analyze [--output text|json] [--mesh-config FILE] [--mesh-networks FILE] [--checks LIST]
                            [--no-default-resources] FILE|DIR...
+       cdk8s-istio graph [--output svg|mermaid|dot] [--layers LIST] FILE|DIR...   (options: cdk8s-istio graph --help)
        cdk8s-istio help
 
 Analyzes Kubernetes/Istio manifests (YAML or JSON; directories are read recursively for
 *.yaml, *.yml and *.json; '-' reads stdin) without a cluster, with the checks of
 'istioctl analyze' and more.
---mesh-config and --mesh-networks take the MeshConfig and MeshNetworks (bare, or the istio ConfigMap).
+--mesh-config and --mesh-networks take the MeshConfig and MeshNetworks (bare, or the istio ConfigMap; --mesh-config also istiod Helm values with meshConfig:).
 --checks selects groups of checks, comma-separated (default: all):
   admission  the CRD schemas and CEL rules, as the API server admits objects
   istioctl   the cross-resource checks of 'istioctl analyze'
@@ -165,11 +167,17 @@ const KNOWN_GROUPS = new Set([
   'admissionregistration.k8s.io', 'networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io',
   'install.istio.io', 'cert-manager.io', 'acme.cert-manager.io', 'gateway.networking.k8s.io', 'gateway.networking.x-k8s.io',
   'discovery.k8s.io', 'storage.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'certificates.k8s.io', 'node.k8s.io',
+  'monitoring.coreos.com',
 ]);
 
 function checkKinds(manifests: readonly Manifest[], sources: readonly string[], problems: InputProblem[]): void {
   const unknown = new Map<string, string[]>();
   manifests.forEach((m, i) => {
+    if (!m.apiVersion && !m.kind && isRecord(m.meshConfig)) {
+      // MeshConfig writes istiod's Helm values beside the manifests: not an object, but the mesh config.
+      problems.push({ fatal: false, text: `note: ${sources[i]} holds Helm values (meshConfig), not an object; pass the file with --mesh-config to check against it` });
+      return;
+    }
     if (!m.apiVersion || !m.kind) {
       problems.push({ fatal: true, text: `${sources[i]}: object '${m.metadata?.name ?? '?'}' has no ${m.kind ? 'apiVersion' : 'kind'}` });
       return;
@@ -196,6 +204,8 @@ function readMeshDocument(flag: string, key: string, file: string, problems: Inp
   }
   if (text === undefined) return {};
   const doc = parseDocuments(file, text, problems).objects[0] ?? {};
+  // Accept istiod's Helm values (`meshConfig:`, as MeshConfig writes them) for the mesh config.
+  if (key === 'mesh' && doc.kind === undefined && isRecord(doc.meshConfig)) return doc.meshConfig;
   // Accept the istio ConfigMap as well as the bare document.
   if (doc.kind === 'ConfigMap' && typeof doc.data?.[key] === 'string') {
     try {
@@ -227,7 +237,12 @@ export function main(
   argv: readonly string[],
   out: (s: string) => void = (s) => process.stdout.write(s),
   err: (s: string) => void = (s) => process.stderr.write(s),
-): number {
+): number | Promise<number> {
+  if (argv[0] === 'graph') {
+    // Loaded for this command only: analyzing never pays for the graph code (nor graph for the analysis it skips).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('../graph/cli') as typeof GraphCliModule).main(argv.slice(1), out, err);
+  }
   try {
     const opts = parseArgs(argv);
     const problems: InputProblem[] = [];
@@ -239,9 +254,13 @@ export function main(
       for (const file of p === '-' ? ['-'] : listFiles(p)) {
         const text = readText(file, problems);
         if (text === undefined) continue;
+        // File by file: only one file's text is held at a time, beside the objects read so far.
         const parsed = parseDocuments(file, text, problems);
-        manifests.push(...parsed.objects);
-        sources.push(...parsed.sources);
+        // (a loop: spreading 100,000 objects into push() exceeds the call stack)
+        for (let i = 0; i < parsed.objects.length; i++) {
+          manifests.push(parsed.objects[i]);
+          sources.push(parsed.sources[i]);
+        }
       }
     }
     checkKinds(manifests, sources, problems);
@@ -270,5 +289,5 @@ export function main(
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void Promise.resolve(main(process.argv.slice(2))).then((status) => { process.exitCode = status; });
 }

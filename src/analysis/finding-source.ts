@@ -5,7 +5,7 @@ import type * as VirtualServiceRules from './istiod/virtual-service';
 import { claimantOf } from '../core/naming';
 import { pathOf } from '../core/validation-error';
 import { HttpRouteIntent, RouteTable, StreamRouteIntent } from '../model/mesh-model';
-import { modelSourceOf } from '../render/istio-renderer';
+import { modelSourceOf } from '../render/model-renderers';
 
 /**
  * Names, for a finding of the synth-time analysis, the constructs that rendered the object and,

@@ -5,8 +5,11 @@ import type * as AnalyzeModule from './analyze';
 import { Finding, FindingLevel } from './finding';
 import type * as FindingSourcesModule from './finding-source';
 import { messageWithFix } from './finding-text';
-import { rootOf } from '../core/per-app';
+import { claimantOf } from '../core/naming';
+import { clusterScopeOf, rootOf } from '../core/per-app';
 import { fail } from '../core/validation-error';
+import { recordWarning } from '../core/warnings';
+import { MeshConfig } from '../mesh/mesh-config';
 
 /** One finding the user has decided to accept, with the reason why. */
 export interface AnalysisSuppression {
@@ -81,7 +84,9 @@ export interface MeshAnalysisOptions {
    */
   readonly defaultResources?: boolean;
   /**
-   * Print findings below `failOn` (once per app) when synthesizing.
+   * Print findings below `failOn` (once each) when synthesizing, as every warning of the library:
+   * `[cdk8s-istio] warning: <construct path>: <level> <code> ...` on stderr. Printed or not, they
+   * are the app's warnings (`MeshWarnings.of(app)`).
    *
    * @default true
    */
@@ -174,7 +179,6 @@ export class MeshAnalysis {
   }
 
   private suppressions: AnalysisSuppression[] = [];
-  private printed = false;
   /** The last result, reused while cdk8s validates the app again within the same synth. */
   private cache?: { nodes: number; failing: string[] };
 
@@ -198,11 +202,11 @@ export class MeshAnalysis {
     this.suppressions.push(suppression);
   }
 
-  private run(manifests: any[]): Finding[] {
+  private run(manifests: any[], meshConfig = this.options.meshConfig): Finding[] {
     const levels = this.options.levels ?? {};
     // The same analysis as the CLI's (analyze-suppress annotations included); suppressions and levels are ours.
     return analyzers().analyzeManifests({
-      manifests, meshConfig: this.options.meshConfig, checks: this.options.checks, defaultResources: this.options.defaultResources,
+      manifests, meshConfig, checks: this.options.checks, defaultResources: this.options.defaultResources,
     })
       .filter((f) => !this.suppressions.some((s) => (s.code === '*' || s.code === f.code)
         && (s.kind === undefined || s.kind === f.resource.kind)
@@ -220,24 +224,54 @@ export class MeshAnalysis {
     if (this.cache && this.cache.nodes === nodes.length) return this.cache.failing;
     // Chart.toJson() would validate again (and recurse); the objects render on their own.
     const objects = nodes.filter((c): c is ApiObject => c instanceof ApiObject);
-    const manifests = objects.map((o) => o.toJson());
-    const findings = this.run(manifests);
+    // Each cluster of an app of several MeshClusters is analyzed on its own, as istioctl analyzes one cluster.
+    const parts = clusterParts(scope, objects);
+    const sourcesOf = new Map<Finding, () => FindingSourcesModule.FindingSources>();
+    const findings = parts.flatMap((part) => {
+      const manifests = part.objects.map((o) => o.toJson());
+      // The cluster's MeshConfig is the mesh configuration its objects will meet (default providers...), unless options give one.
+      const meshConfig = this.options.meshConfig ?? MeshConfig.of(part.scope)?.toValues().meshConfig;
+      // Our constructs check their provider names themselves, naming the prop: CIS2007 on their objects would say it twice.
+      const found = this.run(manifests, meshConfig).filter((f) => f.code !== 'CIS2007' || !renderedByConstruct(part.scope, manifests, f));
+      let sources: FindingSourcesModule.FindingSources | undefined;
+      for (const f of found) sourcesOf.set(f, () => (sources ??= findingSources(part.objects, manifests)));
+      return found;
+    });
     const failOn = RANK[this.options.failOn ?? FindingLevel.ERROR];
     const failing = findings.filter((f) => RANK[f.level] >= failOn);
     const minimumPrinted = this.automatic ? RANK[FindingLevel.WARNING] : RANK[FindingLevel.INFO];
     const others = findings.filter((f) => RANK[f.level] < failOn && RANK[f.level] >= minimumPrinted);
-    const printing = others.length > 0 && (this.options.printWarnings ?? true) && !this.printed && !process.env.CDK8S_ISTIO_SILENT;
+    // Findings below failOn are the app's warnings: recorded (MeshWarnings.of) and printed once each, as every other warning.
     // Each finding names the constructs (and props) behind its object; looked up only when there are findings.
-    const sources = failing.length > 0 || printing ? findingSources(objects, manifests) : undefined;
-    if (printing) {
-      this.printed = true;
-      process.stderr.write(`cdk8s-istio mesh analysis: ${others.length} finding(s) below ${this.options.failOn ?? FindingLevel.ERROR}:\n${others.map((f) => `  ${describe(f, sources)}`).join('\n')}\n`);
-    }
-    const result = failing.map((f) => describe(f, sources));
+    for (const f of others) recordWarning(scope, describe(f, sourcesOf.get(f)?.()), this.options.printWarnings ?? true);
+    const result = failing.map((f) => describe(f, sourcesOf.get(f)?.()));
     this.cache = { nodes: nodes.length, failing: result };
     queueMicrotask(() => { this.cache = undefined; });
     return result;
   }
+}
+
+/**
+ * The objects of `scope` grouped by the MeshCluster they belong to (with the cluster as the
+ * scope of its per-cluster state); one group with `scope` itself when the app has no clusters.
+ */
+function clusterParts(scope: IConstruct, objects: ApiObject[]): Array<{ scope: IConstruct; objects: ApiObject[] }> {
+  const parts = new Map<IConstruct, ApiObject[]>();
+  for (const obj of objects) {
+    const owner = clusterScopeOf(obj)?.construct ?? scope;
+    let list = parts.get(owner);
+    if (!list) parts.set(owner, list = []);
+    list.push(obj);
+  }
+  if (parts.size === 0) parts.set(scope, []);
+  return [...parts].map(([owner, list]) => ({ scope: owner, objects: list }));
+}
+
+/** True when the finding's object was rendered by a construct of this library (which claimed its name). */
+function renderedByConstruct(scope: IConstruct, manifests: any[], f: Finding): boolean {
+  const m = manifests.find((x) => x?.kind === f.resource.kind && x?.metadata?.name === f.resource.name
+    && x?.metadata?.namespace === f.resource.namespace);
+  return m !== undefined && claimantOf(scope, m.apiVersion, m.kind, m.metadata?.namespace, m.metadata?.name) !== undefined;
 }
 
 const ENABLED = new WeakMap<IConstruct, MeshAnalysis>();

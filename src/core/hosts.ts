@@ -55,6 +55,19 @@ export function cidrRule(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A CIDR block with its prefix length, such as `10.96.0.0/12`: what Go's `netip.ParsePrefix`
+ * accepts, the parser behind Istio's IP-range annotations (`includeOutboundIPRanges`). A bare
+ * address or a prefix length with leading zeros (`/012`) is refused there.
+ */
+export function cidrBlockRule(value: string): string | undefined {
+  if (typeof value !== 'string') return 'must be a CIDR block such as 10.96.0.0/12';
+  const [address, prefix, extra] = value.split('/');
+  if (extra !== undefined || !isIpAddress(address) || prefix === undefined) return 'must be a CIDR block with a prefix length, such as 10.96.0.0/12';
+  if (prefix.length > 1 && prefix.startsWith('0')) return 'must have a prefix length without leading zeros';
+  return cidrRule(value);
+}
+
 /** A DNS-1123 label: what Kubernetes requires of namespace, service and port names. */
 export const dnsLabelRule: Rule<string> = (value) => {
   if (typeof value !== 'string' || value.length === 0) return 'must not be empty';

@@ -1,9 +1,12 @@
 import { IConstruct } from 'constructs';
 import { dnsLabelRule, gatewayHostRule } from './hosts';
+import { perApp } from './per-app';
+import { RoutingApi } from './routing-api';
 import { check } from './validation-error';
 
 /**
- * An Istio Gateway that routes can be bound to (a SecureGateway of this app, or an existing one).
+ * A gateway that routes can be bound to (a SecureGateway of this app, or an existing one): an
+ * Istio Gateway, or a Gateway API Gateway when `routingApi` says so.
  */
 export interface IMeshGateway {
   /** The Gateway's name. */
@@ -12,12 +15,23 @@ export interface IMeshGateway {
   readonly gatewayNamespace: string;
   /** The external hosts the Gateway serves; VirtualServices bound to it must use these. */
   readonly hosts: string[];
+  /**
+   * The API of the gateway: routes bound to a Gateway API Gateway are HTTPRoutes (TLSRoutes).
+   * @default RoutingApi.ISTIO
+   */
+  readonly routingApi?: RoutingApi;
 }
 
 /** Options for {@link MeshGateway.fromName}. */
 export interface MeshGatewayOptions {
   /** The external hosts the gateway serves (FQDNs or `*.domain`). */
   readonly hosts: string[];
+  /**
+   * The gateway's API: an Istio Gateway, or a Gateway API Gateway (routes bound to it attach to
+   * whichever of its listeners accepts their host).
+   * @default RoutingApi.ISTIO
+   */
+  readonly api?: RoutingApi;
 }
 
 /** References to gateways this app does not define. */
@@ -30,7 +44,7 @@ export class MeshGateway {
     for (const host of options.hosts) {
       check(where, 'hosts', host, gatewayHostRule({ wildcard: true }), 'Gateway hosts are FQDNs such as bookinfo.example.com or *.example.com.');
     }
-    return { gatewayName: name, gatewayNamespace: namespace, hosts: [...options.hosts] };
+    return { gatewayName: name, gatewayNamespace: namespace, hosts: [...options.hosts], routingApi: options.api };
   }
 
   private constructor() {}
@@ -44,4 +58,19 @@ export function gatewayRef(gateway: IMeshGateway): string {
 /** Whether a value is a construct (for messages that name where a gateway came from). */
 export function isConstruct(value: unknown): value is IConstruct {
   return typeof value === 'object' && value !== null && 'node' in value;
+}
+
+/** How the Gateway API gateways of an app name the listener serving a host, by `namespace/name`. */
+function listenerRegistry(scope: IConstruct): Map<string, (host: string) => string | undefined> {
+  return perApp(scope, 'gateway-listeners', () => new Map<string, (host: string) => string | undefined>());
+}
+
+/** Registers how a Gateway API gateway of this app names the listener that serves a host. */
+export function registerGatewayListeners(gateway: IMeshGateway & IConstruct, listenerFor: (host: string) => string | undefined): void {
+  listenerRegistry(gateway).set(gatewayRef(gateway), listenerFor);
+}
+
+/** The listener (section name) of a Gateway API gateway (`namespace/name`) serving `host`; undefined for gateways of other apps. */
+export function gatewayListenerFor(scope: IConstruct, gateway: string, host: string): string | undefined {
+  return listenerRegistry(scope).get(gateway)?.(host);
 }

@@ -1,6 +1,7 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { dnsLabelRule, hostRule, MAX_HOST_LENGTH, qualifyServiceHost } from './hosts';
+import { checkLabels } from './labels';
 import { portRule } from './numbers';
 import { check, fail } from './validation-error';
 
@@ -16,6 +17,13 @@ export interface MeshServiceOptions {
    * @default 'cluster.local'
    */
   readonly clusterDomain?: string;
+  /**
+   * The labels the Service selects its pods by. Routes through the Gateway API need one
+   * Service per version, selecting these labels plus the version's (Istio's
+   * `bookinfo-versions.yaml` pattern).
+   * @default - the cdk8s-plus Service's selector, or `{ app: <name> }` (the convention of Istio's samples)
+   */
+  readonly selector?: Record<string, string>;
 }
 
 /** Cluster DNS domains; one rule for every service (large apps create thousands). */
@@ -39,12 +47,12 @@ export class MeshService {
       check(service.node.path, 'port', options.port, () => `is not a port of service '${service.name}' (its ports: ${ports.join(', ')})`,
         'Pick one of the ports the Service exposes.');
     }
-    return new MeshService(service.name, namespace, port, options.clusterDomain, service);
+    return new MeshService(service.name, namespace, port, options.clusterDomain, service, options.selector);
   }
 
   /** A service by name and namespace (not necessarily defined in this app). */
   public static fromName(name: string, namespace: string, options: MeshServiceOptions = {}): MeshService {
-    return new MeshService(name, namespace, options.port, options.clusterDomain);
+    return new MeshService(name, namespace, options.port, options.clusterDomain, undefined, options.selector);
   }
 
   /** The fully-qualified host, e.g. `reviews.bookinfo.svc.cluster.local`. */
@@ -60,6 +68,7 @@ export class MeshService {
     clusterDomain: string = 'cluster.local',
     /** The cdk8s-plus Service, when the app defines it. */
     public readonly kplusService?: kplus.Service,
+    private readonly selector?: Record<string, string>,
   ) {
     const where = `service '${name}'`;
     check(where, 'name', name, dnsLabelRule, "Service names are DNS labels such as 'reviews'.");
@@ -69,10 +78,28 @@ export class MeshService {
       VALID_DOMAINS.add(clusterDomain);
     }
     if (port !== undefined) check(where, 'port', port, portRule, 'Use the service port number, e.g. 9080.');
+    if (selector !== undefined) checkLabels(where, 'selector', selector);
     this.host = qualifyServiceHost(name, namespace, clusterDomain);
     if (this.host.length > MAX_HOST_LENGTH) {
       fail(where, 'clusterDomain', `makes the host '${this.host}' longer than ${MAX_HOST_LENGTH} characters (has ${this.host.length})`, clusterDomain,
         'Use a shorter cluster domain (usually cluster.local), service name or namespace.');
     }
+  }
+
+  /**
+   * The labels the Service selects (read at synth for a cdk8s-plus Service, whose selector may
+   * change after this reference is taken).
+   * @internal
+   */
+  public _selectorLabels(): Record<string, string> {
+    if (this.selector) return this.selector;
+    if (this.kplusService) return ApiObject.of(this.kplusService).toJson().spec?.selector ?? {};
+    return { app: this.name };
+  }
+
+  /** The target port of a service port, when the cdk8s-plus Service maps it elsewhere. @internal */
+  public _targetPort(port: number): number | undefined {
+    const mapping = this.kplusService?.ports.find((p) => p.port === port);
+    return mapping?.targetPort !== undefined && mapping.targetPort !== port ? mapping.targetPort : undefined;
   }
 }

@@ -2,13 +2,48 @@ import { IConstruct } from 'constructs';
 
 const STORES = new WeakMap<IConstruct, Map<string, unknown>>();
 
+/** What a cluster of a several-cluster app tells the constructs inside it. */
+export interface ClusterScope {
+  /** The construct that is the cluster (a MeshCluster chart). */
+  readonly construct: IConstruct;
+  /** The cluster's name (Istio `clusterName`). */
+  readonly clusterName: string;
+  /** The stem of the files the cluster's output goes to (`<stem>.k8s.yaml`, `<stem>.istiod-values.yaml`). */
+  readonly fileStem: string;
+  /** The cluster's trust domain. */
+  readonly trustDomain: string;
+  /** The cluster's DNS domain. */
+  readonly clusterDomain: string;
+}
+
+const CLUSTERS = new WeakMap<IConstruct, ClusterScope>();
+
+/**
+ * Makes `scope` (a MeshCluster) a boundary of per-app state: constructs inside it get the
+ * cluster's own traffic model, name registry, security registry and mesh configuration, as
+ * separate clusters have. Called before any construct is added inside it.
+ */
+export function markClusterScope(scope: ClusterScope): void {
+  CLUSTERS.set(scope.construct, scope);
+}
+
+/** The cluster `scope` is in, when the app describes several clusters. */
+export function clusterScopeOf(scope: IConstruct): ClusterScope | undefined {
+  for (let current: IConstruct | undefined = scope; current; current = current.node.scope) {
+    const cluster = CLUSTERS.get(current);
+    if (cluster) return cluster;
+  }
+  return undefined;
+}
+
 /**
  * State shared by all constructs of one app (the traffic model, the name registry, the
- * security registry, warnings), created on first use. Keyed by the construct tree's root, so
- * two apps in one process (tests) never see each other's state.
+ * security registry, the mesh configuration), created on first use. Keyed by the construct
+ * tree's root, so two apps in one process (tests) never see each other's state; in an app of
+ * several MeshClusters, by the cluster, since each cluster has its own.
  */
 export function perApp<T>(scope: IConstruct, key: string, create: () => T): T {
-  const root = rootOf(scope);
+  const root = stateRootOf(scope);
   let store = STORES.get(root);
   if (!store) {
     store = new Map();
@@ -30,4 +65,13 @@ export function rootOf(scope: IConstruct): IConstruct {
   let current = scope;
   for (let parent = current.node.scope; parent; parent = parent.node.scope) current = parent;
   return current;
+}
+
+/** The construct per-app state is keyed by: the enclosing MeshCluster, else the root. */
+function stateRootOf(scope: IConstruct): IConstruct {
+  let current = scope;
+  for (let parent = current.node.scope; ; parent = parent.node.scope) {
+    if (CLUSTERS.has(current) || !parent) return current;
+    current = parent;
+  }
 }

@@ -69,7 +69,9 @@ export const PROMETHEUS_DURATION: DurationLimits = {
  * Renders a cdk8s Duration as a Prometheus duration (`15s`, `1500ms`, `90s`): the unit-suffixed
  * form the Prometheus Operator CRDs' pattern accepts, after checking it against `limits`.
  */
-export function prometheusDuration(scope: IConstruct | string, property: string, duration: Duration, limits: DurationLimits = PROMETHEUS_DURATION): string {
+export function prometheusDuration(
+  scope: IConstruct | string, property: string, duration: Duration, limits: DurationLimits = PROMETHEUS_DURATION,
+): string {
   const ms = checkDuration(scope, property, duration, limits);
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }

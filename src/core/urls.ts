@@ -31,3 +31,17 @@ export function httpUrlRule(options: { readonly maxLength?: number } = {}): Rule
     return broken === undefined ? undefined : `must have a valid host ('${host}' ${broken})`;
   };
 }
+
+/**
+ * The path of an Ingress rule of type `Prefix` or `Exact`, as ingress-nginx admits it: `/`
+ * followed by letters, digits, `/`, `_` and `-` (its admission webhook refuses anything else for
+ * these types, e.g. `/v1.0/` or a regular expression), without the `//` the API server refuses.
+ */
+export const ingressPathRule: Rule<string> = (value) => {
+  if (typeof value !== 'string' || !value.startsWith('/')) return "must start with '/'";
+  if (!/^\/[A-Za-z0-9/_-]*$/.test(value)) {
+    return "may only contain letters, digits, '/', '_' and '-' (ingress-nginx refuses other characters in Prefix and Exact paths)";
+  }
+  if (value.includes('//')) return "must not contain '//' (the API server refuses it)";
+  return undefined;
+};

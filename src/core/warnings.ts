@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { perApp } from './per-app';
+import { perApp, rootOf } from './per-app';
 
 
 /**
@@ -11,19 +11,30 @@ export function addWarning(scope: IConstruct, message: string): void {
   recordWarning(scope, `${scope.node.path}: ${message}`);
 }
 
-/** Records a warning whose text already says where it applies. */
-export function recordWarning(scope: IConstruct, text: string): void {
-  const list = perApp<string[]>(scope, 'warnings', () => []);
+/**
+ * Records a warning whose text already says where it applies, and prints it once (unless
+ * `print` is false). Constructs and the synth-time analysis alike warn through here: one list
+ * (MeshWarnings.of), one channel, one prefix.
+ */
+export function recordWarning(scope: IConstruct, text: string, print = true): void {
+  // One list for the whole app, clusters included: MeshWarnings.of(app) reads them all.
+  const list = perApp<string[]>(rootOf(scope), 'warnings', () => []);
   if (list.includes(text)) return;
   list.push(text);
-  if (!process.env.CDK8S_ISTIO_SILENT) {
-    console.warn(`[cdk8s-istio] warning: ${text}`);
-  }
+  if (print) printWarning(text);
+}
+
+/** The prefix of every warning the library prints. */
+const WARNING_PREFIX = '[cdk8s-istio] warning: ';
+
+/** Prints a warning on the library's one warning channel (stderr, through console.warn), unless CDK8S_ISTIO_SILENT is set. */
+export function printWarning(text: string): void {
+  if (!process.env.CDK8S_ISTIO_SILENT) console.warn(`${WARNING_PREFIX}${text}`);
 }
 
 /** The warnings recorded so far for the app `scope` belongs to. */
 export function warningsOf(scope: IConstruct): readonly string[] {
-  return perApp<string[]>(scope, 'warnings', () => []);
+  return perApp<string[]>(rootOf(scope), 'warnings', () => []);
 }
 
 /**

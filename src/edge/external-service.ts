@@ -14,7 +14,7 @@ import { check, fail } from '../core/validation-error';
 import { Destination } from '../model/mesh-model';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
-import { meshModel } from '../render/istio-renderer';
+import { meshModel } from '../render/model-renderers';
 
 /** A port after defaults and checks. */
 interface CheckedPort {

@@ -48,6 +48,12 @@ export interface CertificateOptions {
    * @default - `<gateway name>-tls`
    */
   readonly secretName?: string;
+  /**
+   * The namespace of the Certificate and its Secret. Only a Gateway API gateway can use a
+   * Secret of another namespace (it gets a ReferenceGrant there); an Istio gateway reads its own.
+   * @default - the gateway's namespace
+   */
+  readonly namespace?: string;
 }
 
 /** Options of {@link GatewayCertificate.fromSecret}. */
@@ -74,7 +80,8 @@ const KEY_SIZES: Record<string, number[]> = { RSA: [2048, 4096, 8192], ECDSA: [2
 export class GatewayCertificate {
   /** A cert-manager Certificate for the gateway's hosts, signed by `issuer`. */
   public static fromIssuer(issuer: IIssuer, options: CertificateOptions = {}): GatewayCertificate {
-    return new GatewayCertificate(issuer, options.secretName, undefined, options);
+    if (options.namespace !== undefined) check('GatewayCertificate.fromIssuer', 'namespace', options.namespace, dnsLabelRule, "Namespaces look like 'certs'.");
+    return new GatewayCertificate(issuer, options.secretName, options.namespace, options);
   }
 
   /** A Secret you create yourself (keys `tls.crt`, `tls.key`, and `ca.crt` for MUTUAL). */

@@ -1,20 +1,26 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { certificateSpec, GatewayCertificate } from './gateway-certificate';
-import { istioDuration } from '../core/durations';
+import { checkDuration } from '../core/durations';
 import { overlappingGatewayErrors, registerGatewayServers, selectorKeyOf } from '../core/gateway-overlap';
 import { dnsLabelRule, dnsSubdomainRule, hostCovers, hostRule } from '../core/hosts';
 import { checkLabels } from '../core/labels';
-import { gatewayRef, IMeshGateway } from '../core/mesh-gateway';
+import { gatewayRef, IMeshGateway, registerGatewayListeners } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
 import { nameForHost, objectNameFor, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
-import { prune } from '../core/plain-objects';
+import { RoutingApi, routingSettings } from '../core/routing-api';
 import { check, fail } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
-import { meshModel } from '../render/istio-renderer';
+import { meshModel } from '../render/model-renderers';
+import { GatewayIntent, ServerTlsIntent } from '../model/gateway-model';
+import { StringCondition } from '../model/mesh-model';
+import { checkGatewayApiTls, gatewayListeners, GatewayListener, kubernetesGatewaySpec, REDIRECT_LISTENER } from '../render/gateway-api/gateway';
+import { istioGatewaySpec } from '../render/istio/gateway';
 import { gatewayRouteTable } from '../traffic/canary-release';
+import { StringMatch } from '../traffic/http-match';
+import { CorsPolicy, corsIntent, HeaderOperations, headerOperationsIntent } from '../traffic/route-policy';
 
 /** How the gateway handles TLS on its secure port. */
 export enum GatewayTlsMode {
@@ -110,6 +116,19 @@ export interface SecureGatewayProps {
   readonly httpsRedirect?: boolean;
   /** The plain-HTTP port of the redirect server; the gateway's Service must expose it. @default 80 */
   readonly httpPort?: number;
+  /**
+   * The API of the gateway and its routes: an Istio Gateway (servers, `selector`) and
+   * VirtualServices, or a Gateway API Gateway of class `istio` (one listener per host, istiod
+   * deploys `<name>-istio` or binds `existingService`) and HTTPRoutes or TLSRoutes.
+   * @default - the app's RoutingDefaults (Istio's APIs)
+   */
+  readonly api?: RoutingApi;
+  /**
+   * Gateway API only: an existing gateway Service (e.g. a Helm-installed `istio-ingressgateway`)
+   * the Gateway binds to instead of having istiod deploy one.
+   * @default - istiod deploys a gateway named `<name>-istio`
+   */
+  readonly existingService?: MeshService;
 }
 
 /** A route from the gateway to a service. */
@@ -122,10 +141,40 @@ export interface GatewayRouteOptions {
   readonly pathPrefix?: string;
   /** The service port. @default - the MeshService's port */
   readonly port?: number;
+  /**
+   * The path condition (HTTP only), exclusive with `pathPrefix`: `StringMatch.pathPrefix('/api')`
+   * for whole segments, `exact`, `prefix` (a string prefix) or `regex`.
+   * @default - every path (the host's default route), unless pathPrefix is set
+   */
+  readonly path?: StringMatch;
   /** Replace the matched prefix before forwarding (HTTP only), e.g. '/'. @default - path unchanged */
   readonly rewritePrefix?: string;
   /** Request timeout (HTTP only). @default - Istio's default (none) */
   readonly timeout?: Duration;
+  /** Changes to the headers of requests (HTTP only). @default - none */
+  readonly requestHeaders?: HeaderOperations;
+  /** Changes to the headers of responses (HTTP only). @default - none */
+  readonly responseHeaders?: HeaderOperations;
+  /** CORS (HTTP only). @default - no CORS handling */
+  readonly cors?: CorsPolicy;
+}
+
+/** A redirect the gateway answers itself (HTTP only). */
+export interface GatewayRedirectOptions {
+  /** The external host redirected. @default - the gateway's only host (required when it has several) */
+  readonly host?: string;
+  /** The paths redirected. @default - every path */
+  readonly path?: StringMatch;
+  /** The scheme of the new location. @default - the request's */
+  readonly scheme?: string;
+  /** The host of the new location. @default - the request's */
+  readonly hostname?: string;
+  /** The port of the new location. @default - the request's (the scheme's well-known port when the scheme changes) */
+  readonly port?: number;
+  /** The path of the new location (replaces the whole path). @default - the request's */
+  readonly replacePath?: string;
+  /** The HTTP status: 301, 302, 303, 307 or 308. @default 301 */
+  readonly statusCode?: number;
 }
 
 const CIPHER_SUITES = [
@@ -168,6 +217,8 @@ export class SecureGateway extends Construct implements IMeshGateway {
   public readonly credentialName?: string;
   /** The secure port. */
   public readonly httpsPort: number;
+  /** The API of the gateway and its routes. */
+  public readonly routingApi: RoutingApi;
   private readonly gatewayHosts: string[];
   private readonly ports: number[];
 
@@ -183,10 +234,21 @@ export class SecureGateway extends Construct implements IMeshGateway {
     if (httpPort === this.httpsPort) {
       fail(this, 'httpPort', `must differ from httpsPort (${this.httpsPort})`, httpPort, 'Use 80 for HTTP and 443 for HTTPS.');
     }
+    this.routingApi = props.api ?? (routingSettings(this).api === 'gateway-api' ? RoutingApi.GATEWAY_API : RoutingApi.ISTIO);
+    const gatewayApi = this.routingApi === RoutingApi.GATEWAY_API;
+    if (gatewayApi && props.selector !== undefined) {
+      fail(this, 'selector', 'selects the pods of an Istio gateway, but a Gateway API Gateway runs its own (istiod deploys it)', props.selector,
+        'Remove selector, or bind the Gateway to an existing gateway Service with existingService.');
+    }
+    if (!gatewayApi && props.existingService !== undefined) {
+      fail(this, 'existingService', 'binds a Gateway API Gateway to a Service, but this gateway uses Istio\'s APIs (it selects pods with selector)', props.existingService.name,
+        'Use selector with Istio\'s APIs, or set api: RoutingApi.GATEWAY_API.');
+    }
     const selector = checkLabels(this, 'selector', props.selector ?? { istio: 'ingressgateway' });
 
-    const certificate = this.checkCertificate(props);
+    const certificate = this.checkCertificate(props, gatewayApi);
     this.credentialName = certificate ? certificate.secretName ?? `${this.gatewayName}-tls` : undefined;
+    const credentialNamespace = certificate?.secretNamespace ?? this.gatewayNamespace;
     const http01 = certificate?.issuer?.issuerTraits.http01 ?? false;
     if (http01 && props.httpsRedirect === true) {
       fail(this, 'httpsRedirect', 'cannot be used with an ACME HTTP-01 issuer', true,
@@ -197,30 +259,36 @@ export class SecureGateway extends Construct implements IMeshGateway {
       fail(this, 'httpPort', `is the port of the HTTPS redirect server, which is off (${props.httpsRedirect === false ? 'httpsRedirect: false' : 'an ACME HTTP-01 issuer needs its challenge served over plain HTTP'})`,
         props.httpPort, 'Remove httpPort, or turn the redirect on (httpsRedirect: true).');
     }
-    const tls = this.renderTls(props, certificate);
+    const tls = this.tlsIntent(props, certificate, credentialNamespace);
 
     if (certificate?.issuer) {
       const spec = certificateSpec(this, {
         issuer: certificate.issuer,
-        namespace: this.gatewayNamespace,
+        namespace: credentialNamespace,
         secretName: this.credentialName!,
         dnsNames: this.gatewayHosts,
         options: certificate.options,
       });
-      wireObject(this, 'Certificate', GVK.Certificate, { name: this.credentialName!, namespace: this.gatewayNamespace }, () => spec);
+      wireObject(this, 'Certificate', GVK.Certificate, { name: this.credentialName!, namespace: credentialNamespace }, () => spec);
     }
 
-    const passthrough = this.tlsMode === GatewayTlsMode.PASSTHROUGH;
-    const secureProtocol = passthrough ? 'TLS' : 'HTTPS';
     this.ports = httpsRedirect ? [this.httpsPort, httpPort] : [this.httpsPort];
-    const servers = [
-      { port: { number: this.httpsPort, name: `${secureProtocol.toLowerCase()}-${this.httpsPort}`, protocol: secureProtocol }, hosts: this.hosts, tls },
-      ...(httpsRedirect
-        ? [{ port: { number: httpPort, name: `http-${httpPort}`, protocol: 'HTTP' }, hosts: this.hosts, tls: { httpsRedirect: true } }]
-        : []),
-    ];
-    wireObject(this, 'Resource', GVK.Gateway, { name: this.gatewayName, namespace: this.gatewayNamespace },
-      () => ({ selector, servers }));
+    const intent: GatewayIntent = {
+      name: this.gatewayName,
+      namespace: this.gatewayNamespace,
+      hosts: this.gatewayHosts,
+      selector,
+      httpsPort: this.httpsPort,
+      redirectPort: httpsRedirect ? httpPort : undefined,
+      tls,
+      existingServiceHost: props.existingService?.host,
+    };
+    if (gatewayApi) {
+      this.renderGatewayApi(intent);
+      this.node.addValidation({ validate: () => this.checkBoundRoutes() });
+      return;
+    }
+    wireObject(this, 'Resource', GVK.Gateway, { name: this.gatewayName, namespace: this.gatewayNamespace }, () => istioGatewaySpec(intent));
 
     const overlapCheck = {
       construct: this,
@@ -250,7 +318,10 @@ export class SecureGateway extends Construct implements IMeshGateway {
     const destination = [{ host: options.service.host, port }];
 
     if (this.tlsMode === GatewayTlsMode.PASSTHROUGH) {
-      const l7 = { pathPrefix: options.pathPrefix, rewritePrefix: options.rewritePrefix, timeout: options.timeout };
+      const l7 = {
+        pathPrefix: options.pathPrefix, path: options.path?.value, rewritePrefix: options.rewritePrefix, timeout: options.timeout,
+        requestHeaders: options.requestHeaders, responseHeaders: options.responseHeaders, cors: options.cors,
+      };
       for (const [field, value] of Object.entries(l7)) {
         if (value !== undefined) {
           fail(this, `addRoute ${field}`, 'cannot be used with PASSTHROUGH (the gateway does not decrypt, so it routes on SNI only)', value,
@@ -268,26 +339,96 @@ export class SecureGateway extends Construct implements IMeshGateway {
       return;
     }
 
+    if (options.path !== undefined && options.pathPrefix !== undefined) {
+      fail(this, 'addRoute path', 'cannot be combined with pathPrefix', options.path.value, 'Use path alone (StringMatch.prefix keeps the pathPrefix meaning).');
+    }
     const prefix = options.pathPrefix;
     if (prefix !== undefined) {
       check(this, 'addRoute pathPrefix', prefix, (p) => (/^\/[^\s?#]*$/.test(p) ? undefined : "must start with '/' and contain no spaces, '?' or '#'"),
         "Use a path such as '/api/'.");
     }
+    const path: StringCondition | undefined = options.path ? options.path._condition(this, 'addRoute path', true)
+      : prefix !== undefined && prefix !== '/' ? { kind: 'prefix', value: prefix } : undefined;
+    if (path && path.kind !== 'regex' && !path.value.startsWith('/')) {
+      fail(this, 'addRoute path', "must start with '/'", path.value, "Use a path such as '/api'.");
+    }
     if (options.rewritePrefix !== undefined) {
       check(this, 'addRoute rewritePrefix', options.rewritePrefix, (p) => (/^\/[^\s?#]*$/.test(p) ? undefined : "must start with '/'"), "Use '/' to strip the prefix.");
-      if (prefix === undefined || prefix === '/') {
-        fail(this, 'addRoute rewritePrefix', 'needs a pathPrefix other than /', options.rewritePrefix, "Give the prefix to replace, e.g. pathPrefix: '/api/'.");
+      if (!path || path.value === '/' || (path.kind !== 'prefix' && path.kind !== 'pathPrefix')) {
+        fail(this, options.path ? 'addRoute path' : 'addRoute rewritePrefix', 'must be a prefix other than / to rewrite', options.path ? path?.value : options.rewritePrefix,
+          "Give the prefix to replace, e.g. pathPrefix: '/api/' or path: StringMatch.pathPrefix('/api').");
       }
     }
-    const isDefault = prefix === undefined || prefix === '/';
+    const service = nameForHost(options.service.host);
     table.addHttp({
       owner: this,
-      name: isDefault ? `${nameForHost(options.service.host)}` : `${nameForHost(options.service.host)}-${toDnsLabel(prefix!) || 'root'}`,
-      match: isDefault ? undefined : [{ uri: { prefix } }],
+      name: path ? `${service}-${toDnsLabel(path.value) || 'root'}` : service,
+      match: path ? [{ path }] : undefined,
       route: destination,
-      rewrite: options.rewritePrefix ? { uri: options.rewritePrefix } : undefined,
-      timeout: options.timeout && istioDuration(this, 'addRoute timeout', options.timeout),
+      rewrite: options.rewritePrefix ? { pathPrefix: options.rewritePrefix } : undefined,
+      timeoutMillis: options.timeout && checkDuration(this, 'addRoute timeout', options.timeout),
+      requestHeaders: options.requestHeaders && headerOperationsIntent(this, 'addRoute requestHeaders', options.requestHeaders),
+      responseHeaders: options.responseHeaders && headerOperationsIntent(this, 'addRoute responseHeaders', options.responseHeaders),
+      cors: options.cors && corsIntent(this, 'addRoute cors', options.cors),
+      property: path ? `addRoute ${path.value}` : 'addRoute',
     });
+  }
+
+  /**
+   * Answers requests for a host (and optionally a path) with a redirect instead of routing
+   * them, e.g. an old path to a new one. The status is 301 unless given.
+   */
+  public addRedirect(options: GatewayRedirectOptions): void {
+    if (this.tlsMode === GatewayTlsMode.PASSTHROUGH) {
+      fail(this, 'addRedirect', 'cannot be used with PASSTHROUGH (the gateway does not decrypt, so it cannot answer HTTP)', options.host,
+        'Terminate TLS at the gateway (GatewayTlsMode.SIMPLE) to redirect.');
+    }
+    const host = this.routeHost(options.host);
+    const path = options.path?._condition(this, 'addRedirect path', true);
+    const statusCode = check(this, 'addRedirect statusCode', options.statusCode ?? 301, (c) => ([301, 302, 303, 307, 308].includes(c) ? undefined : 'must be 301, 302, 303, 307 or 308'),
+      'Use 301 (moved permanently) or 302 (found).');
+    if (options.scheme !== undefined) {
+      check(this, 'addRedirect scheme', options.scheme, (v) => (v === 'http' || v === 'https' ? undefined : "must be 'http' or 'https'"), "Use 'https'.");
+    }
+    if (options.hostname !== undefined) check(this, 'addRedirect hostname', options.hostname, hostRule(), "Use a host name such as 'www.example.com'.");
+    if (options.port !== undefined) check(this, 'addRedirect port', options.port, portRule, 'Use a port from 1 to 65535.');
+    if (options.replacePath !== undefined) {
+      check(this, 'addRedirect replacePath', options.replacePath, (p) => (/^\/[^\s?#]*$/.test(p) ? undefined : "must start with '/' and contain no spaces, '?' or '#'"),
+        "Use a path such as '/new'.");
+    }
+    if (options.scheme === undefined && options.hostname === undefined && options.port === undefined && options.replacePath === undefined) {
+      fail(this, 'addRedirect', 'must change the scheme, host, port or path (a redirect to the same URL loops)', options, "Set e.g. replacePath: '/new'.");
+    }
+    gatewayRouteTable(this, this, host).addHttp({
+      owner: this,
+      name: path ? `redirect-${toDnsLabel(path.value) || 'root'}` : 'redirect',
+      match: path ? [{ path }] : undefined,
+      redirect: { scheme: options.scheme, host: options.hostname, port: options.port, path: options.replacePath, statusCode },
+      property: path ? `addRedirect ${path.value}` : 'addRedirect',
+    });
+  }
+
+  /** A Gateway of class `istio`, the HTTPS redirect as an HTTPRoute, and a grant for a Secret of another namespace. */
+  private renderGatewayApi(intent: GatewayIntent): void {
+    checkGatewayApiTls(this, intent.tls);
+    const listeners = gatewayListeners(intent);
+    wireObject(this, 'Resource', GVK.KubernetesGateway, { name: this.gatewayName, namespace: this.gatewayNamespace }, () => kubernetesGatewaySpec(intent, listeners));
+    registerGatewayListeners(this, (host) => listenerFor(listeners, host));
+    if (intent.redirectPort !== undefined) {
+      // Istio's httpsRedirect answers 301; a RequestRedirect without statusCode would answer 302.
+      wireObject(this, 'HttpsRedirect', GVK.HTTPRoute, { name: `${this.gatewayName}-https-redirect`, namespace: this.gatewayNamespace }, () => ({
+        parentRefs: [{ name: this.gatewayName, sectionName: REDIRECT_LISTENER }],
+        hostnames: [...this.gatewayHosts],
+        rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
+      }));
+    }
+    const secretNamespace = intent.tls.credentialNamespace;
+    if (secretNamespace !== undefined) {
+      wireObject(this, 'CertificateGrant', GVK.ReferenceGrant, { name: `${this.gatewayNamespace}-${this.gatewayName}`.slice(0, 253), namespace: secretNamespace }, () => ({
+        from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: this.gatewayNamespace }],
+        to: [{ group: '', kind: 'Secret', name: this.credentialName }],
+      }));
+    }
   }
 
   private checkHosts(hosts: string[]): string[] {
@@ -302,7 +443,7 @@ export class SecureGateway extends Construct implements IMeshGateway {
     return [...hosts];
   }
 
-  private checkCertificate(props: SecureGatewayProps): GatewayCertificate | undefined {
+  private checkCertificate(props: SecureGatewayProps, gatewayApi: boolean): GatewayCertificate | undefined {
     const certificate = props.certificate;
     const needsCertificate = [GatewayTlsMode.SIMPLE, GatewayTlsMode.MUTUAL, GatewayTlsMode.OPTIONAL_MUTUAL].includes(this.tlsMode);
     if (needsCertificate && !certificate) {
@@ -314,7 +455,8 @@ export class SecureGateway extends Construct implements IMeshGateway {
         this.tlsMode === GatewayTlsMode.PASSTHROUGH ? 'The backend terminates TLS with its own certificate; remove certificate.' : 'Istio workload certificates are used; remove certificate.');
     }
     if (!certificate) return undefined;
-    if (certificate.secretNamespace !== undefined && certificate.secretNamespace !== this.gatewayNamespace) {
+    // A Gateway API Gateway may use a Secret of another namespace that grants it (ReferenceGrant).
+    if (!gatewayApi && certificate.secretNamespace !== undefined && certificate.secretNamespace !== this.gatewayNamespace) {
       fail(this, 'certificate', `secret must be in the gateway workload's namespace '${this.gatewayNamespace}'`,
         `${certificate.secretNamespace}/${certificate.secretName}`,
         `An Istio gateway reads credentials from its own namespace only; create the Secret in '${this.gatewayNamespace}'.`);
@@ -330,7 +472,7 @@ export class SecureGateway extends Construct implements IMeshGateway {
     return certificate;
   }
 
-  private renderTls(props: SecureGatewayProps, certificate: GatewayCertificate | undefined): Record<string, any> {
+  private tlsIntent(props: SecureGatewayProps, certificate: GatewayCertificate | undefined, credentialNamespace: string): ServerTlsIntent {
     const mode = this.tlsMode;
     const mutual = mode === GatewayTlsMode.MUTUAL || mode === GatewayTlsMode.OPTIONAL_MUTUAL;
     if (!mutual) {
@@ -344,7 +486,7 @@ export class SecureGateway extends Construct implements IMeshGateway {
           fail(this, field, 'has no effect with PASSTHROUGH (the backend negotiates TLS)', value, 'Configure TLS versions and ciphers on the backend.');
         }
       }
-      return { mode };
+      return { mode, minVersionChosen: false };
     }
 
     const min = props.minTlsVersion ?? TlsVersion.TLSV1_2;
@@ -376,15 +518,17 @@ export class SecureGateway extends Construct implements IMeshGateway {
           "Use DNS names or URIs such as 'spiffe://example.com/client'.");
       }
     }
-    return prune({
+    return {
       mode,
-      credentialName: mode === GatewayTlsMode.ISTIO_MUTUAL ? undefined : this.credentialName,
-      caCertCredentialName,
-      subjectAltNames: props.clientSubjectAltNames,
-      minProtocolVersion: min,
-      maxProtocolVersion: props.maxTlsVersion,
+      credentialName: this.credentialName,
+      credentialNamespace: credentialNamespace === this.gatewayNamespace ? undefined : credentialNamespace,
+      clientCaSecret: caCertCredentialName,
+      clientSubjectAltNames: props.clientSubjectAltNames,
+      minVersion: min,
+      minVersionChosen: props.minTlsVersion !== undefined,
+      maxVersion: props.maxTlsVersion,
       cipherSuites: props.cipherSuites,
-    });
+    };
   }
 
   private routeHost(host: string | undefined): string {
@@ -417,4 +561,10 @@ export class SecureGateway extends Construct implements IMeshGateway {
     }
     return errors;
   }
+}
+
+/** The listener serving a host: the one with that hostname, else the one whose wildcard covers it. */
+function listenerFor(listeners: readonly GatewayListener[], host: string): string | undefined {
+  const secure = listeners.filter((l) => l.protocol !== 'HTTP');
+  return (secure.find((l) => l.hostname === host) ?? secure.find((l) => l.hostname !== undefined && hostCovers(l.hostname, host)))?.name;
 }

@@ -4,8 +4,10 @@ import { App, Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ExtensionProvider } from './extension-provider';
 import { definedProviders, providerProblem, ProviderUse } from './provider-kinds';
+import { TrustAnchor } from './trust-anchor';
+import type * as MeshAnalysisModule from '../analysis/mesh-analysis';
 import { dnsLabelRule, hostRule } from '../core/hosts';
-import { perApp, rootOf } from '../core/per-app';
+import { clusterScopeOf, perApp, rootOf } from '../core/per-app';
 import { prune } from '../core/plain-objects';
 import { check, fail, ValidationError } from '../core/validation-error';
 
@@ -53,9 +55,15 @@ export interface MeshConfigProps {
   readonly rootNamespace?: string;
   /**
    * The file name of the Helm values written beside the app's manifests at `app.synth()`.
-   * @default 'istiod-values.yaml'
+   * @default 'istiod-values.yaml'; `<cluster>.istiod-values.yaml` inside a MeshCluster
    */
   readonly valuesFile?: string;
+  /**
+   * Further roots workloads trust (MeshConfig `caCertificates`), e.g. the roots of federated
+   * meshes; more can be added with `addCaCertificate`.
+   * @default - none: workloads trust their own mesh's root only
+   */
+  readonly caCertificates?: TrustAnchor[];
 }
 
 /** Trust domains: host names, short ones included (`cluster.local`, `example.org`, `td1`). */
@@ -73,7 +81,8 @@ interface Holder {
  * istiod Helm chart (`meshConfig:`): extension providers, default providers, trust domain, root
  * namespace.
  *
- * One per app. Constructs that name a provider (Telemetry sections, CUSTOM AuthorizationPolicy)
+ * One per app, or one per cluster in an app of several MeshClusters (whose values go to
+ * `<cluster>.istiod-values.yaml`). Constructs that name a provider (Telemetry sections, CUSTOM AuthorizationPolicy)
  * are checked against it at synth: a name that is neither defined here nor one of Istio's
  * built-ins (`prometheus`, `envoy`, `stackdriver`), or a provider of the wrong kind (an access
  * log sink used for tracing), fails synth with the providers known.
@@ -105,13 +114,18 @@ export class MeshConfig extends Construct {
   private readonly defaults: DefaultProviders;
   private readonly explicitTrustDomain?: string;
   private readonly explicitRootNamespace?: string;
+  private readonly caCertificates: TrustAnchor[] = [];
+  /** Values other constructs set (multicluster `global.*`, istiod env), by dotted path, with who set them. */
+  private readonly contributed = new Map<string, { value: unknown; owner: IConstruct; reason: string }>();
+  /** Lines for the values file's header: steps the values alone cannot take (remote secrets...). */
+  private readonly notes: string[] = [];
 
   constructor(scope: Construct, id: string, props: MeshConfigProps = {}) {
     super(scope, id);
     const holder = holderOf(this);
     if (holder.config) {
       fail(this, 'id', `must not declare a second MeshConfig in one app, but '${holder.config.node.path}' is the app's MeshConfig`, id,
-        `Add to that one instead, e.g. MeshConfig.of(app)!.addExtensionProvider(...): istiod reads one mesh configuration.`);
+        'Add to that one instead, e.g. MeshConfig.of(app)!.addExtensionProvider(...): istiod reads one mesh configuration.');
     }
     holder.config = this;
 
@@ -119,13 +133,20 @@ export class MeshConfig extends Construct {
       this.explicitTrustDomain = check(this, 'trustDomain', props.trustDomain, TRUST_DOMAIN_RULE,
         "Use a DNS-like name such as 'cluster.local' or 'example.org'.");
     }
+    // Inside a MeshCluster the trust domain is the cluster's, written out so each cluster's file says it.
+    const cluster = clusterScopeOf(this);
+    if (cluster && this.explicitTrustDomain !== undefined && this.explicitTrustDomain !== cluster.trustDomain) {
+      fail(this, 'trustDomain', `must be the trust domain of cluster '${cluster.clusterName}' ('${cluster.trustDomain}')`, this.explicitTrustDomain,
+        'Set the trust domain once, on the MeshCluster (trustDomain), and leave it out here.');
+    }
+    if (cluster) this.explicitTrustDomain = cluster.trustDomain;
     if (props.rootNamespace !== undefined) {
       this.explicitRootNamespace = check(this, 'rootNamespace', props.rootNamespace, dnsLabelRule,
         "Use the namespace istiod is installed in, usually 'istio-system'.");
     }
     this.trustDomain = this.explicitTrustDomain ?? 'cluster.local';
     this.rootNamespace = this.explicitRootNamespace ?? 'istio-system';
-    this.valuesFile = check(this, 'valuesFile', props.valuesFile ?? 'istiod-values.yaml',
+    this.valuesFile = check(this, 'valuesFile', props.valuesFile ?? (cluster ? `${cluster.fileStem}.istiod-values.yaml` : 'istiod-values.yaml'),
       (f) => (VALUES_FILE.test(f) && !f.endsWith('.k8s.yaml') ? undefined : 'must be a file name ending in .yaml (not .k8s.yaml, the manifests\' suffix)'),
       "Use a name such as 'istiod-values.yaml'; it is written into the app's output directory.");
     this.defaults = props.defaultProviders ?? {};
@@ -136,9 +157,13 @@ export class MeshConfig extends Construct {
       }
     }
     for (const provider of props.extensionProviders ?? []) this.addExtensionProvider(provider);
+    for (const anchor of props.caCertificates ?? []) this.addCaCertificate(anchor);
 
     this.node.addValidation({ validate: () => this.validateDefaults() });
     writeOnSynth(this);
+    // Like every construct of this library, the app is analyzed at synth (here against this mesh configuration).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('../analysis/mesh-analysis') as typeof MeshAnalysisModule).MeshAnalysis._automatic(this);
   }
 
   /** Adds an extension provider; names are unique within the mesh. */
@@ -149,6 +174,35 @@ export class MeshConfig extends Construct {
         `It is already a ${existing.kind} provider; give one of them another name.`);
     }
     this.providers.set(provider.name, provider);
+  }
+
+  /** Adds a root workloads trust (MeshConfig `caCertificates`); the same root twice is kept once. */
+  public addCaCertificate(anchor: TrustAnchor): void {
+    const wire = JSON.stringify(anchor._wire());
+    if (!this.caCertificates.some((a) => JSON.stringify(a._wire()) === wire)) this.caCertificates.push(anchor);
+  }
+
+  /**
+   * Sets one Helm value outside `meshConfig` (or deep inside it), e.g. `global.network` or
+   * `pilot.env.ISTIO_MULTIROOT_MESH`, for the construct `owner` because of `reason`. Two
+   * constructs asking for different values of one path fail, naming both.
+   * @internal
+   */
+  public _setValue(valuePath: string, value: unknown, owner: IConstruct, reason: string): void {
+    const existing = this.contributed.get(valuePath);
+    if (existing && JSON.stringify(existing.value) !== JSON.stringify(value)) {
+      fail(owner, valuePath, `is already set to ${JSON.stringify(existing.value)} by '${existing.owner.node.path}' (${existing.reason})`, value,
+        'Both constructs configure the same istiod value: declare it in one place.');
+    }
+    if (!existing) this.contributed.set(valuePath, { value, owner, reason });
+  }
+
+  /**
+   * Adds a line to the values file's header, for a step the values cannot take themselves.
+   * @internal
+   */
+  public _addNote(note: string): void {
+    if (!this.notes.includes(note)) this.notes.push(note);
   }
 
   /** The extension providers, by name. */
@@ -167,8 +221,11 @@ export class MeshConfig extends Construct {
       extensionProviders: this.providers.size > 0 ? this.extensionProviders.map((p) => p._wire) : undefined,
       rootNamespace: this.explicitRootNamespace,
       trustDomain: this.explicitTrustDomain,
+      caCertificates: this.caCertificates.length > 0 ? this.caCertificates.map((a) => a._wire()) : undefined,
     });
-    return sortKeys({ meshConfig });
+    const values: Record<string, any> = { meshConfig };
+    for (const [valuePath, { value }] of this.contributed) setPath(values, valuePath.split('.'), value);
+    return sortKeys(values);
   }
 
   /** The values file's content: a header saying how to use it, then the values as YAML. */
@@ -176,6 +233,7 @@ export class MeshConfig extends Construct {
     return [
       `# istiod Helm values written by cdk8s-istio (MeshConfig '${this.node.path}'). Install or upgrade istiod with them:`,
       `#   helm upgrade --install istiod istio/istiod -n istio-system -f ${this.valuesFile}`,
+      ...this.notes.map((note) => `# ${note}`),
       Yaml.stringify(this.toValues()),
     ].join('\n');
   }
@@ -241,6 +299,13 @@ function writeOnSynth(config: MeshConfig): void {
     synth();
     config._writeValuesFile(app.outdir);
   };
+}
+
+/** Sets `value` at `keys` in `target`, creating objects on the way. */
+function setPath(target: Record<string, any>, keys: string[], value: unknown): void {
+  let current = target;
+  for (const key of keys.slice(0, -1)) current = current[key] ??= {};
+  current[keys[keys.length - 1]] = value;
 }
 
 /** A copy with object keys sorted at every level (lists keep their order). */

@@ -95,7 +95,7 @@ export function providerProblem(
     };
   }
   if (kindServes(kind, use)) return undefined;
-  const what = defined.has(name) ? `a ${kind} provider` : `the built-in ${kind} provider`;
+  const what = defined.has(name) ? `a provider of kind ${kind}` : `the built-in provider of kind ${kind}`;
   const suitable = [...allProviders(defined)].filter(([, k]) => kindServes(k, use)).map(([n]) => `'${n}'`);
   return {
     rule: `must name ${USE_NOUN[use]}, but '${name}' is ${what}`,

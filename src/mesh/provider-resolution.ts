@@ -23,7 +23,7 @@ export function providerNameError(scope: IConstruct, property: string, name: str
     ? `Define '${name}' in MeshConfig '${config.node.path}' (addExtensionProvider), or name a known provider.`
     : use === 'metrics'
       ? 'Name a known provider (this app declares no MeshConfig).'
-      : `This app declares no MeshConfig: define the provider in one, e.g. new MeshConfig(app, 'mesh-config', `
+      : 'This app declares no MeshConfig: define the provider in one, e.g. new MeshConfig(app, \'mesh-config\', '
         + `{ extensionProviders: [ExtensionProvider.${EXAMPLE_FACTORY[use]}('${name}', { service: ..., port: ... })] }).`;
   const problem = providerProblem(name, use, defined, config ? "the app's MeshConfig" : 'the MeshConfig', howToDefine);
   return problem ? new ValidationError(pathOf(scope), property, problem.rule, name, problem.hint).message : undefined;

@@ -1,6 +1,8 @@
 import { IConstruct } from 'constructs';
+import type { MeshService } from '../core/mesh-service';
 import { DerivedNames } from '../core/naming';
 import { perApp } from '../core/per-app';
+import { isEmpty } from '../core/plain-objects';
 import { describeValue, fail, pathOf } from '../core/validation-error';
 
 /**
@@ -33,7 +35,7 @@ export class MeshModel {
   public onNew(listener: (event: ModelEvent) => void): void {
     this.listeners.push(listener);
     for (const table of this.tables.all) listener({ table });
-    for (const destination of this.destinations.all) listener({ destination });
+    for (const destination of this.destinations.all) if (destination.announced) listener({ destination });
   }
 
   /**
@@ -44,6 +46,13 @@ export class MeshModel {
   public routeTable(owner: IConstruct, key: RouteTableKey): RouteTable {
     const scope = key.binding.kind === 'mesh' ? key.namespace : [key.namespace, bindingId(key.binding)].join('|');
     let table = this.tables.get(scope, key.host);
+    if (table && (table.key.api ?? 'istio') !== (key.api ?? 'istio')) {
+      const describe = (k: RouteTableKey) => `${(k.api ?? 'istio') === 'istio' ? 'a VirtualService' : 'an HTTPRoute'}${k.apiReason ? ` (${k.apiReason})` : ''}`;
+      fail(owner, key.property ?? 'routes',
+        `would route '${key.host}' with ${describe(key)}, but '${pathOf(table.firstOwner)}' routes it with ${describe(table.key)}; `
+        + 'Istio\'s behaviour is undefined when a VirtualService and an HTTPRoute route one host', key.host,
+        'Render every construct routing this host with one API: set the same api on both, or leave it to the app default (RoutingDefaults).');
+    }
     if (!table) {
       const mesh = key.binding.kind === 'mesh' || key.binding.alsoMesh === true;
       const other = mesh ? this.meshBound.get(key.host) : undefined;
@@ -66,16 +75,42 @@ export class MeshModel {
   /**
    * The destination (subsets + traffic policy) of a service host, created on first use. `name`
    * is the readable name wanted for its DestinationRule; another host holding it already in the
-   * namespace makes it carry a digest of the host.
+   * namespace makes it carry a digest of the host. `istioSubsets`: the caller's Istio routes
+   * address the destination's subsets (or it is an Istio-only construct), so its rule lists them.
    */
-  public destination(owner: IConstruct, host: string, namespace: string, name: string): Destination {
+  public destination(owner: IConstruct, host: string, namespace: string, name: string, istioSubsets: boolean = true): Destination {
     let destination = this.destinations.get(namespace, host);
     if (!destination) {
-      destination = new Destination(host, namespace, this.destinationNames.reserve(namespace, name, host), owner);
+      destination = new Destination(host, namespace, this.destinationNames.reserve(namespace, name, host), owner, this);
       this.destinations.add(namespace, host, destination);
-      for (const listener of this.listeners) listener({ destination });
+    }
+    // Istio routes address subsets of the host's own DestinationRule (`istioSubsets`): it
+    // exists from the first such user on. Gateway API routes address one Service per version
+    // instead, and policy-only users add policy: for them the host's rule appears with its
+    // first policy (see `announce`).
+    if (istioSubsets) {
+      destination.usedByIstio = true;
+      this.announce(destination);
     }
     return destination;
+  }
+
+  /** Tells the renderers that a destination needs its DestinationRule (once). @internal */
+  public announce(destination: Destination): void {
+    if (destination.announced) return;
+    destination.announced = true;
+    for (const listener of this.listeners) listener({ destination });
+  }
+
+  /** Tells the renderers that a destination's traffic policy changed. @internal */
+  public policyChanged(destination: Destination): void {
+    this.announce(destination);
+    for (const listener of this.listeners) listener({ policyOf: destination });
+  }
+
+  /** The destination of a host, if a construct created it. */
+  public existingDestination(namespace: string, host: string): Destination | undefined {
+    return this.destinations.get(namespace, host);
   }
 
   /** Every destination, in creation order (deterministic). */
@@ -116,8 +151,17 @@ class HostIndex<T> {
 
 export interface ModelEvent {
   readonly table?: RouteTable;
+  /** A destination that needs its own DestinationRule now (see `Destination.announced`). */
   readonly destination?: Destination;
+  /** A destination whose traffic policy changed (the Gateway API renderer copies it per version). */
+  readonly policyOf?: Destination;
 }
+
+/**
+ * The API a route table renders to: Istio's VirtualService, or the Kubernetes Gateway API
+ * (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute). Destinations render as DestinationRules in both.
+ */
+export type RouteApi = 'istio' | 'gateway-api';
 
 /** Where routes apply: sidecars and waypoints of the mesh, or one Istio Gateway. */
 export type Binding = { readonly kind: 'mesh' } | { readonly kind: 'gateway'; readonly gateway: string; readonly alsoMesh?: boolean };
@@ -136,6 +180,12 @@ export interface RouteTableKey {
   readonly name: string;
   /** The prop of the first owner that asks for these routes (for messages). @default - the host */
   readonly property?: string;
+  /** The API the table renders to. @default 'istio' */
+  readonly api?: RouteApi;
+  /** Why the table uses this API (`api: RoutingApi.GATEWAY_API`, `ambient namespace 'shop' with a waypoint`), for messages. */
+  readonly apiReason?: string;
+  /** The service protocol of the routes (HTTP, HTTP2, GRPC, GRPC-WEB, TCP), where a renderer needs it (GRPCRoute). @default - HTTP for HTTP routes */
+  readonly protocol?: string;
 }
 
 /** A destination of a route, already validated. */
@@ -146,22 +196,110 @@ export interface RouteDestination {
   readonly weight?: number;
 }
 
-/** One HTTP route; fields are in Istio's wire format, produced and validated by constructs. */
+/**
+ * How a string is compared. `prefix` is a string prefix (`/static` matches `/staticx`, as a
+ * VirtualService `prefix`); `pathPrefix` matches whole path segments (`/static` matches
+ * `/static` and `/static/x`, not `/staticx`, as an HTTPRoute `PathPrefix`); `regex` is an RE2
+ * expression matching the whole string.
+ */
+export interface StringCondition {
+  readonly kind: 'exact' | 'prefix' | 'regex' | 'pathPrefix';
+  readonly value: string;
+}
+
+/** One alternative of a route's conditions; every field set must hold. */
+export interface RequestCondition {
+  /** By lowercased header name, or a JWT claim key (`@request.auth.claims.<claim>`). */
+  readonly headers?: Readonly<Record<string, StringCondition>>;
+  readonly withoutHeaders?: Readonly<Record<string, StringCondition>>;
+  readonly path?: StringCondition;
+  readonly method?: string;
+  readonly queryParams?: Readonly<Record<string, StringCondition>>;
+  readonly sourceLabels?: Readonly<Record<string, string>>;
+  readonly port?: number;
+  readonly ignorePathCase?: boolean;
+  /** Only traffic arriving through these bindings: 'mesh' or a gateway reference `<ns>/<name>`. */
+  readonly gateways?: readonly string[];
+}
+
+/** One alternative of a TCP or TLS route's conditions. */
+export interface StreamCondition {
+  readonly port?: number;
+  readonly sniHosts?: readonly string[];
+  readonly gateways?: readonly string[];
+}
+
+/** Faults injected on a route; percentages are 0..100. */
+export interface FaultIntent {
+  readonly delay?: { readonly fixedDelayMillis: number; readonly percentage: number };
+  readonly abort?: { readonly httpStatus?: number; readonly grpcStatus?: string; readonly percentage: number };
+}
+
+/** Retries of a route. `retryOn` undefined keeps the data plane's default conditions. */
+export interface RetryIntent {
+  readonly attempts: number;
+  readonly perTryTimeoutMillis?: number;
+  /** Condition names (`5xx`, `gateway-error`, ...), in the order given. */
+  readonly retryOn?: readonly string[];
+  /** HTTP status codes that trigger a retry. */
+  readonly statusCodes?: readonly number[];
+  readonly retryRemoteLocalities?: boolean;
+}
+
+/** Changes to the headers of a request or response. */
+export interface HeaderOperationsIntent {
+  readonly set?: Readonly<Record<string, string>>;
+  readonly add?: Readonly<Record<string, string>>;
+  readonly remove?: readonly string[];
+}
+
+/** A redirect answered by the proxy instead of routing. */
+export interface RedirectIntent {
+  readonly scheme?: string;
+  /** Replaces the host (authority without port). */
+  readonly host?: string;
+  readonly port?: number;
+  /** Replaces the whole path. */
+  readonly path?: string;
+  /** HTTP status: 301, 302, 303, 307 or 308. */
+  readonly statusCode: number;
+}
+
+/** A rewrite of the request before it is forwarded. */
+export interface RewriteIntent {
+  /** Replaces the part of the path the route's path condition matched (a prefix). */
+  readonly pathPrefix?: string;
+  /** Replaces the Host header. */
+  readonly host?: string;
+}
+
+/** A CORS policy: origins are exact, or have `*` wildcards (`*` alone: any origin). */
+export interface CorsIntent {
+  readonly allowOrigins: readonly string[];
+  readonly allowMethods?: readonly string[];
+  readonly allowHeaders?: readonly string[];
+  readonly exposeHeaders?: readonly string[];
+  readonly maxAgeSeconds: number;
+  readonly allowCredentials?: boolean;
+}
+
+/** One HTTP route, with typed, already validated values; renderers translate them. */
 export interface HttpRouteIntent {
   readonly owner: IConstruct;
   /** Conditions (ORed); none makes this the default route. */
-  readonly match?: Array<Record<string, any>>;
-  readonly route?: RouteDestination[];
-  readonly redirect?: Record<string, any>;
-  readonly directResponse?: Record<string, any>;
-  readonly rewrite?: Record<string, any>;
-  readonly fault?: Record<string, any>;
+  readonly match?: readonly RequestCondition[];
+  readonly route?: readonly RouteDestination[];
+  readonly redirect?: RedirectIntent;
+  readonly rewrite?: RewriteIntent;
+  readonly fault?: FaultIntent;
   readonly mirror?: RouteDestination;
+  /** Share of requests mirrored, 0..100. */
   readonly mirrorPercentage?: number;
-  readonly timeout?: string;
-  readonly retries?: Record<string, any>;
-  readonly headers?: Record<string, any>;
-  readonly corsPolicy?: Record<string, any>;
+  readonly timeoutMillis?: number;
+  readonly retries?: RetryIntent;
+  readonly requestHeaders?: HeaderOperationsIntent;
+  readonly responseHeaders?: HeaderOperationsIntent;
+  readonly cors?: CorsIntent;
   /** Readable rule name (shows in Envoy stats and access logs). */
   readonly name?: string;
   /** The owner's prop this route renders (`matchRoutes[1]`), for analysis findings about it. */
@@ -171,8 +309,8 @@ export interface HttpRouteIntent {
 /** One TCP or TLS route. */
 export interface StreamRouteIntent {
   readonly owner: IConstruct;
-  readonly match?: Array<Record<string, any>>;
-  readonly route: RouteDestination[];
+  readonly match?: readonly StreamCondition[];
+  readonly route: readonly RouteDestination[];
   /** The owner's prop this route renders, for analysis findings about it. */
   readonly property?: string;
 }
@@ -187,9 +325,19 @@ export class RouteTable {
   public http: readonly HttpRouteIntent[] = NO_ROUTES;
   public tcp: readonly StreamRouteIntent[] = NO_ROUTES;
   public tls: readonly StreamRouteIntent[] = NO_ROUTES;
+  /**
+   * Set by the renderer of tables whose API cannot express every intent: it checks each route
+   * as it is added, so an inexpressible one fails at the construct that adds it.
+   */
+  public checkRoute?: (route: HttpRouteIntent | StreamRouteIntent, kind: 'http' | 'tcp' | 'tls') => void;
   private extraHosts?: Set<string>;
 
   constructor(public readonly key: RouteTableKey, public readonly firstOwner: IConstruct) {}
+
+  /** The API this table renders to. */
+  public get api(): RouteApi {
+    return this.key.api ?? 'istio';
+  }
 
   /** All hosts of the rendered object (the key host first). */
   public get hosts(): string[] {
@@ -203,21 +351,24 @@ export class RouteTable {
 
   public addHttp(route: HttpRouteIntent): void {
     this.rejectDuplicateMatch(route, this.http, 'http');
+    this.checkRoute?.(route, 'http');
     this.http = this.http.concat([route]);
   }
 
   public addTcp(route: StreamRouteIntent): void {
     this.rejectDuplicateMatch(route, this.tcp, 'tcp');
+    this.checkRoute?.(route, 'tcp');
     this.tcp = this.tcp.concat([route]);
   }
 
   public addTls(route: StreamRouteIntent): void {
     this.rejectDuplicateMatch(route, this.tls, 'tls');
+    this.checkRoute?.(route, 'tls');
     this.tls = this.tls.concat([route]);
   }
 
   /** Routes in the documented order: matched routes as added, then the default route. */
-  public ordered<T extends { match?: unknown[] }>(routes: readonly T[]): T[] {
+  public ordered<T extends { readonly match?: readonly unknown[] }>(routes: readonly T[]): T[] {
     return [...routes.filter((r) => r.match && r.match.length > 0), ...routes.filter((r) => !r.match || r.match.length === 0)];
   }
 
@@ -252,7 +403,7 @@ const NO_ROUTES: readonly never[] = Object.freeze([]);
 
 interface MatchedRoute {
   readonly owner: IConstruct;
-  readonly match?: Array<Record<string, any>>;
+  readonly match?: readonly object[];
 }
 
 /** A subset of a destination: a named group of endpoints selected by labels. */
@@ -271,6 +422,11 @@ export interface SubsetIntent {
  *
  * Subset policy is kept by subset name, apart from the subsets: a CircuitBreaker may ask for
  * policy on 'v2' before the CanaryRelease that defines 'v2' exists. The renderer joins them.
+ *
+ * Policy values are DestinationRule traffic-policy fields on purpose: both renderers emit
+ * them as DestinationRules (the Gateway API has no connection pool, outlier detection, load
+ * balancing or mutual TLS origination), the Istio renderer for the host and its subsets, the
+ * Gateway API renderer for each backend Service (one per version).
  */
 export class Destination {
   /** In the order first defined (an array: destinations have a few subsets, and large apps thousands of destinations). */
@@ -283,6 +439,12 @@ export class Destination {
   /** Which construct set each policy field (`field`, `port:field` or `subset:name:field`). */
   private readonly policyOwners: Record<string, IConstruct> = {};
   public exportTo?: string[];
+  /** Some Istio route (or Istio-only construct) uses this destination: its rule lists the subsets. */
+  public usedByIstio = false;
+  /** The renderers were told that this destination needs its own DestinationRule. */
+  public announced = false;
+  /** The service behind the host, when a construct routes to it by version (the Gateway API renderer makes one Service per version from it). */
+  public service?: MeshService;
 
   constructor(
     public readonly host: string,
@@ -290,7 +452,13 @@ export class Destination {
     /** Readable name of the rendered DestinationRule. */
     public readonly name: string,
     public readonly firstOwner: IConstruct,
+    private readonly model?: MeshModel,
   ) {}
+
+  /** Whether any construct set traffic policy on this destination (host-wide, per port or per subset). */
+  public get hasPolicy(): boolean {
+    return !isEmpty(this.policyOwners);
+  }
 
   public addSubset(subset: SubsetIntent): void {
     const existing = this.subset(subset.name);
@@ -323,6 +491,7 @@ export class Destination {
       settings[field] = value;
       this.portLevelSettings.set(port, settings);
     }
+    this.model?.policyChanged(this);
   }
 
   /** Sets one top-level traffic policy field of a subset, defined now or later by another construct. */
@@ -332,6 +501,7 @@ export class Destination {
     const policy = this.subsetPolicies.get(subset) ?? {};
     policy[field] = value;
     this.subsetPolicies.set(subset, policy);
+    this.model?.policyChanged(this);
   }
 
   /** The traffic policy requested for a subset, if any. */

@@ -34,24 +34,61 @@ const TLS_FIELDS = {
 /** Attribute groups (name -> field types) and whole attributes (name -> type). */
 const ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, AttributeType>> | AttributeType>> = {
   request: {
-    path: S, url_path: S, host: S, scheme: S, method: S, headers: 'map', headers_bytes: I, referer: S, useragent: S,
-    time: 'timestamp', id: S, protocol: S, query: S, duration: 'duration', size: I, total_size: I,
+    path: S,
+    url_path: S,
+    host: S,
+    scheme: S,
+    method: S,
+    headers: 'map',
+    headers_bytes: I,
+    referer: S,
+    useragent: S,
+    time: 'timestamp',
+    id: S,
+    protocol: S,
+    query: S,
+    duration: 'duration',
+    size: I,
+    total_size: I,
   },
   response: {
-    code: I, code_details: S, flags: I, grpc_status: I, headers: 'map', headers_bytes: I, trailers: 'map', size: I, total_size: I,
+    code: I,
+    code_details: S,
+    flags: I,
+    grpc_status: I,
+    headers: 'map',
+    headers_bytes: I,
+    trailers: 'map',
+    size: I,
+    total_size: I,
     backend_latency: 'duration',
   },
   source: { address: S, port: I },
   destination: { address: S, port: I },
   connection: { id: 'uint', mtls: 'bool', requested_server_name: S, termination_details: S, ...TLS_FIELDS },
   upstream: {
-    address: S, port: I, local_address: S, num_endpoints: 'uint', request_attempt_count: 'uint', cx_pool_ready_duration: 'duration',
-    locality: 'message', ...TLS_FIELDS,
+    address: S,
+    port: I,
+    local_address: S,
+    num_endpoints: 'uint',
+    request_attempt_count: 'uint',
+    cx_pool_ready_duration: 'duration',
+    locality: 'message',
+    ...TLS_FIELDS,
   },
   xds: {
-    node: 'message', cluster_name: S, cluster_metadata: 'message', listener_direction: I, listener_metadata: 'message', route_name: S,
-    route_metadata: 'message', virtual_host_name: S, virtual_host_metadata: 'message', upstream_host_metadata: 'message',
-    upstream_host_locality_metadata: 'message', filter_chain_name: S,
+    node: 'message',
+    cluster_name: S,
+    cluster_metadata: 'message',
+    listener_direction: I,
+    listener_metadata: 'message',
+    route_name: S,
+    route_metadata: 'message',
+    virtual_host_name: S,
+    virtual_host_metadata: 'message',
+    upstream_host_metadata: 'message',
+    upstream_host_locality_metadata: 'message',
+    filter_chain_name: S,
   },
   metadata: 'message',
   filter_state: 'map',
@@ -261,7 +298,7 @@ function sampleAttributes(cel: typeof CelEngineModule): Record<string, unknown> 
       const value = sample(type);
       if (value !== undefined) fields.set(field, value);
     }
-    out[name] = cel.celMap(fields);
+    out[name] = cel.celMap(fields as Map<string, any>);
   }
   return out;
 }

@@ -480,7 +480,8 @@ export class Telemetry extends Construct {
    */
   public _validate(): string[] {
     const errors: string[] = [];
-    const error = (property: string, rule: string, value: unknown, hint: string) => errors.push(new ValidationError(this.node.path, property, rule, value, hint).message);
+    const error = (property: string, rule: string, value: unknown, hint: string) =>
+      errors.push(new ValidationError(this.node.path, property, rule, value, hint).message);
     if (this.tracing.length + this.accessLogging.length + this.metrics.length === 0) {
       error('props', 'must configure tracing, accessLogging or metrics', {}, 'Add an entry (addTracing, addAccessLogging, addMetrics), or remove the Telemetry.');
     }

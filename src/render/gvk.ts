@@ -22,6 +22,13 @@ export const GVK = {
   ClusterIssuer: { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer' },
   KubernetesGateway: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway' },
   HTTPRoute: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' },
+  GRPCRoute: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute' },
+  TLSRoute: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'TLSRoute' },
+  // Istio reads TCPRoute v1 from 1.31 (1.30 only v1alpha2, which the v1.6.1 CRDs no longer serve).
+  TCPRoute: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'TCPRoute' },
+  // v1 is served from Gateway API 1.5; Istio reads the same stored objects.
+  ReferenceGrant: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'ReferenceGrant' },
+  Service: { apiVersion: 'v1', kind: 'Service' },
   Namespace: { apiVersion: 'v1', kind: 'Namespace' },
   // Prometheus Operator (no generated L1: the monitors are plain wire objects, checked against their CRD by the tests).
   PodMonitor: { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor' },

@@ -13,6 +13,7 @@ import { checkObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { isEmpty, prune } from '../core/plain-objects';
 import { check, fail, Rule, ValidationError } from '../core/validation-error';
+import { providerNameError } from '../mesh/provider-resolution';
 import { DeferredSpec, renderWire } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -517,6 +518,9 @@ export class AuthorizationPolicy extends ApiObject {
       errors.push(new ValidationError(this.node.path, 'rules', `must not be empty for action ${this.action}`, [],
         `A ${this.action} policy without rules never matches (istiod rejects it); add a rule, or use AuthorizationPolicy.denyAll to match every request.`).message);
     }
+    // The authorizer must be an ext-authz provider of the app's MeshConfig: istiod cannot build the ext_authz filter for any other name.
+    const unknownProvider = this.provider === undefined ? undefined : providerNameError(this, 'provider', this.provider, 'authorization');
+    if (unknownProvider) errors.push(unknownProvider);
     const facts = this.facts();
     const attachment = this.attachment();
     if ('error' in attachment) errors.push(this.targetError(attachment.error).message);

@@ -269,6 +269,7 @@ export class MtlsNamespace extends Construct {
       ambient: this.ambient,
       mtlsMode: this.mtlsMode,
       waypointName: this.waypoint && this.waypoint.waypointNamespace === this.name ? this.waypoint.waypointName : undefined,
+      usesWaypoint: this.waypoint !== undefined,
     });
 
     wireObject(this, 'PeerAuthentication', GVK.PeerAuthentication, { name: 'default', namespace: this.name },

@@ -22,6 +22,8 @@ export interface NamespaceRecord {
   readonly mtlsMode: string;
   /** The waypoint the namespace uses, when it is in this namespace. */
   waypointName?: string;
+  /** Whether the namespace uses a waypoint (here or in another namespace): its L7 routes are HTTPRoutes. */
+  readonly usesWaypoint?: boolean;
 }
 
 /** What cross-construct checks read of an AuthorizationPolicy (the policy itself is registered). */

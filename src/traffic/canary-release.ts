@@ -1,20 +1,22 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { JWT_CLAIM_PREFIX, RequestMatch, renderRequestMatch } from './http-match';
+import { JWT_CLAIM_PREFIX, RequestMatch, requestCondition } from './http-match';
 import { LoadBalancer } from './load-balancer';
 import { ReleaseVersion, VERSION_LABEL } from './release-version';
-import { FaultInjection, RetryPolicy, renderFault, renderRetries } from './route-policy';
-import { checkDuration, formatMillis } from '../core/durations';
+import { CorsPolicy, corsIntent, FaultInjection, HeaderOperations, headerOperationsIntent, RetryPolicy, faultIntent, retryIntent } from './route-policy';
+import { meshRouteApi } from './routing-defaults';
+import { checkDuration } from '../core/durations';
 import { gatewayHostRule } from '../core/hosts';
 import { IMeshGateway, gatewayRef } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
 import { nameForHost } from '../core/naming';
+import { RoutingApi } from '../core/routing-api';
 import { percentageRule, portRule, weightRule } from '../core/numbers';
 import { Protocol, isHttpProtocol } from '../core/protocol';
 import { check, describeValue, fail } from '../core/validation-error';
 import { addWarning } from '../core/warnings';
-import { Destination, HttpRouteIntent, RouteDestination, RouteTable } from '../model/mesh-model';
-import { meshModel, renderedObject } from '../render/istio-renderer';
+import { CorsIntent, Destination, HeaderOperationsIntent, HttpRouteIntent, RequestCondition, RetryIntent, RouteApi, RouteDestination, RouteTable } from '../model/mesh-model';
+import { meshModel, renderedObject } from '../render/model-renderers';
 
 /** A route for requests that match conditions, placed before the release's default route. */
 export interface MatchRoute {
@@ -32,6 +34,12 @@ export interface MatchRoute {
   readonly retries?: RetryPolicy;
   /** Rule name, shown in Envoy stats and access logs. @default - none */
   readonly name?: string;
+  /** Changes to the headers of matching requests. @default - the release's requestHeaders */
+  readonly requestHeaders?: HeaderOperations;
+  /** Changes to the headers of responses to matching requests. @default - the release's responseHeaders */
+  readonly responseHeaders?: HeaderOperations;
+  /** CORS for matching requests. @default - the release's cors */
+  readonly cors?: CorsPolicy;
 }
 
 /** Mirrors (shadows) a copy of live traffic to a version; responses of the copy are discarded. */
@@ -86,6 +94,18 @@ export interface CanaryReleaseProps {
   readonly gatewayPort?: number;
   /** Route mesh-internal traffic too (set false for gateway-only exposure). @default true */
   readonly meshRouting?: boolean;
+  /**
+   * The API of the mesh routes: a VirtualService, or an HTTPRoute (GRPCRoute for GRPC) whose
+   * parent is the Service. Routes at `gateway` follow the gateway's API.
+   * @default - the Gateway API in an ambient namespace with a waypoint, else the app's RoutingDefaults (Istio's APIs)
+   */
+  readonly api?: RoutingApi;
+  /** Changes to the headers of requests (all routes, unless a match route sets its own). @default - none */
+  readonly requestHeaders?: HeaderOperations;
+  /** Changes to the headers of responses (all routes, unless a match route sets its own). @default - none */
+  readonly responseHeaders?: HeaderOperations;
+  /** CORS (all routes, unless a match route sets its own). @default - no CORS handling */
+  readonly cors?: CorsPolicy;
 }
 
 /**
@@ -111,7 +131,7 @@ export class CanaryRelease extends Construct {
   /** Version names in order (stable first). */
   public readonly versionNames: string[];
   private readonly tables: RouteTable[];
-  private renderedDefaults?: { timeoutInput?: Duration; retriesInput?: RetryPolicy; timeout?: string; retries?: Record<string, any> };
+  private renderedDefaults?: { timeoutInput?: Duration; retriesInput?: RetryPolicy; timeoutMillis?: number; retries?: RetryIntent };
   private readonly destinationOfService: Destination;
 
   constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
@@ -138,9 +158,18 @@ export class CanaryRelease extends Construct {
       fail(this, 'service.port', 'is required for TCP routes (they match on a port)', port, 'Use MeshService.fromName(name, ns, { port: 9000 }).');
     }
 
-    // Subsets: one per version, in the service's one DestinationRule.
+    const meshRouting = props.meshRouting ?? true;
+    const meshApi = meshRouting ? meshRouteApi(this, this.service.namespace, props.api) : undefined;
+    if (!meshRouting && props.api !== undefined) {
+      fail(this, 'api', 'chooses the API of mesh routes, but meshRouting is false', props.api.value, 'Routes at the gateway follow the gateway\'s API; remove api.');
+    }
+    const gatewayApi = props.gateway ? gatewayApiOf(props.gateway) : undefined;
+    // Subsets: one per version, in the service's one DestinationRule (Istio routes), or one
+    // Service and DestinationRule per version (Gateway API routes).
     const model = meshModel(this);
-    const destination = model.destination(this, this.service.host, this.service.namespace, this.service.name);
+    const usesIstio = meshApi?.api === 'istio' || gatewayApi === 'istio';
+    const destination = model.destination(this, this.service.host, this.service.namespace, this.service.name, usesIstio);
+    destination.service ??= this.service;
     this.destinationOfService = destination;
     for (const version of versions) {
       destination.addSubset({ name: version.name, labels: version.labels, owner: this });
@@ -152,10 +181,12 @@ export class CanaryRelease extends Construct {
     const routes = this.httpRoutes(props, split);
 
     const bindings: Array<{ table: RouteTable; gatewayPort?: number }> = [];
-    if (props.meshRouting ?? true) {
+    if (meshApi) {
       bindings.push({
         table: model.routeTable(this, {
           host: this.service.host, namespace: this.service.namespace, binding: { kind: 'mesh' }, name: this.service.name,
+          // Only non-default values: 10,000-service apps keep these keys.
+          ...(meshApi.api === 'istio' ? {} : { api: meshApi.api, apiReason: meshApi.reason, protocol }),
         }),
       });
     } else if (!props.gateway) {
@@ -163,7 +194,7 @@ export class CanaryRelease extends Construct {
     }
     if (props.gateway) {
       for (const host of this.gatewayHosts(props.gateway, props.gatewayHosts)) {
-        bindings.push({ table: gatewayRouteTable(this, props.gateway, host), gatewayPort: props.gatewayPort });
+        bindings.push({ table: gatewayRouteTable(this, props.gateway, host, protocol), gatewayPort: props.gatewayPort });
       }
     } else if (props.gatewayHosts || props.gatewayPort) {
       fail(this, props.gatewayHosts ? 'gatewayHosts' : 'gatewayPort', 'needs a gateway', props.gatewayHosts ?? props.gatewayPort,
@@ -185,8 +216,17 @@ export class CanaryRelease extends Construct {
   /**
    * The VirtualServices carrying this release's routes (mesh first, then one per gateway host),
    * shared with other constructs routing the same hosts. For escape hatches (`addJsonPatch`).
+   * Routes rendered through the Gateway API are in `routeObjects`.
    */
   public get virtualServices(): ApiObject[] {
+    return this.tables.filter((t) => t.api === 'istio').map(renderedObject);
+  }
+
+  /**
+   * Every object carrying this release's routes, whichever the API: VirtualServices,
+   * HTTPRoutes, GRPCRoutes or TCPRoutes (mesh first, then one per gateway host). For escape hatches.
+   */
+  public get routeObjects(): ApiObject[] {
     return this.tables.map(renderedObject);
   }
 
@@ -196,7 +236,7 @@ export class CanaryRelease extends Construct {
   }
 
   private rejectHttpOnlyProps(props: CanaryReleaseProps): void {
-    const httpOnly: Array<keyof CanaryReleaseProps> = ['matchRoutes', 'fault', 'mirror', 'timeout', 'retries'];
+    const httpOnly: Array<keyof CanaryReleaseProps> = ['matchRoutes', 'fault', 'mirror', 'timeout', 'retries', 'requestHeaders', 'responseHeaders', 'cors'];
     for (const key of httpOnly) {
       if (props[key] !== undefined) {
         fail(this, key, 'applies to HTTP routes only, but protocol is TCP', describeValue(props[key]).slice(0, 60),
@@ -245,6 +285,11 @@ export class CanaryRelease extends Construct {
 
   private httpRoutes(props: CanaryReleaseProps, split: RouteDestination[]): HttpRouteIntent[] {
     const routes: HttpRouteIntent[] = [];
+    const defaults: RouteExtras = {
+      requestHeaders: props.requestHeaders && headerOperationsIntent(this, 'requestHeaders', props.requestHeaders),
+      responseHeaders: props.responseHeaders && headerOperationsIntent(this, 'responseHeaders', props.responseHeaders),
+      cors: props.cors && corsIntent(this, 'cors', props.cors),
+    };
     (props.matchRoutes ?? []).forEach((r, i) => {
       const property = `matchRoutes[${i}]`;
       if (!r.matches || r.matches.length === 0) {
@@ -264,12 +309,17 @@ export class CanaryRelease extends Construct {
         route = split;
       }
       const timeout = r.timeout ?? props.timeout;
-      const match = r.matches.map((m, j) => renderRequestMatch(this, `${property}.matches[${j}]`, m));
+      const match = r.matches.map((m, j) => requestCondition(this, `${property}.matches[${j}]`, m));
       if (props.meshRouting ?? true) this.rejectClaimsOnMesh(match, `${property}.matches`);
-      routes.push(this.policies({ owner: this, name: r.name, match, route, property }, property, timeout, r.retries ?? props.retries, r.fault));
+      const extras: RouteExtras = {
+        requestHeaders: r.requestHeaders ? headerOperationsIntent(this, `${property}.requestHeaders`, r.requestHeaders) : defaults.requestHeaders,
+        responseHeaders: r.responseHeaders ? headerOperationsIntent(this, `${property}.responseHeaders`, r.responseHeaders) : defaults.responseHeaders,
+        cors: r.cors ? corsIntent(this, `${property}.cors`, r.cors) : defaults.cors,
+      };
+      routes.push(this.policies({ owner: this, name: r.name, match, route, property }, property, timeout, r.retries ?? props.retries, r.fault, extras));
     });
     const mirror = props.mirror ? this.renderMirror(props.mirror) : undefined;
-    routes.push(this.policies({ owner: this, route: split, mirror: mirror?.mirror, mirrorPercentage: mirror?.mirrorPercentage }, 'default route', props.timeout, props.retries, props.fault));
+    routes.push(this.policies({ owner: this, route: split, mirror: mirror?.mirror, mirrorPercentage: mirror?.mirrorPercentage }, 'default route', props.timeout, props.retries, props.fault, defaults));
     return routes;
   }
 
@@ -278,9 +328,9 @@ export class CanaryRelease extends Construct {
    * only there does a RequestAuthentication extract the claims before routing. The mesh
    * VirtualService of a release has no gateway, so claim matches must stay off it.
    */
-  private rejectClaimsOnMesh(matches: Array<Record<string, any>>, property: string): void {
+  private rejectClaimsOnMesh(matches: readonly RequestCondition[], property: string): void {
     matches.forEach((match, i) => {
-      for (const field of ['headers', 'withoutHeaders']) {
+      for (const field of ['headers', 'withoutHeaders'] as const) {
         const claim = Object.keys(match[field] ?? {}).find((key) => key.startsWith(JWT_CLAIM_PREFIX));
         if (claim) {
           fail(this, `${property}[${i}].${field}['${claim}']`,
@@ -291,20 +341,20 @@ export class CanaryRelease extends Construct {
     });
   }
 
-  private policies(route: HttpRouteIntent, property: string, timeout?: Duration, retries?: RetryPolicy, fault?: FaultInjection): HttpRouteIntent {
+  private policies(route: HttpRouteIntent, property: string, timeout: Duration | undefined, retries: RetryPolicy | undefined,
+    fault: FaultInjection | undefined, extras: RouteExtras): HttpRouteIntent {
     // Routes that share the release's timeout and retries share their rendering too (large apps).
     const shared = this.renderedDefaults && timeout === this.renderedDefaults.timeoutInput && retries === this.renderedDefaults.retriesInput;
-    let renderedTimeout: string | undefined;
-    let renderedRetries: Record<string, any> | undefined;
+    let timeoutMillis: number | undefined;
+    let checkedRetries: RetryIntent | undefined;
     if (shared) {
-      renderedTimeout = this.renderedDefaults!.timeout;
-      renderedRetries = this.renderedDefaults!.retries;
+      timeoutMillis = this.renderedDefaults!.timeoutMillis;
+      checkedRetries = this.renderedDefaults!.retries;
     } else {
-      const timeoutMillis = timeout && checkDuration(this, `${property}.timeout`, timeout);
-      renderedTimeout = timeoutMillis === undefined ? undefined : formatMillis(timeoutMillis);
-      renderedRetries = retries ? renderRetries(this, `${property}.retries`, retries, timeoutMillis) : undefined;
+      timeoutMillis = timeout && checkDuration(this, `${property}.timeout`, timeout);
+      checkedRetries = retries ? retryIntent(this, `${property}.retries`, retries, timeoutMillis) : undefined;
     }
-    this.renderedDefaults ??= { timeoutInput: timeout, retriesInput: retries, timeout: renderedTimeout, retries: renderedRetries };
+    this.renderedDefaults ??= { timeoutInput: timeout, retriesInput: retries, timeoutMillis, retries: checkedRetries };
     // One literal shape for every route of every release (no spread): 10,000-service apps hold
     // these intents until synth.
     return {
@@ -314,9 +364,12 @@ export class CanaryRelease extends Construct {
       route: route.route,
       mirror: route.mirror,
       mirrorPercentage: route.mirrorPercentage,
-      timeout: renderedTimeout,
-      retries: renderedRetries,
-      fault: fault ? renderFault(this, `${property}.fault`, fault) : undefined,
+      timeoutMillis,
+      retries: checkedRetries,
+      fault: fault ? faultIntent(this, `${property}.fault`, fault) : undefined,
+      requestHeaders: extras.requestHeaders,
+      responseHeaders: extras.responseHeaders,
+      cors: extras.cors,
       property: route.property,
     };
   }
@@ -392,11 +445,25 @@ export class CanaryRelease extends Construct {
  * The one route table of an external host at a gateway. It lives in the gateway's namespace
  * (next to the Gateway it binds to) and is named `<gateway>-<host>`.
  */
-export function gatewayRouteTable(owner: Construct, gateway: IMeshGateway, host: string): RouteTable {
+export function gatewayRouteTable(owner: Construct, gateway: IMeshGateway, host: string, protocol?: string): RouteTable {
+  const api = gatewayApiOf(gateway);
   return meshModel(owner).routeTable(owner, {
     host,
     namespace: gateway.gatewayNamespace,
     binding: { kind: 'gateway', gateway: gatewayRef(gateway) },
     name: `${gateway.gatewayName}-${nameForHost(host)}`,
+    ...(api === 'istio' ? {} : { api, apiReason: `gateway '${gatewayRef(gateway)}' is a Gateway API Gateway`, protocol }),
   });
+}
+
+/** The API of routes bound to a gateway: the gateway's. */
+export function gatewayApiOf(gateway: IMeshGateway): RouteApi {
+  return gateway.routingApi?._kind ?? 'istio';
+}
+
+/** Header changes and CORS of one route (the release's, or a match route's own). */
+interface RouteExtras {
+  readonly requestHeaders?: HeaderOperationsIntent;
+  readonly responseHeaders?: HeaderOperationsIntent;
+  readonly cors?: CorsIntent;
 }

@@ -7,7 +7,7 @@ import { int32Rule, portRule, uint32Rule } from '../core/numbers';
 import { isEmpty, prune } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
 import { Destination } from '../model/mesh-model';
-import { meshModel, renderedObject } from '../render/istio-renderer';
+import { meshModel, renderedObject } from '../render/model-renderers';
 
 /**
  * Limits on connections and requests to each endpoint of a service (Envoy's circuit breakers).
@@ -157,7 +157,8 @@ export class CircuitBreaker extends Construct {
       fail(this, 'port', 'cannot be combined with subset in one CircuitBreaker', props.port, 'Create one CircuitBreaker per port or per subset.');
     }
 
-    const destination = meshModel(this).destination(this, this.service.host, this.service.namespace, this.service.name);
+    // Policy only: the host's rule lists subsets when Istio routes address them.
+    const destination = meshModel(this).destination(this, this.service.host, this.service.namespace, this.service.name, false);
     this.destination = destination;
     const subset = props.subset;
     for (const [field, value] of Object.entries(policy)) {

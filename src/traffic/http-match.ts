@@ -4,18 +4,37 @@ import { portRule } from '../core/numbers';
 import { isEmpty } from '../core/plain-objects';
 import { checkRegex } from '../core/regex';
 import { check, fail } from '../core/validation-error';
+import { RequestCondition, StringCondition } from '../model/mesh-model';
+
+/** A path prefix of whole segments: absolute, without empty segments, query or fragment. */
+const pathPrefixRule = (p: string) => (/^\/([^/\s?#]+\/?)*$/.test(p) ? undefined : "must be an absolute path of segments (starting with '/', no '//', spaces, '?' or '#')");
 
 /**
- * How a string is compared: exactly, by prefix, or by an RE2 regular expression.
+ * How a string is compared: exactly, by prefix, by whole path segments, or by an RE2 regular
+ * expression.
+ *
+ * `prefix` is a *string* prefix in every API: `StringMatch.prefix('/static')` matches
+ * `/staticx` too, as an Istio VirtualService `prefix` does. Through the Gateway API (whose
+ * `PathPrefix` matches whole segments) it is rendered as a regular expression, so the same
+ * requests match. For the Gateway API's meaning use `pathPrefix`.
  */
 export class StringMatch {
   /** Equal to `value`. */
   public static exact(value: string): StringMatch {
     return new StringMatch('exact', value);
   }
-  /** Starting with `value` (must not be empty). */
+  /** Starting with `value` (must not be empty); a string prefix: `/static` also matches `/staticx`. */
   public static prefix(value: string): StringMatch {
     return new StringMatch('prefix', value);
+  }
+  /**
+   * A path made of the segments of `value` and possibly more: `/static` matches `/static` and
+   * `/static/app.css`, not `/staticx` (the Gateway API's `PathPrefix`; a trailing '/' is
+   * ignored). Paths only. Through Istio's VirtualService it becomes two alternatives: the exact
+   * path and the string prefix `/static/`.
+   */
+  public static pathPrefix(value: string): StringMatch {
+    return new StringMatch('pathPrefix', value);
   }
   /**
    * Matching the RE2 regular expression `value` (the whole string).
@@ -37,13 +56,19 @@ export class StringMatch {
     public readonly value: string,
   ) {}
 
-  /** @internal */
-  public _render(scope: IConstruct, property: string): Record<string, string> {
+  /** The checked condition. `path` says whether it compares a path (the only place `pathPrefix` means something). @internal */
+  public _condition(scope: IConstruct, property: string, path = false): StringCondition {
     if (this.kind !== 'exact' && this.value.length === 0) {
       fail(scope, property, `must not be an empty ${this.kind}`, this.value, 'An empty prefix or regex matches everything: leave the condition out instead.');
     }
     if (this.kind === 'regex') checkRegex(scope, property, this.value);
-    return { [this.kind]: this.value };
+    if (this.kind === 'pathPrefix') {
+      if (!path) fail(scope, property, 'cannot be a pathPrefix (it compares whole path segments)', this.value, 'Use StringMatch.prefix or StringMatch.exact.');
+      check(scope, property, this.value, pathPrefixRule, "Use a path such as '/static'.");
+      // A trailing '/' is ignored, as the Gateway API does: '/static/' means the segments of '/static'.
+      return { kind: 'pathPrefix', value: this.value.length > 1 ? this.value.replace(/\/+$/, '') : this.value };
+    }
+    return this.kind === 'exact' ? { kind: 'exact', value: this.value } : this.kind === 'prefix' ? { kind: 'prefix', value: this.value } : { kind: 'regex', value: this.value };
   }
 }
 
@@ -118,13 +143,13 @@ function headerMatchKey(scope: IConstruct, property: string, rawName: string): s
   return name;
 }
 
-/** Renders a RequestMatch in Istio's wire format. */
-export function renderRequestMatch(scope: IConstruct, property: string, match: RequestMatch): Record<string, any> {
-  const out: Record<string, any> = {};
-  const headers: Record<string, any> = {};
+/** The checked, typed condition of a RequestMatch. */
+export function requestCondition(scope: IConstruct, property: string, match: RequestMatch): RequestCondition {
+  const out: { -readonly [K in keyof RequestCondition]: RequestCondition[K] } = {};
+  const headers: Record<string, StringCondition> = {};
   for (const [rawName, value] of Object.entries(match.headers ?? {})) {
     const name = headerMatchKey(scope, `${property}.headers`, rawName);
-    headers[name] = value._render(scope, `${property}.headers['${name}']`);
+    headers[name] = value._condition(scope, `${property}.headers['${name}']`);
   }
   if (match.cookies && Object.keys(match.cookies).length > 0) {
     if (headers.cookie) {
@@ -139,26 +164,26 @@ export function renderRequestMatch(scope: IConstruct, property: string, match: R
       fail(scope, `${property}.cookies`, 'must name a single cookie (RE2 cannot match several cookies in any order)', match.cookies,
         'Match one cookie here and use a header match for the rest.');
     }
-    headers.cookie = { regex: checkRegex(scope, `${property}.cookies`, parts[0]) };
+    headers.cookie = { kind: 'regex', value: checkRegex(scope, `${property}.cookies`, parts[0]) };
   }
   if (!isEmpty(headers)) out.headers = headers;
-  const without: Record<string, any> = {};
+  const without: Record<string, StringCondition> = {};
   for (const [rawName, value] of Object.entries(match.withoutHeaders ?? {})) {
     const name = headerMatchKey(scope, `${property}.withoutHeaders`, rawName);
-    without[name] = value._render(scope, `${property}.withoutHeaders['${name}']`);
+    without[name] = value._condition(scope, `${property}.withoutHeaders['${name}']`);
   }
   if (!isEmpty(without)) out.withoutHeaders = without;
-  if (match.uri) out.uri = match.uri._render(scope, `${property}.uri`);
-  if (match.method) out.method = { exact: match.method };
+  if (match.uri) out.path = match.uri._condition(scope, `${property}.uri`, true);
+  if (match.method) out.method = match.method;
   if (match.queryParams && Object.keys(match.queryParams).length > 0) {
-    out.queryParams = Object.fromEntries(Object.entries(match.queryParams).map(([k, v]) => [k, v._render(scope, `${property}.queryParams['${k}']`)]));
+    out.queryParams = Object.fromEntries(Object.entries(match.queryParams).map(([k, v]) => [k, v._condition(scope, `${property}.queryParams['${k}']`)]));
   }
   if (match.sourceLabels) {
     for (const [k, v] of Object.entries(match.sourceLabels)) check(scope, `${property}.sourceLabels['${k}']`, v, labelValueRule, 'Label values look like "v1".');
     out.sourceLabels = match.sourceLabels;
   }
   if (match.port !== undefined) out.port = check(scope, `${property}.port`, match.port, portRule, 'Use a port number from 1 to 65535.');
-  if (match.ignoreUriCase) out.ignoreUriCase = true;
+  if (match.ignoreUriCase) out.ignorePathCase = true;
   if (isEmpty(out)) {
     fail(scope, property, 'must set at least one condition', match, 'An empty match matches every request: leave the route without a match to make it the default.');
   }

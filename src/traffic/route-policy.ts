@@ -1,10 +1,11 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkDuration, formatMillis, istioDuration } from '../core/durations';
+import { HttpMethod } from './http-match';
+import { checkDuration, DurationLimits } from '../core/durations';
 import { int32Rule, percentageRule, wholeNumberRule } from '../core/numbers';
-import { isEmpty } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
 import { addWarning } from '../core/warnings';
+import { CorsIntent, FaultIntent, HeaderOperationsIntent, RetryIntent } from '../model/mesh-model';
 
 /** gRPC status codes an abort fault can return. */
 export enum GrpcStatus {
@@ -90,13 +91,14 @@ export interface RetryPolicy {
   readonly retryRemoteLocalities?: boolean;
 }
 
-/** Renders a fault in Istio's wire format. */
-export function renderFault(scope: IConstruct, property: string, fault: FaultInjection): Record<string, any> {
-  const out: Record<string, any> = {};
+/** The checked, typed form of a fault. */
+export function faultIntent(scope: IConstruct, property: string, fault: FaultInjection): FaultIntent {
+  let delay: FaultIntent['delay'];
+  let abort: FaultIntent['abort'];
   if (fault.delay) {
-    out.delay = {
-      fixedDelay: istioDuration(scope, `${property}.delay`, fault.delay),
-      percentage: { value: check(scope, `${property}.delayPercentage`, fault.delayPercentage ?? 100, percentageRule, 'Use a percentage from 0 to 100, e.g. 10.') },
+    delay = {
+      fixedDelayMillis: checkDuration(scope, `${property}.delay`, fault.delay),
+      percentage: check(scope, `${property}.delayPercentage`, fault.delayPercentage ?? 100, percentageRule, 'Use a percentage from 0 to 100, e.g. 10.'),
     };
   } else if (fault.delayPercentage !== undefined) {
     fail(scope, `${property}.delayPercentage`, 'needs a delay', fault.delayPercentage, 'Set delay, e.g. Duration.seconds(7).');
@@ -105,28 +107,27 @@ export function renderFault(scope: IConstruct, property: string, fault: FaultInj
     fail(scope, `${property}.abortHttpStatus`, 'cannot be combined with abortGrpcStatus', fault.abortHttpStatus, 'Abort with an HTTP status or a gRPC status, not both.');
   }
   if (fault.abortHttpStatus !== undefined || fault.abortGrpcStatus !== undefined) {
-    const abort: Record<string, any> = {};
-    if (fault.abortHttpStatus !== undefined) {
-      abort.httpStatus = check(scope, `${property}.abortHttpStatus`, fault.abortHttpStatus, int32Rule(200, 599), 'Use an HTTP status such as 500 or 503.');
-    } else {
-      abort.grpcStatus = fault.abortGrpcStatus;
-    }
-    abort.percentage = { value: check(scope, `${property}.abortPercentage`, fault.abortPercentage ?? 100, percentageRule, 'Use a percentage from 0 to 100.') };
-    out.abort = abort;
+    const httpStatus = fault.abortHttpStatus === undefined ? undefined
+      : check(scope, `${property}.abortHttpStatus`, fault.abortHttpStatus, int32Rule(200, 599), 'Use an HTTP status such as 500 or 503.');
+    abort = {
+      httpStatus,
+      grpcStatus: httpStatus === undefined ? fault.abortGrpcStatus : undefined,
+      percentage: check(scope, `${property}.abortPercentage`, fault.abortPercentage ?? 100, percentageRule, 'Use a percentage from 0 to 100.'),
+    };
   } else if (fault.abortPercentage !== undefined) {
     fail(scope, `${property}.abortPercentage`, 'needs abortHttpStatus or abortGrpcStatus', fault.abortPercentage, 'Set abortHttpStatus, e.g. 500.');
   }
-  if (isEmpty(out)) {
+  if (!delay && !abort) {
     fail(scope, property, 'must set a delay, an abort or both', fault, 'Set delay or abortHttpStatus.');
   }
-  return out;
+  return { delay, abort };
 }
 
 /**
- * Renders retries in Istio's wire format, warning when they cannot fit in the route timeout
+ * The checked, typed form of retries, warning when they cannot fit in the route timeout
  * (`routeTimeoutMillis`, already checked by the caller).
  */
-export function renderRetries(scope: IConstruct, property: string, retries: RetryPolicy, routeTimeoutMillis?: number): Record<string, any> {
+export function retryIntent(scope: IConstruct, property: string, retries: RetryPolicy, routeTimeoutMillis?: number): RetryIntent {
   const attempts = check(scope, `${property}.attempts`, retries.attempts, int32Rule(0), 'Use a whole number of retries, 0 to disable.');
   if (attempts === 0) {
     if (retries.perTryTimeout || retries.retryOn || retries.retryOnStatusCodes) {
@@ -134,17 +135,10 @@ export function renderRetries(scope: IConstruct, property: string, retries: Retr
     }
     return { attempts: 0 };
   }
-  const out: Record<string, any> = { attempts };
   const perTryMillis = retries.perTryTimeout && checkDuration(scope, `${property}.perTryTimeout`, retries.perTryTimeout);
-  if (perTryMillis !== undefined) out.perTryTimeout = formatMillis(perTryMillis);
-  const conditions: string[] = [...(retries.retryOn ?? [])];
   for (const code of retries.retryOnStatusCodes ?? []) {
     check(scope, `${property}.retryOnStatusCodes`, code, wholeNumberRule(100, 599), 'Use HTTP status codes such as 503.');
-    if (!conditions.includes(RetryOn.RETRIABLE_STATUS_CODES)) conditions.push(RetryOn.RETRIABLE_STATUS_CODES);
-    conditions.push(String(code));
   }
-  if (conditions.length > 0) out.retryOn = [...new Set(conditions)].join(',');
-  if (retries.retryRemoteLocalities) out.retryRemoteLocalities = true;
   if (routeTimeoutMillis !== undefined && perTryMillis !== undefined) {
     const budget = (attempts + 1) * perTryMillis;
     if (budget > routeTimeoutMillis) {
@@ -152,5 +146,127 @@ export function renderRetries(scope: IConstruct, property: string, retries: Retr
         + `of ${routeTimeoutMillis}ms; the last retries will never run. Lower attempts or perTryTimeout, or raise the timeout.`);
     }
   }
-  return out;
+  return {
+    attempts,
+    perTryTimeoutMillis: perTryMillis,
+    retryOn: retries.retryOn,
+    statusCodes: retries.retryOnStatusCodes,
+    retryRemoteLocalities: retries.retryRemoteLocalities ? true : undefined,
+  };
 }
+
+/**
+ * Changes to the headers of requests (before they are forwarded) or responses (before they
+ * are returned). Values are literal strings.
+ */
+export interface HeaderOperations {
+  /** Headers to set, replacing any value they have. @default - none */
+  readonly set?: Record<string, string>;
+  /** Headers to add; a header that already has a value gets this one appended. @default - none */
+  readonly add?: Record<string, string>;
+  /** Headers to remove. @default - none */
+  readonly remove?: string[];
+}
+
+/**
+ * Cross-origin resource sharing for a route: the proxy answers preflight requests and adds
+ * the `Access-Control-*` headers.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#CorsPolicy
+ */
+export interface CorsPolicy {
+  /** Origins allowed to call, exactly as browsers send them, e.g. `https://app.example.com`. */
+  readonly allowOrigins: string[];
+  /** Methods allowed. @default - the simple methods browsers allow without CORS (GET, HEAD, POST) */
+  readonly allowMethods?: HttpMethod[];
+  /** Request headers allowed. @default - none beyond the CORS-safelisted ones */
+  readonly allowHeaders?: string[];
+  /** Response headers the browser may read. @default - none beyond the CORS-safelisted ones */
+  readonly exposeHeaders?: string[];
+  /** How long browsers may cache a preflight answer, in whole seconds. @default Duration.seconds(5) (the Gateway API's default) */
+  readonly maxAge?: Duration;
+  /** Allow credentials (cookies, authorization headers). @default false */
+  readonly allowCredentials?: boolean;
+}
+
+/** The Gateway API's header name (HTTPHeaderName), which Istio accepts as well. */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+/** The Gateway API's limit on each list of a header modifier. */
+const MAX_HEADER_OPERATIONS = 16;
+
+function headerNameRule(name: string): string | undefined {
+  return HEADER_NAME.test(name) ? undefined : 'must be a header name (letters, digits and !#$%&\'*+-.^_`|~)';
+}
+
+/** The checked, typed form of header operations (names lowercased: headers are case-insensitive). */
+export function headerOperationsIntent(scope: IConstruct, property: string, ops: HeaderOperations): HeaderOperationsIntent {
+  const entries = (field: 'set' | 'add'): Record<string, string> | undefined => {
+    const given = ops[field];
+    if (given === undefined) return undefined;
+    const out: Record<string, string> = {};
+    const list = Object.entries(given);
+    if (list.length > MAX_HEADER_OPERATIONS) fail(scope, `${property}.${field}`, `must have at most ${MAX_HEADER_OPERATIONS} headers`, list.length, 'Split the changes, or set fewer headers.');
+    for (const [name, value] of list) {
+      check(scope, `${property}.${field}`, name, headerNameRule, "Use header names such as 'x-env'.");
+      check(scope, `${property}.${field}['${name}']`, value, (v) => (typeof v === 'string' && !/[\r\n\0]/.test(v) ? undefined : 'must be a string without line breaks'),
+        'Header values are single-line text.');
+      const key = name.toLowerCase();
+      if (key in out) fail(scope, `${property}.${field}`, 'must not name a header twice (header names are case-insensitive)', name, 'Keep one of them.');
+      out[key] = value;
+    }
+    return list.length > 0 ? out : undefined;
+  };
+  const set = entries('set');
+  const add = entries('add');
+  let remove: string[] | undefined;
+  if (ops.remove !== undefined) {
+    if (ops.remove.length > MAX_HEADER_OPERATIONS) fail(scope, `${property}.remove`, `must have at most ${MAX_HEADER_OPERATIONS} headers`, ops.remove.length, 'Remove fewer headers.');
+    for (const name of ops.remove) check(scope, `${property}.remove`, name, headerNameRule, "Use header names such as 'x-debug'.");
+    remove = ops.remove.length > 0 ? [...new Set(ops.remove.map((n) => n.toLowerCase()))] : undefined;
+  }
+  for (const name of Object.keys(set ?? {})) {
+    if (add && name in add) fail(scope, `${property}.add`, `must not name a header that set also names`, name, 'Either set the header or add a value to it.');
+    if (remove?.includes(name)) fail(scope, `${property}.remove`, 'must not name a header that set also names', name, 'Either set the header or remove it.');
+  }
+  if (!set && !add && !remove) fail(scope, property, 'must set, add or remove at least one header', ops, 'Leave the option out instead.');
+  return { set, add, remove };
+}
+
+/** An origin as browsers send it: scheme, host and optional port, nothing else. */
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?$/;
+/** The Gateway API's limits on CORS lists. */
+const MAX_CORS_ORIGINS = 64;
+const MAX_CORS_HEADERS = 64;
+
+/** The checked, typed form of a CORS policy. */
+export function corsIntent(scope: IConstruct, property: string, cors: CorsPolicy): CorsIntent {
+  const origins = cors.allowOrigins ?? [];
+  if (origins.length === 0) fail(scope, `${property}.allowOrigins`, 'must list at least one origin', origins, "List the origins of the pages that call this route, e.g. 'https://app.example.com'.");
+  if (origins.length > MAX_CORS_ORIGINS) fail(scope, `${property}.allowOrigins`, `must have at most ${MAX_CORS_ORIGINS} origins`, origins.length, 'Serve fewer origins from one route.');
+  for (const origin of origins) {
+    check(scope, `${property}.allowOrigins`, origin, (o) => (ORIGIN.test(o) ? undefined : 'must be an exact origin (scheme://host[:port], no path or wildcard)'),
+      "Write the origin as the browser sends it, e.g. 'https://app.example.com'; Istio compares origins exactly.");
+  }
+  for (const field of ['allowHeaders', 'exposeHeaders'] as const) {
+    const names = cors[field] ?? [];
+    if (names.length > MAX_CORS_HEADERS) fail(scope, `${property}.${field}`, `must have at most ${MAX_CORS_HEADERS} headers`, names.length, 'List fewer headers.');
+    for (const name of names) check(scope, `${property}.${field}`, name, headerNameRule, "Use header names such as 'authorization'.");
+  }
+  const maxAgeMillis = checkDuration(scope, `${property}.maxAge`, cors.maxAge ?? Duration.seconds(5), CORS_MAX_AGE);
+  return {
+    allowOrigins: [...origins],
+    allowMethods: cors.allowMethods && cors.allowMethods.length > 0 ? [...new Set(cors.allowMethods)] : undefined,
+    allowHeaders: cors.allowHeaders && cors.allowHeaders.length > 0 ? [...cors.allowHeaders] : undefined,
+    exposeHeaders: cors.exposeHeaders && cors.exposeHeaders.length > 0 ? [...cors.exposeHeaders] : undefined,
+    maxAgeSeconds: maxAgeMillis / 1000,
+    allowCredentials: cors.allowCredentials ? true : undefined,
+  };
+}
+
+/** CORS max-age: whole seconds (the Gateway API's int32 seconds), at least 1s. */
+const CORS_MAX_AGE: DurationLimits = {
+  minMillis: 1000,
+  stepMillis: 1000,
+  maxMillis: 2_147_483_647_000,
+  hint: 'Browsers cache preflight answers for whole seconds, e.g. Duration.minutes(10).',
+};

@@ -24,8 +24,12 @@ describe('schemas.json', () => {
       'networking.istio.io/v1/VirtualService', 'networking.istio.io/v1/DestinationRule', 'networking.istio.io/v1/Gateway',
       'security.istio.io/v1/AuthorizationPolicy', 'telemetry.istio.io/v1/Telemetry', 'cert-manager.io/v1/Certificate',
       'cert-manager.io/v1/Issuer', 'cert-manager.io/v1/ClusterIssuer', 'gateway.networking.k8s.io/v1/HTTPRoute',
+      'monitoring.coreos.com/v1/PodMonitor', 'monitoring.coreos.com/v1/ServiceMonitor',
+      'deckhouse.io/v1alpha1/IstioFederation', 'deckhouse.io/v1alpha1/IstioMulticluster',
     ]));
-    expect(keys.every((k) => /^(networking|security|telemetry)\.istio\.io\/v1\/|^cert-manager\.io\/v1\/(Certificate|Issuer|ClusterIssuer)$|^gateway\.networking\.k8s\.io\/v1\//.test(k))).toBe(true);
+    expect(keys.every((k) => /^(networking|security|telemetry)\.istio\.io\/v1\/|^cert-manager\.io\/v1\/(Certificate|Issuer|ClusterIssuer)$|^gateway\.networking\.k8s\.io\/v1\//.test(k)
+      || /^monitoring\.coreos\.com\/v1\/(PodMonitor|ServiceMonitor)$/.test(k)
+      || /^deckhouse\.io\/v1alpha1\/(IstioFederation|IstioMulticluster)$/.test(k))).toBe(true);
   });
 
   test('every x-kubernetes-validations rule of the bundles compiles with our CEL setup', () => {

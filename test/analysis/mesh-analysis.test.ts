@@ -1,5 +1,5 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
-import { FindingLevel, MeshAnalysis } from '../../src';
+import { FindingLevel, MeshAnalysis, MeshWarnings } from '../../src';
 
 function chartWithBrokenRoute(): Chart {
   const chart = new Chart(Testing.app(), 'test', { namespace: 'shop' });
@@ -19,15 +19,17 @@ test('errors fail Testing.synth with every finding listed; warnings are printed 
   // Given a chart with a route to a missing host and an unnamed port
   const chart = chartWithBrokenRoute();
   MeshAnalysis.enable(chart);
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   try {
-    // When it is synthesized (twice), then the error fails it and the info finding is printed once
+    // When it is synthesized (twice), then the error fails it and the info finding is printed once, as every warning
     expect(() => Testing.synth(chart)).toThrow(/Error IST0101 VirtualService shop\/web: Referenced host not found: "nowhere". Fix: Route to a Service/);
     expect(() => Testing.synth(chart)).toThrow(/IST0101/);
-    expect(stderr).toHaveBeenCalledTimes(1);
-    expect(String(stderr.mock.calls[0][0])).toContain('Info IST0118 Service shop/web: Port name \'web\'');
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0][0])).toMatch(/^\[cdk8s-istio\] warning: .*Info IST0118 Service shop\/web: Port name 'web'/);
+    // And it is one of the app's warnings
+    expect(MeshWarnings.of(chart)).toEqual([expect.stringContaining('Info IST0118 Service shop/web')]);
   } finally {
-    stderr.mockRestore();
+    warn.mockRestore();
   }
 });
 

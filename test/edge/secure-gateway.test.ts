@@ -4,7 +4,7 @@ import {
   MeshService, SecureGateway, TlsVersion,
 } from '../../src';
 import { shortDigest } from '../../src/core/naming';
-import { meshModel } from '../../src/render/istio-renderer';
+import { meshModel } from '../../src/render/model-renderers';
 import { findAll, findOne, newChart, synth } from '../helpers';
 
 const productpage = MeshService.fromName('productpage', 'bookinfo', { port: 9080 });

@@ -1,9 +1,9 @@
 /**
  * The prop names of each construct's public API, read from the sources with the TypeScript
- * parser: the props interface of its constructor, the options of its methods, and every
- * interface reachable from those (so `connectionPool.maxRequests` and `rules[0].from[0].principals`
- * are props of CircuitBreaker and AuthorizationPolicy). An error names a prop when it names one
- * of these, set by the user or left to its default.
+ * parser: the props interface of its constructor, the options of its methods, every interface
+ * reachable from those (so `connectionPool.maxRequests` and `rules[0].from[0].principals` are
+ * props of CircuitBreaker and AuthorizationPolicy), and its public methods and properties. An
+ * error names a prop when it names one of these, set by the user or left to its default.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -44,9 +44,16 @@ function read(): Declarations {
         const types: string[] = [];
         const methods: string[] = [];
         for (const member of node.members) {
+          // `_render` and friends are @internal: not part of what users see.
+          const isPublic = !member.name?.getText(source).startsWith('_') && !(ts.canHaveModifiers(member) && (ts.getModifiers(member) ?? [])
+            .some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword));
+          if (!isPublic && !ts.isConstructorDeclaration(member)) continue;
           if (ts.isConstructorDeclaration(member) || ts.isMethodDeclaration(member)) {
             for (const p of member.parameters) if (p.type) types.push(p.type.getText(source));
-            if (ts.isMethodDeclaration(member)) methods.push(member.name.getText(source));
+            if (ts.isMethodDeclaration(member) && isPublic) methods.push(member.name.getText(source));
+          } else if ((ts.isPropertyDeclaration(member) || ts.isGetAccessorDeclaration(member)) && isPublic) {
+            // Public properties (`hosts`, `service`) are part of what a construct exposes too.
+            methods.push(member.name.getText(source));
           }
         }
         classes.set(node.name.text, { types, methods });

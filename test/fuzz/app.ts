@@ -5,11 +5,11 @@
  */
 import * as fc from 'fast-check';
 import { ConstructDraft, Family, FIXTURE_IDS, FixtureKind } from './drafts';
-import { edgeFamily } from './edge';
+import { edgeFamily, routedThroughEgress } from './edge';
 import { AppRecipe, isCall, isRef, MethodStep, printable, Step, Value, ValueObject } from './recipe';
 import { securityFamily } from './security';
 import { trafficFamily } from './traffic';
-import { CONSTRUCT_IDS, Level, level as levels, mix, namespace } from './values';
+import { CONSTRUCT_IDS, hostility, HOSTILE_IDS, Level, mix, namespace } from './values';
 
 const FAMILIES: readonly Family[] = [trafficFamily, edgeFamily, securityFamily];
 
@@ -19,8 +19,21 @@ export const CONSTRUCTS: Record<string, (level: Level) => fc.Arbitrary<Construct
 export const METHODS: Record<string, (level: Level) => fc.Arbitrary<MethodStep>> = Object.assign({}, ...FAMILIES.map((f) => f.methods));
 const FIXTURES: Partial<Record<FixtureKind, (level: Level) => fc.Arbitrary<ConstructDraft>>> = Object.assign({}, ...FAMILIES.map((f) => f.fixtures));
 
+/** How often each construct is picked: the ones with many props get more cases. */
+const WEIGHTS: Record<string, number> = {
+  CanaryRelease: 4, CircuitBreaker: 3, ExternalService: 3, SecureGateway: 3, AuthorizationPolicy: 3, JwtAuthentication: 3, MtlsNamespace: 2,
+};
+
 /** What a run can focus on: a construct (or preset) name, or a method name. */
 export const FOCUSES = [...Object.keys(CONSTRUCTS), ...Object.keys(METHODS)];
+
+/** The construct type a focus exercises (`AuthorizationPolicy.denyAll` -> AuthorizationPolicy, `addRoute` -> SecureGateway). */
+export function focusType(focus: string): string {
+  const methodOwners: Record<string, string> = {
+    addRoute: 'SecureGateway', addWorkloadMtls: 'MtlsNamespace', allowEgressTo: 'MtlsNamespace', addRule: 'AuthorizationPolicy',
+  };
+  return methodOwners[focus] ?? focus.split('.')[0];
+}
 
 interface Parts {
   readonly level: Level;
@@ -38,16 +51,18 @@ interface Parts {
  */
 export function appRecipe(focus?: string, fixedLevel?: Level): fc.Arbitrary<AppRecipe> {
   if (focus !== undefined && !FOCUSES.includes(focus)) throw new Error(`unknown construct or method '${focus}'; one of ${FOCUSES.join(', ')}`);
-  return (fixedLevel === undefined ? levels : fc.constant(fixedLevel)).chain((level) => {
-    const anyConstruct = fc.oneof(...Object.values(CONSTRUCTS).map((g) => g(level)));
+  return (fixedLevel === undefined ? hostility : fc.constant(fixedLevel)).chain((level) => {
+    const anyConstruct = fc.oneof(...Object.entries(CONSTRUCTS).map(([name, g]) => ({ arbitrary: g(level), weight: WEIGHTS[name] ?? 1 })));
     const anyMethod = fc.oneof(...Object.values(METHODS).map((g) => g(level)));
-    const focusedConstruct = focus !== undefined && CONSTRUCTS[focus] ? CONSTRUCTS[focus](level) : anyConstruct;
+    const focusedConstruct = focus === 'EgressGateway' ? routedThroughEgress(level)
+      : focus !== undefined && CONSTRUCTS[focus] ? CONSTRUCTS[focus](level) : anyConstruct;
     const focusedMethods = focus !== undefined && METHODS[focus]
       ? fc.tuple(METHODS[focus](level), fc.array(anyMethod, { maxLength: 1 })).map(([m, more]) => [m, ...more])
       : fc.array(anyMethod, { maxLength: 2 });
     const fixtures = fc.record(Object.fromEntries(Object.entries(FIXTURES).map(([kind, g]) =>
       [kind, fc.option(g!(level), { nil: undefined, freq: 16 })])) as Record<FixtureKind, fc.Arbitrary<ConstructDraft | undefined>>);
-    const chart = fc.record({ namespace: mix(level.strings, fc.option(namespace(level), { nil: undefined }), namespace(level)) }, { requiredKeys: [] });
+    const chartNamespace = mix(level.strings, fc.option(namespace(level), { nil: undefined }), namespace(level));
+    const chart = fc.record({ namespace: chartNamespace }, { requiredKeys: [] });
     return fc.record({
       level: fc.constant(level),
       charts: fc.array(chart, { minLength: 1, maxLength: 2 }),
@@ -56,7 +71,7 @@ export function appRecipe(focus?: string, fixedLevel?: Level): fc.Arbitrary<AppR
         : fc.array(anyConstruct, { minLength: 1, maxLength: 4 }),
       methods: focusedMethods,
       fixtures,
-      ids: fc.array(fc.constantFrom(...CONSTRUCT_IDS), { minLength: 4, maxLength: 4 }),
+      ids: fc.array(mix(level.strings, fc.constantFrom(...CONSTRUCT_IDS), fc.constantFrom(...HOSTILE_IDS)), { minLength: 4, maxLength: 4 }),
       placement: fc.array(fc.nat(1), { minLength: 12, maxLength: 12 }),
     }).map((parts) => printable(assemble(parts as Parts)));
   });

@@ -5,10 +5,10 @@
 import * as fc from 'fast-check';
 import { ConstructDraft, Family, FIXTURE_IDS } from './drafts';
 import { call, constant, MethodStep, ref, Value, ValueObject } from './recipe';
-import { meshService } from './traffic';
+import { meshService, ROUTED_HOSTS } from './traffic';
 import {
   certificateDuration, durationValue, enumValue, host, hosts, HOSTILE_NAMES, httpPath, int, labels, Level, list, mix, namespace, objectName, port,
-  props, word,
+  props, WILDCARD_HOSTS, word,
 } from './values';
 
 const secretName = (level: Level) => mix(level.strings, fc.constantFrom('cloudflare-token', 'client-ca', 'tls-secret', 'a.b'), fc.constantFrom(...HOSTILE_NAMES));
@@ -31,8 +31,11 @@ export function acmeSolver(level: Level): fc.Arbitrary<Value> {
   const principal = fc.option(fc.record({ clientId: word(level), clientSecret: secretKeyRef(level), tenantId: word(level) }), { nil: undefined });
   const tsig = fc.option(fc.record({ tsigKeyName: fc.constant('acme-key'), tsigSecret: secretKeyRef(level) }), { nil: undefined });
   return fc.oneof(
-    { arbitrary: props({}, { ingressClassName: mix(level.strings, fc.constantFrom('istio', 'istio.io'), fc.constantFrom('', 'Istio', 'a b')), ...selector })
-      .map((o) => call('AcmeSolver.http01', o as Value)), weight: 1 },
+    {
+      arbitrary: props({}, { ingressClassName: mix(level.strings, fc.constantFrom('istio', 'istio.io'), fc.constantFrom('', 'Istio', 'a b')), ...selector })
+        .map((o) => call('AcmeSolver.http01', o as Value)),
+      weight: 1,
+    },
     { arbitrary: props({ apiToken: secretKeyRef(level) }, selector).map((o) => call('AcmeSolver.dns01Cloudflare', o as Value)), weight: 3 },
     fc.tuple(props({ region }, { hostedZoneId: fc.constant('Z123'), role: fc.constant('arn:aws:iam::1:role/dns'), ...selector }), staticKeys)
       .map(([o, k]) => call('AcmeSolver.dns01Route53', { ...o, ...k } as Value)),
@@ -96,20 +99,39 @@ export function caChain(level: Level): fc.Arbitrary<ConstructDraft> {
   }).map((p) => ({ op: 'new' as const, type: 'CaChain', props: p as Value }));
 }
 
-/** The issuer fixture: any of the three issuer constructs (a namespaced Issuer signs for its namespace only). */
-const issuerFixture = (level: Level) => fc.oneof({ arbitrary: clusterIssuer(level), weight: 2 }, { arbitrary: caChain(level), weight: 2 }, issuer(level));
+/**
+ * The issuer fixture gateways take certificates from: a cluster-wide one that can sign for any
+ * gateway (a namespaced Issuer signs in its own namespace only), or any issuer in hostile apps.
+ */
+function issuerFixture(level: Level): fc.Arbitrary<ConstructDraft> {
+  const dns01 = fc.oneof(fc.constant(call('IssuerConfig.selfSigned')), fc.constant(call('IssuerConfig.ca', { secretName: 'internal-ca' })),
+    secretKeyRef(level).map((token) => call('IssuerConfig.acme', { solvers: [call('AcmeSolver.dns01Cloudflare', { apiToken: token })] })));
+  const signsAnywhere = fc.oneof(
+    props({ config: dns01 }, { name: objectName(level) }).map((p) => ({ op: 'new' as const, type: 'ClusterIssuer', props: p as Value })),
+    caChain(level).map((d) => ({ ...d, props: { ...(d as { props: ValueObject }).props, cluster: true } }) as ConstructDraft),
+  );
+  return mix(level.shapes, signsAnywhere, fc.oneof(clusterIssuer(level), caChain(level), issuer(level)));
+}
 
 function certificate(level: Level): fc.Arbitrary<Value> {
-  const traits = props({}, { acme: fc.boolean(), http01: fc.boolean(), http01Only: fc.boolean() });
+  // What an existing issuer is said to sign: HTTP-01 only (no wildcards, no redirect) is a hostile choice.
+  const traits = mix(level.shapes, fc.constantFrom({}, { acme: true }),
+    props({}, { acme: fc.boolean(), http01: fc.boolean(), http01Only: fc.boolean() }));
   const existingIssuer = fc.oneof(
     fc.tuple(objectName(level), namespace(level), traits).map(([n, ns, t]) => call('Issuer.fromName', n, ns, t as Value)),
     fc.tuple(objectName(level), traits).map(([n, t]) => call('ClusterIssuer.fromName', n, t as Value)),
   );
   const issuerRef = fc.oneof({ arbitrary: fc.constant(ref(FIXTURE_IDS.issuer)), weight: 3 }, existingIssuer);
-  const options = props({}, { duration: certificateDuration(level), renewBefore: certificateDuration(level), privateKey: privateKey(level), secretName: secretName(level) });
+  const options = props({}, {
+    duration: certificateDuration(level),
+    renewBefore: certificateDuration(level),
+    privateKey: privateKey(level),
+    secretName: secretName(level),
+  });
   return fc.oneof(
     { arbitrary: fc.tuple(issuerRef, options).map(([i, o]) => call('GatewayCertificate.fromIssuer', i, o as Value)), weight: 3 },
-    fc.tuple(secretName(level), fc.option(namespace(level), { nil: undefined, freq: 4 }))
+    // The namespace option only restates the gateway's: another one is hostile.
+    fc.tuple(secretName(level), mix(level.shapes, fc.constant(undefined), namespace(level)))
       .map(([s, ns]) => (ns === undefined ? call('GatewayCertificate.fromSecret', s) : call('GatewayCertificate.fromSecret', s, { namespace: ns }))),
   );
 }
@@ -137,7 +159,8 @@ export function secureGateway(level: Level): fc.Arbitrary<ConstructDraft> {
     props({ minTlsVersion: fc.constant(constant('TlsVersion.TLSV1_3')) }, { maxTlsVersion: fc.constant(constant('TlsVersion.TLSV1_3')) }),
   ), props({}, anyNegotiated));
   const mutual = {
-    clientCa: fc.oneof(fc.constant(constant('ClientCaSource.FROM_CREDENTIAL')), secretName(level).map((s) => call('ClientCaSource.fromSecret', s))),
+    // FROM_CREDENTIAL needs a private CA (CaChain); a public ACME CA does not sign clients: a client CA Secret fits every issuer.
+    clientCa: mix(level.shapes, secretName(level).map((s) => call('ClientCaSource.fromSecret', s)), fc.constant(constant('ClientCaSource.FROM_CREDENTIAL'))),
     clientSubjectAltNames: fc.array(mix(level.strings, fc.constantFrom('spiffe://example.com/client', 'client.example.com'), fc.constantFrom('', 'a b')), { minLength: 1, maxLength: 2 }),
   };
   const terminating = fc.tuple(
@@ -150,25 +173,27 @@ export function secureGateway(level: Level): fc.Arbitrary<ConstructDraft> {
   const noCertificate = props({ tlsMode: enumValue('GatewayTlsMode', ['PASSTHROUGH', 'ISTIO_MUTUAL']) }, common);
   const any = props({}, {
     tlsMode: enumValue('GatewayTlsMode', ['SIMPLE', 'PASSTHROUGH', 'MUTUAL', 'OPTIONAL_MUTUAL', 'ISTIO_MUTUAL']),
-    certificate: certificate(level), ...anyNegotiated, ...mutual, ...common, allowLegacyTls: fc.boolean(),
+    certificate: certificate(level),
+    ...anyNegotiated,
+    ...mutual,
+    ...common,
+    allowLegacyTls: fc.boolean(),
   });
   const shape = mix(level.shapes, fc.oneof({ arbitrary: terminating, weight: 4 }, mutualTls, noCertificate), any);
   return fc.tuple(hosts(level), shape).map(([h, p]) => ({ op: 'new' as const, type: 'SecureGateway', props: { hosts: h, ...p } as Value }));
 }
 
-/** Hosts of the gateway fixture, which `addRoute` and CanaryRelease.gatewayHosts pick from. */
-const ROUTED_HOSTS = ['bookinfo.example.com', 'api.example.com', '*.example.com'];
 
 /** The gateway routes are added to: a SecureGateway serving some of ROUTED_HOSTS. */
 function gatewayFixture(level: Level): fc.Arbitrary<ConstructDraft> {
-  const routed = fc.uniqueArray(fc.constantFrom(...ROUTED_HOSTS), { minLength: 1, maxLength: 2 });
+  // Serving every routed host (a wildcard among them) keeps routes valid; fewer is a shape routes may miss.
+  const routed = mix(level.shapes, fc.constant(ROUTED_HOSTS), fc.uniqueArray(fc.constantFrom(...ROUTED_HOSTS), { minLength: 1, maxLength: 2 }));
   return fc.tuple(secureGateway(level), mix(level.hosts, routed, hosts(level))).map(([draft, h]) =>
     ({ ...draft, props: { ...(draft as { props: ValueObject }).props, hosts: h } }) as ConstructDraft);
 }
 
 function addRoute(level: Level): fc.Arbitrary<MethodStep> {
-  return props({ service: meshService(level) }, {
-    host: mix(level.hosts, fc.constantFrom(...ROUTED_HOSTS, 'www.example.com'), host(level)),
+  return props({ service: meshService(level), host: mix(level.hosts, fc.constantFrom(...ROUTED_HOSTS, 'www.example.com'), host(level)) }, {
     pathPrefix: httpPath(level),
     port: port(level),
     rewritePrefix: httpPath(level),
@@ -187,57 +212,90 @@ export function egressGateway(level: Level): fc.Arbitrary<ConstructDraft> {
 
 const PROTOCOLS = ['HTTP', 'HTTPS', 'TLS', 'TCP', 'GRPC', 'HTTP2', 'MONGO'];
 
-function servicePorts(level: Level): fc.Arbitrary<Value[]> {
-  const spec = props({ number: port(level), protocol: enumValue('Protocol', PROTOCOLS) }, {
+/** One port of an external service, as the hostile generator writes them (any protocol, name and target). */
+function anyPort(level: Level): fc.Arbitrary<any> {
+  return props({ number: port(level), protocol: enumValue('Protocol', PROTOCOLS) }, {
     name: mix(level.strings, fc.constantFrom('http', 'https', 'tcp-db', 'tls'), fc.constantFrom(...HOSTILE_NAMES)),
     targetPort: port(level),
-  }) as fc.Arbitrary<any>;
-  return mix(level.shapes, fc.uniqueArray(spec, { minLength: 1, maxLength: 2, selector: (p) => p.number }), fc.array(spec, { maxLength: 3 }));
+  });
 }
 
+/** A well-formed port of a protocol (number and name fit; target port sometimes). */
+function portOf(level: Level, protocol: string, numbers: number[]): fc.Arbitrary<any> {
+  return fc.tuple(fc.constantFrom(...numbers), props({}, { targetPort: mix(level.numbers, fc.constantFrom(8080, 8443, 5433), port(level)) }))
+    .map(([number, extra]) => ({ number, protocol: constant(`Protocol.${protocol}`), ...extra }));
+}
+
+/**
+ * ExternalService props in the shapes users write: an HTTP(S) API (with TLS origination or the
+ * egress gateway), TLS on SNI (with an SNI proxy), a TCP database (with addresses, or static
+ * endpoints), a wildcard domain; hostile apps mix any props.
+ */
 export function externalService(level: Level): fc.Arbitrary<ConstructDraft> {
+  const exactHosts = fc.uniqueArray(host(level, false), { minLength: 1, maxLength: 2 });
+  const exportTo = fc.oneof(enumValue('ExportTo', ['THIS_NAMESPACE', 'ALL_NAMESPACES', 'NO_NAMESPACE']) as fc.Arbitrary<Value>,
+    namespace(level).map((ns) => call('ExportTo.namespace', ns)));
+  const common = props({}, {
+    namespace: namespace(level),
+    name: objectName(level),
+    location: enumValue('ServiceLocation', ['MESH_EXTERNAL', 'MESH_INTERNAL']),
+    exportTo: mix(level.shapes, exportTo.map((e) => [e]), fc.array(exportTo, { minLength: 0, maxLength: 3 })),
+    subjectAltNames: fc.array(mix(level.strings, fc.constantFrom('spiffe://cluster.local/ns/db/sa/db'), fc.constantFrom('', ' ')), { minLength: 1, maxLength: 1 }),
+  });
+  const origination = (httpPort: number) => props({ port: mix(level.shapes, fc.constant(httpPort), port(level)) }, {
+    targetPort: mix(level.numbers, fc.constantFrom(443, 8443), port(level)),
+    caCertificates: mix(level.strings, fc.constantFrom('/etc/certs/ca.pem'), fc.constantFrom('ca.pem', '')),
+    subjectAltNames: fc.array(mix(level.strings, fc.constantFrom('api.example.com'), fc.constantFrom('', 'a b')), { minLength: 1, maxLength: 2 }),
+  }).chain((o) => fc.oneof(fc.constant(o), secretName(level).map((c) => ({ ...o, caCertificates: undefined, mode: constant('OriginationTlsMode.MUTUAL'), credentialName: c }))));
+  const httpApi = fc.tuple(exactHosts, portOf(level, 'HTTP', [80, 8080])).chain(([h, p]) => fc.oneof(
+    fc.constant({}),
+    origination(p.number).map((t) => ({ tlsOrigination: t })),
+    fc.constant({ egressGateway: ref(FIXTURE_IDS.egress) }),
+    origination(p.number).map((t) => ({ tlsOrigination: t, egressGateway: ref(FIXTURE_IDS.egress) })),
+  ).map((r) => ({ hosts: h, ports: [p], ...r })));
+  const tls = fc.tuple(exactHosts, portOf(level, 'TLS', [443]), fc.oneof(
+    fc.constant({}),
+    props({ target: meshService(level) }, { port: port(level) }).map((sni) => ({ sniRouting: sni })),
+    fc.constant({ egressGateway: ref(FIXTURE_IDS.egress) }),
+  )).map(([h, p, r]) => ({ hosts: h, ports: [p], ...r }));
+  const database = fc.tuple(host(level, false), portOf(level, 'TCP', [5432, 3306]), fc.oneof(
+    fc.array(fc.constantFrom('10.20.0.15', '10.20.0.16'), { minLength: 1, maxLength: 2 }).map((a) => ({ addresses: a })),
+    fc.constant({ addressAutoAllocation: true }),
+    fc.constant({ addresses: ['10.20.0.0/24'], resolution: constant('ServiceResolution.NONE') }),
+    fc.array(props({ address: fc.constantFrom('10.0.0.1', '10.0.0.2') }, {
+      labels: labels(level), network: fc.constant('network1'), locality: fc.constantFrom('us-east1/us-east1-b', 'eu'), weight: int(level, 1, 100),
+    }), { minLength: 1, maxLength: 2 }).map((e) => ({ endpoints: e, addresses: ['10.20.0.15'] })),
+  )).map(([h, p, r]) => ({ hosts: [h], ports: [p], ...r }));
+  const wildcard = fc.tuple(fc.constantFrom(...WILDCARD_HOSTS), portOf(level, 'TLS', [443])).map(([h, p]) => ({ hosts: [h], ports: [p] }));
+
   const address = mix(level.strings, fc.constantFrom('10.20.0.15', '10.20.0.0/24', '2001:db8::1'), fc.constantFrom('10.0.0.0/33', 'a.b', '', '300.1.1.1'));
-  const endpoint = props({ address: mix(level.strings, fc.constantFrom('10.0.0.1', 'db.example.com'), fc.constantFrom(...['', 'DB.example.com', '*.x.com', '10.0.0.256'])) }, {
+  const endpoint = props({ address: mix(level.strings, fc.constantFrom('10.0.0.1', 'db.example.com'), fc.constantFrom('', 'DB.example.com', '*.x.com', '10.0.0.256')) }, {
     ports: fc.dictionary(fc.constantFrom('http', 'https', 'tcp-db', 'tls'), port(level), { minKeys: 1, maxKeys: 1 }),
     labels: labels(level),
     network: mix(level.strings, fc.constantFrom('network1'), fc.constantFrom('', 'Net 1')),
     locality: mix(level.strings, fc.constantFrom('us-east1/us-east1-b', 'eu'), fc.constantFrom('', 'a/b/c/d', 'us-*')),
     weight: int(level, 1, 100),
   });
-  const exportTo = fc.oneof(enumValue('ExportTo', ['THIS_NAMESPACE', 'ALL_NAMESPACES', 'NO_NAMESPACE']) as fc.Arbitrary<Value>,
-    namespace(level).map((ns) => call('ExportTo.namespace', ns)));
-  return fc.tuple(hosts(level), servicePorts(level)).chain(([h, ports]) => {
-    const portNumbers = ports.map((p: any) => p.number as number);
-    const originationPort = mix(level.shapes, portNumbers.length > 0 ? fc.constantFrom(...portNumbers) : port(level), port(level));
-    const tlsOrigination = props({ port: originationPort }, {
-      targetPort: port(level),
-      mode: enumValue('OriginationTlsMode', ['SIMPLE', 'MUTUAL']),
-      credentialName: secretName(level),
-      caCertificates: mix(level.strings, fc.constantFrom('/etc/certs/ca.pem'), fc.constantFrom('ca.pem', '')),
-      subjectAltNames: fc.array(mix(level.strings, fc.constantFrom('api.example.com'), fc.constantFrom('', 'a b')), { minLength: 1, maxLength: 2 }),
-    });
-    const routing = fc.oneof(
-      { arbitrary: fc.constant({}), weight: 2 },
-      tlsOrigination.map((t) => ({ tlsOrigination: t })),
-      props({ target: meshService(level) }, { port: port(level) }).map((s) => ({ sniRouting: s })),
-      fc.constant({ egressGateway: ref(FIXTURE_IDS.egress) }),
-      tlsOrigination.map((t) => ({ tlsOrigination: t, egressGateway: ref(FIXTURE_IDS.egress) })),
-    );
-    const optional = props({}, {
-      namespace: namespace(level),
-      name: objectName(level),
-      location: enumValue('ServiceLocation', ['MESH_EXTERNAL', 'MESH_INTERNAL']),
-      resolution: enumValue('ServiceResolution', ['DNS', 'DNS_ROUND_ROBIN', 'STATIC', 'NONE']),
-      addresses: fc.array(address, { minLength: 1, maxLength: 2 }),
-      endpoints: fc.array(endpoint, { minLength: 1, maxLength: 2 }),
-      exportTo: fc.array(exportTo, { minLength: 1, maxLength: 2 }),
-      subjectAltNames: fc.array(mix(level.strings, fc.constantFrom('spiffe://cluster.local/ns/db/sa/db'), fc.constantFrom('', ' ')), { minLength: 1, maxLength: 1 }),
-      addressAutoAllocation: fc.boolean(),
-    });
-    return fc.tuple(routing, optional).map(([r, o]) => ({
-      op: 'new' as const, type: 'ExternalService', props: { hosts: h, ports, ...o, ...r } as Value,
-    }));
-  });
+  const anyShape = fc.tuple(hosts(level), fc.array(anyPort(level), { maxLength: 3 })).chain(([h, ports]) => props({}, {
+    resolution: enumValue('ServiceResolution', ['DNS', 'DNS_ROUND_ROBIN', 'STATIC', 'NONE']),
+    addresses: fc.array(address, { minLength: 1, maxLength: 2 }),
+    endpoints: fc.array(endpoint, { minLength: 1, maxLength: 2 }),
+    addressAutoAllocation: fc.boolean(),
+    tlsOrigination: props({ port: ports.length > 0 ? fc.constantFrom(...ports.map((p: any) => p.number as number)) : port(level) }, {
+      targetPort: port(level), mode: enumValue('OriginationTlsMode', ['SIMPLE', 'MUTUAL']), credentialName: secretName(level),
+    }),
+    sniRouting: props({ target: meshService(level) }, { port: port(level) }),
+    egressGateway: fc.constant(ref(FIXTURE_IDS.egress)),
+  }).map((o) => ({ hosts: h, ports, ...o })));
+
+  const shape = mix(level.shapes, fc.oneof({ arbitrary: httpApi, weight: 3 }, tls, database, wildcard), anyShape);
+  return fc.tuple(shape, common).map(([sh, c]) => ({ op: 'new' as const, type: 'ExternalService', props: { ...c, ...sh } as Value }));
+}
+
+/** For runs focused on EgressGateway: an ExternalService routed through the egress fixture (a lone gateway has no servers). */
+export function routedThroughEgress(level: Level): fc.Arbitrary<ConstructDraft> {
+  return externalService(level).map((d) =>
+    ({ ...d, props: { ...(d as { props: ValueObject }).props, egressGateway: ref(FIXTURE_IDS.egress) } }) as ConstructDraft);
 }
 
 export const edgeFamily: Family = {

@@ -17,15 +17,15 @@
  * - dropped-setting: a prop set by the generator missing from the output, or replaced;
  * - re2-disagreement: a construct accepts a regex RE2 rejects, or rejects one RE2 accepts.
  */
-import { FindingLevel, MeshAnalysis } from '../../src';
 import { apiProps } from './api-props';
-import { PRESET_PARAMETERS } from './security';
 import {
-  AppRecipe, buildApp, BuiltApp, createdConstructs, DanglingReference, isCall, isRef, NewStep, pathOfStep, PresetStep, StepFailure,
+  AppRecipe, buildApp, BuiltApp, createdConstructs, DanglingReference, isCall, isRef, NewStep, pathOfStep, PresetStep, Step, StepFailure,
   synthesize, Value, ValueObject,
 } from './recipe';
+import { PRESET_PARAMETERS } from './security';
 import { visibilityProblems } from './visibility';
 import { re2Error, wireProblems } from './wire';
+import { FindingLevel, MeshAnalysis } from '../../src';
 
 export type FailureClass = 'let-through' | 'crash-like' | 'dropped-setting' | 're2-disagreement';
 export const FAILURE_CLASSES: readonly FailureClass[] = ['let-through', 'crash-like', 'dropped-setting', 're2-disagreement'];
@@ -36,6 +36,8 @@ export interface Failure {
   readonly signature: string;
   /** The full message, for the report. */
   readonly detail: string;
+  /** The type of the construct the failure belongs to, when the message or the check tells. */
+  readonly construct?: string;
 }
 
 export interface Verdict {
@@ -71,6 +73,7 @@ export function evaluate(recipe: AppRecipe): Verdict {
     failures.push(...judgeOutput(manifests!, app));
     failures.push(...visibilityProblems(recipe, built!, manifests!).map((p): Failure => ({
       kind: 'dropped-setting',
+      construct: p.construct.split('.')[0],
       signature: `${p.construct}: ${p.prop.replace(/\[\d+\]/g, '[]').replace(/\['[^']*'\]/g, '[…]')} ${p.problem}`,
       detail: `${p.path}: ${p.prop} ${p.problem} (expected ${JSON.stringify(p.expected)}, found ${JSON.stringify(p.found)})`,
     })));
@@ -102,6 +105,20 @@ class AppFacts {
       }
     }
     this.paths = [...this.stepsByPath.keys()].sort((a, b) => b.length - a.length);
+  }
+
+  /** The type of the construct a message mentions (its path, or a child's), if any. */
+  public typeMentioned(message: string): string | undefined {
+    const path = this.paths.find((p) => message.includes(`${p}:`) || message.includes(`${p}/`) || message.includes(`'${p}'`));
+    return path === undefined ? undefined : this.stepsByPath.get(path)!.type;
+  }
+
+  /** Whether an analysis source label (`chart/reviews (matchRoutes[1]), ...`) starts with a construct of the app and a prop of it. */
+  public sourceNamesProp(source: string): boolean {
+    const first = /^([^ ,(]+)(?: \(([^)]*)\))?/.exec(source);
+    if (!first || !this.stepsByPath.has(first[1]) || first[2] === undefined) return false;
+    const names = this.propNames(first[1]);
+    return (first[2].match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).some((id) => names.has(id));
   }
 
   /** The construct an error message starts with (`<path>: `), if any. */
@@ -157,6 +174,8 @@ export function normalizeValues(text: string): string {
     .replace(/"[^"]*"/g, '"…"')
     .replace(/`[^`]*`/g, '`…`')
     .replace(/\{[^{}]*\}/g, '{…}')
+    .replace(/\(([^()]*,[^()]*)\)/g, '(…)')
+    .replace(/[a-z0-9.-]{40,}/g, '…')
     .replace(/-?\b\d+(\.\d+)?(e[+-]?\d+)?\b/gi, 'N')
     .slice(0, 220);
 }
@@ -166,8 +185,12 @@ function messageOf(error: unknown): string {
 }
 
 const VALIDATION_FAILED = 'Validation failed with the following errors:';
-/** A line of the automatic analysis: `Error IST0106 VirtualService ns/name: message Fix: ...`. */
-const ANALYSIS_LINE = /^(Error|Warning|Info) ([A-Z]+\d+) (\S+) (\S+): ([\s\S]*)$/;
+/**
+ * A line of the automatic analysis: `[<source>: ]Error IST0106 VirtualService ns/name: message Fix: ...`,
+ * where the source names the constructs that rendered the object and, when traced, the props:
+ * `chart/reviews (matchRoutes[1]), chart/other`.
+ */
+const ANALYSIS_LINE = /^(?:(.*?): )?(Error|Warning|Info) ([A-Z]+\d+) (\S+) (\S+): ([\s\S]*)$/;
 
 /** An exception of construction or synth: clear, a let-through caught only by the analysis, or crash-like. */
 function judgeError(failure: StepFailure, app: AppFacts, rejectedValues: Set<unknown>): Failure[] {
@@ -176,6 +199,7 @@ function judgeError(failure: StepFailure, app: AppFacts, rejectedValues: Set<unk
   if (error && typeof error === 'object' && 'value' in error) rejectedValues.add(error.value);
 
   if (failure.phase === 'synth' && message.startsWith(VALIDATION_FAILED)) {
+    const userRegexes = regexesOf(app.recipe).map((r) => r.pattern).filter((r) => r.length > 0);
     // cdk8s lists every construct's validation errors as `[<node path>] <message>`.
     const entries = message.slice(VALIDATION_FAILED.length).split(/\n {2}\[[^\]\n]*\] /).map((e) => e.trim()).filter((e) => e.length > 0);
     const failures: Failure[] = [];
@@ -184,8 +208,20 @@ function judgeError(failure: StepFailure, app: AppFacts, rejectedValues: Set<unk
       for (const value of quotedValues(entry)) rejectedValues.add(value);
       const finding = ANALYSIS_LINE.exec(entry);
       if (finding) {
-        const [, , code, kind, , text] = finding;
-        failures.push({ kind: 'let-through', signature: `${code} ${kind}: ${app.normalize(text)}`, detail: `only the synth analysis caught it: ${entry}` });
+        const [, source, , code, kind, , text] = finding;
+        // A user's regex that istiod rejects is a re2-disagreement of the construct that accepted it.
+        if (/regexp/.test(text) && userRegexes.some((r) => entry.includes(JSON.stringify(r).slice(1, -1)) || entry.includes(r))) continue;
+        // The analysis traced the object to a construct and a prop: a clear error after all.
+        if (source !== undefined && app.sourceNamesProp(source)) {
+          fromConstructs++;
+          continue;
+        }
+        failures.push({
+          kind: 'let-through',
+          signature: `${code} ${kind}: ${app.normalize(text)}`,
+          detail: `only the synth analysis caught it: ${entry}`,
+          construct: source === undefined ? undefined : app.typeMentioned(`${source}:`),
+        });
         continue;
       }
       fromConstructs++;
@@ -200,10 +236,14 @@ function judgeError(failure: StepFailure, app: AppFacts, rejectedValues: Set<unk
   if (failure.phase === 'value') {
     // A factory (MeshService.fromName, AcmeServer.custom, ...) refused a value before any construct saw it.
     if (isValidationError(error)) return [];
-    return [{ kind: 'crash-like', signature: `value factory threw ${error?.constructor?.name ?? typeof error}: ${app.normalize(message)}`, detail: message }];
+    const construct = failure.stepIndex === undefined ? undefined : typeOfStep(app.recipe.steps[failure.stepIndex], app.recipe);
+    return [{ kind: 'crash-like', signature: `value factory threw ${error?.constructor?.name ?? typeof error}: ${app.normalize(message)}`, detail: message, construct }];
   }
   const unclear = unclearError(message, error, app);
-  return unclear ? [unclear] : [];
+  if (!unclear) return [];
+  // An exception while a step ran belongs to that step's construct when the message names none.
+  const stepType = failure.stepIndex === undefined ? undefined : typeOfStep(app.recipe.steps[failure.stepIndex], app.recipe);
+  return [{ ...unclear, construct: unclear.construct ?? stepType }];
 }
 
 function isValidationError(error: any): boolean {
@@ -218,13 +258,13 @@ function unclearError(message: string, error: any, app: AppFacts): Failure | und
     // A construct's error thrown while cdk8s serializes an object comes wrapped in cdk8s' message.
     const wrapped = /^Failed serializing construct at path '[^']*' with name '[^']*': (\w+: )?(.*?: \S+)/s.exec(message);
     const what = wrapped ? `wrapped in cdk8s' "Failed serializing construct ...": ${wrapped[1] ?? ''}${app.normalize(wrapped[2])} ...` : `${type}${app.normalize(message)}`;
-    return { kind: 'crash-like', signature: `no construct path: ${what}`, detail: message };
+    return { kind: 'crash-like', signature: `no construct path: ${what}`, detail: message, construct: app.typeMentioned(message) };
   }
   const property: string = isValidationError(error) && error.where === owner ? error.property : message.slice(owner.length + 2).split(' ')[0];
   const names = app.propNames(owner);
   const identifiers = property.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
   if (!identifiers.some((id) => names.has(id))) {
-    return { kind: 'crash-like', signature: `names no prop the user wrote: ${type}${app.normalize(message)}`, detail: message };
+    return { kind: 'crash-like', signature: `names no prop the user wrote: ${type}${app.normalize(message)}`, detail: message, construct: app.typeMentioned(message) };
   }
   return undefined;
 }
@@ -290,23 +330,32 @@ function regexDisagreements(recipe: AppRecipe, failure: StepFailure | undefined,
   const failures: Failure[] = [];
   const failedAt = failure?.phase === 'synth' || failure === undefined ? Infinity : failure.stepIndex ?? Infinity;
   for (const { pattern, stepIndex } of regexesOf(recipe)) {
+    const construct = typeOfStep(recipe.steps[stepIndex], recipe);
     const istiod = istiodRegexError(pattern);
     const rejected = rejectedValues.has(pattern);
     if (rejected && istiod === undefined) {
       failures.push({
         kind: 're2-disagreement',
         signature: `rejects valid RE2 using ${re2Feature(pattern)}`,
+        construct,
         detail: `${JSON.stringify(pattern)} is valid RE2 but was rejected: ${messageOf(failure!.cause)}`,
       });
     } else if (!rejected && istiod !== undefined && stepIndex < failedAt) {
       failures.push({
         kind: 're2-disagreement',
         signature: `accepts what RE2 rejects: ${istiod.replace(/^error parsing regexp: /, '').replace(/: `.*`$/s, '')}`,
+        construct,
         detail: `${JSON.stringify(pattern)} was accepted, but RE2 says: ${istiod}`,
       });
     }
   }
   return failures;
+}
+
+/** The construct type a step creates or calls a method of. */
+function typeOfStep(step: Step, recipe: AppRecipe): string | undefined {
+  if (step.op !== 'method') return step.type;
+  return createdConstructs(recipe).find((c) => c.id === step.target)?.type;
 }
 
 /** The RE2 syntax a pattern uses that JavaScript lacks (what a JS-based check stumbles on). */

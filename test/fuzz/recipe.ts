@@ -8,6 +8,7 @@
  * - `{ $const: 'Protocol.HTTP' }`: an enum member or a static constant;
  * - `{ $ref: 'gw' }`: a construct created by an earlier step of the same app.
  */
+import * as os from 'os';
 import { App, Chart, Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
@@ -182,7 +183,7 @@ export function synthesize(built: BuiltApp): any[] {
   }
 }
 
-const OUTDIR = require('os').tmpdir();
+const OUTDIR = os.tmpdir();
 
 function runStep<T>(action: () => T): T {
   try {
@@ -263,6 +264,7 @@ export function printNumber(n: number): string {
       if (Number.isInteger(exponent)) return offset === 0 ? `2 ** ${exponent}` : `2 ** ${exponent} ${offset < 0 ? '-' : '+'} ${Math.abs(offset)}`;
     }
   }
+  if (Number.isFinite(n) && Math.abs(n) >= 1e15) return n.toExponential().replace('e+', 'e');
   return String(n);
 }
 
@@ -284,6 +286,8 @@ export function printValue(v: Value): string {
 
 /** Makes fast-check print a recipe as its TypeScript program (counterexamples read as code). */
 export function printable(recipe: AppRecipe): AppRecipe {
-  Object.defineProperty(recipe, fc.toStringMethod, { value: () => `\n${toTypeScript(recipe)}\n`, enumerable: false });
+  if (!(fc.toStringMethod in recipe)) {
+    Object.defineProperty(recipe, fc.toStringMethod, { value: () => `\n${toTypeScript(recipe)}\n`, enumerable: false });
+  }
   return recipe;
 }

@@ -6,11 +6,13 @@
  * failures of each class, a minimal reproduction found by fast-check's shrinking, as TypeScript.
  * Exits 1 when any case fails. `FUZZ_FOCUS=<construct or method>` restricts the run to apps
  * built around one construct, `FUZZ_LEVEL=0|1|5` to one hostility level (0: well-formed values only);
- * `FUZZ_EXAMPLES=<n>` sets how many failures per class are shrunk.
+ * `FUZZ_EXAMPLES=<n>` sets how many failures per class are shrunk, `FUZZ_MATCH=<text>|<text>`
+ * shrinks every failure whose signature contains one of the texts instead.
  */
 import * as fc from 'fast-check';
 import { appRecipe } from './app';
 import { evaluate, Failure, FAILURE_CLASSES, FailureClass, normalizeValues } from './invariant';
+import { reproduce } from './minimize';
 import { AppRecipe, toTypeScript } from './recipe';
 import { fixedLevel, Level } from './values';
 
@@ -31,7 +33,7 @@ const key = (f: Pick<Failure, 'kind' | 'signature'>) => `${f.kind}|${f.signature
 function main(): number {
   const [countArg, seedArg] = process.argv.slice(2);
   const count = countArg === undefined ? 2000 : Number(countArg);
-  const seed = seedArg === undefined ? (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) | 0 : Number(seedArg);
+  const seed = seedArg === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(seedArg);
   if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed)) {
     process.stderr.write('usage: npm run fuzz -- [count] [seed]\n');
     return 2;
@@ -39,6 +41,7 @@ function main(): number {
   const focus = process.env.FUZZ_FOCUS || undefined;
   const level = process.env.FUZZ_LEVEL ? fixedLevel(Number(process.env.FUZZ_LEVEL)) : undefined;
   const examples = Number(process.env.FUZZ_EXAMPLES ?? 3);
+  const match = process.env.FUZZ_MATCH;
   console.log(`cdk8s-istio fuzz: ${count} apps${focus ? ` around ${focus}` : ''}, seed ${seed} (repeat with: npm run fuzz -- ${count} ${seed})`);
 
   // 1. Survey: judge every case, group failures by signature.
@@ -87,7 +90,7 @@ function main(): number {
     console.log(`\n== ${kind}: ${list.length} distinct ==`);
     list.forEach((d, i) => {
       console.log(`\n[${kind} ${i + 1}] ${d.signature}  (${d.cases} case${d.cases === 1 ? '' : 's'})`);
-      if (i >= examples) return;
+      if (match ? !match.split('|').some((m) => d.signature.includes(m)) : i >= examples) return;
       console.log(`  e.g. ${d.detail.split('\n')[0].slice(0, 600)}`);
       const minimal = shrink(d, seed, focus, level);
       console.log(indent(toTypeScript(minimal.recipe)));
@@ -99,23 +102,15 @@ function main(): number {
   return failed ? 1 : 0;
 }
 
-/** Replays the first case of a defect and lets fast-check shrink it while the same defect remains. */
+/** The smallest app showing a defect, from its first case (see reproduce). */
 function shrink(defect: Defect, seed: number, focus: string | undefined, level: Level | undefined): { recipe: AppRecipe; detail: string } {
-  let last: { recipe: AppRecipe; detail: string } = { recipe: defect.recipe, detail: defect.detail };
-  const result = fc.check(fc.property(appRecipe(focus, level), (recipe) => {
+  const sameDefect = (recipe: AppRecipe) => {
     const verdict = evaluate(recipe);
-    fc.pre(verdict.outcome !== 'skipped');
-    const same = verdict.failures.find((f) => key(f) === key(defect));
-    if (same) last = { recipe, detail: same.detail };
-    return same === undefined;
-  }), { seed, path: String(defect.firstIndex), plugins: [fc.interruptAfterTimeLimit(Number(process.env.FUZZ_SHRINK_MS ?? 15_000))] });
-  if (result.failed && result.counterexample) {
-    const [recipe] = result.counterexample as [AppRecipe];
-    const verdict = evaluate(recipe);
-    const same = verdict.failures.find((f) => key(f) === key(defect));
-    if (same) return { recipe, detail: same.detail };
-  }
-  return last;
+    return verdict.outcome === 'skipped' ? undefined : verdict.failures.find((f) => key(f) === key(defect));
+  };
+  const minimal = reproduce(appRecipe(focus, level), seed, String(defect.firstIndex), defect.recipe, (r) => sameDefect(r) !== undefined,
+    Number(process.env.FUZZ_SHRINK_MS ?? 20_000));
+  return { recipe: minimal, detail: sameDefect(minimal)?.detail ?? defect.detail };
 }
 
 function indent(text: string): string {

@@ -24,8 +24,11 @@ export function policyTarget(level: Level): fc.Arbitrary<Value> {
     fc.option(namespace(level), { nil: undefined }).map((ns) => (ns === undefined ? call('PolicyTarget.mesh') : call('PolicyTarget.mesh', ns))),
     { arbitrary: namespace(level).map((ns) => call('PolicyTarget.namespace', ns)), weight: 2 },
     { arbitrary: fc.tuple(namespace(level), labels(level)).map(([ns, l]) => call('PolicyTarget.selector', ns, l)), weight: 3 },
-    { arbitrary: fc.tuple(mix(level.strings, fc.constantFrom('reviews', 'api'), fc.constantFrom(...HOSTILE_NAMES)), namespace(level))
-      .map(([n, ns]) => call('PolicyTarget.serviceName', n, ns)), weight: 1 },
+    {
+      arbitrary: fc.tuple(mix(level.strings, fc.constantFrom('reviews', 'api'), fc.constantFrom(...HOSTILE_NAMES)), namespace(level))
+        .map(([n, ns]) => call('PolicyTarget.serviceName', n, ns)),
+      weight: 1,
+    },
     props({}, { namespace: namespace(level), labels: labels(level, { istio: 'ingressgateway' }) }).map((o) => call('PolicyTarget.ingressGateway', o as Value)),
     waypointReference(level).map((w) => call('PolicyTarget.waypoint', w)),
   );
@@ -34,8 +37,11 @@ export function policyTarget(level: Level): fc.Arbitrary<Value> {
 export function workloadIdentity(level: Level): fc.Arbitrary<Value> {
   const trustDomain = props({}, { trustDomain: mix(level.strings, fc.constantFrom('cluster.local', 'example.org'), fc.constantFrom('', 'Example.org', 'a b')) });
   return fc.oneof(
-    { arbitrary: fc.tuple(mix(level.strings, fc.constantFrom('sleep', 'bookinfo-productpage', 'a.b'), fc.constantFrom(...HOSTILE_NAMES)), namespace(level), trustDomain)
-      .map(([sa, ns, o]) => call('WorkloadIdentity.fromName', sa, ns, o as Value)), weight: 3 },
+    {
+      arbitrary: fc.tuple(mix(level.strings, fc.constantFrom('sleep', 'bookinfo-productpage', 'a.b'), fc.constantFrom(...HOSTILE_NAMES)), namespace(level), trustDomain)
+        .map(([sa, ns, o]) => call('WorkloadIdentity.fromName', sa, ns, o as Value)),
+      weight: 3,
+    },
     props({}, { namespace: namespace(level), serviceAccount: fc.constantFrom('istio-ingressgateway-service-account', 'gw') })
       .map((o) => call('WorkloadIdentity.ingressGateway', o as Value)),
   );
@@ -115,14 +121,18 @@ export function authorizationPolicy(level: Level): fc.Arbitrary<ConstructDraft> 
     { arbitrary: enumValue('AuthorizationAction', ['ALLOW', 'DENY', 'AUDIT']).map((a) => ({ action: a })), weight: 3 },
     // CUSTOM: the external authorizer runs before identities are known; its rules match on operations.
     fc.tuple(enumValue('AuthorizationAction', ['CUSTOM']), mix(level.strings, fc.constantFrom('my-ext-authz'), fc.constantFrom('')),
-      mix(level.shapes, fc.array(props({ to: list(level, operation(level), 1, 1) }, {}), { minLength: 1, maxLength: 2 }), list(level, authorizationRule(level), 1, 2)))
+      mix(level.shapes, fc.array(props({ to: list(level, operation(level), 1, 1) }, {}), { minLength: 1, maxLength: 2 }),
+        list(level, authorizationRule(level), 1, 2)))
       .map(([a, p, rules]) => ({ action: a, provider: p, rules })),
   );
   return fc.tuple(policyTarget(level), action, props({}, { rules: list(level, authorizationRule(level), 1, 2), name: objectName(level) }))
     .map(([target, a, o]) => ({ op: 'new' as const, type: 'AuthorizationPolicy', props: { target, ...o, ...a } as Value }));
 }
 
-const preset = (method: string, extra: (level: Level) => fc.Arbitrary<Value[]> = () => fc.constant([])) => (level: Level): fc.Arbitrary<ConstructDraft> =>
+type Extra = (level: Level) => fc.Arbitrary<Value[]>;
+
+/** A preset of AuthorizationPolicy: `Type.method(scope, id, options, ...extra)`. */
+const preset = (method: string, extra: Extra = () => fc.constant([])) => (level: Level): fc.Arbitrary<ConstructDraft> =>
   fc.tuple(policyOptions(level), extra(level)).map(([options, more]) => ({
     op: 'preset' as const, type: 'AuthorizationPolicy', method, args: [options, ...more],
   }));
@@ -165,7 +175,10 @@ export function mtlsNamespace(level: Level): fc.Arbitrary<ConstructDraft> {
     hosts: list(level, egressHost(level), 1, 2),
     outboundTrafficPolicy: enumValue('OutboundTrafficPolicy', ['REGISTRY_ONLY', 'ALLOW_ANY']),
   });
-  const waypoint = props({}, { name: mix(level.strings, fc.constantFrom('waypoint', 'wp'), fc.constantFrom(...HOSTILE_NAMES)), trafficType: enumValue('WaypointTrafficType', TRAFFIC_TYPES) });
+  const ownWaypoint = props({}, {
+    name: mix(level.strings, fc.constantFrom('waypoint', 'wp'), fc.constantFrom(...HOSTILE_NAMES)),
+    trafficType: enumValue('WaypointTrafficType', TRAFFIC_TYPES),
+  });
   const revision = mix(level.strings, fc.constantFrom('1-30-3', 'canary'), fc.constantFrom('', 'a b', '-x'));
   const sidecar = fc.tuple(
     fc.oneof(fc.constant({}), fc.constant({ dataplane: constant('Dataplane.SIDECAR') }), revision.map((r) => ({ dataplane: call('Dataplane.revision', r) }))),
@@ -173,11 +186,14 @@ export function mtlsNamespace(level: Level): fc.Arbitrary<ConstructDraft> {
   ).map(([d, o]) => ({ ...d, ...o }));
   const ambient = fc.tuple(
     props({}, { mtls: enumValue('MtlsMode', ['STRICT', 'PERMISSIVE']) }),
-    fc.oneof(fc.constant({}), waypoint.map((w) => ({ waypoint: w })), waypointReference(level).map((w) => ({ useWaypoint: w }))),
+    fc.oneof(fc.constant({}), ownWaypoint.map((w) => ({ waypoint: w })), waypointReference(level).map((w) => ({ useWaypoint: w }))),
   ).map(([o, w]) => ({ dataplane: constant('Dataplane.AMBIENT'), ...o, ...w }));
   const any = props({}, {
     dataplane: fc.oneof(enumValue('Dataplane', ['SIDECAR', 'AMBIENT']) as fc.Arbitrary<Value>, revision.map((r) => call('Dataplane.revision', r))),
-    mtls: enumValue('MtlsMode', MTLS_MODES), egress, waypoint, useWaypoint: waypointReference(level),
+    mtls: enumValue('MtlsMode', MTLS_MODES),
+    egress,
+    waypoint: ownWaypoint,
+    useWaypoint: waypointReference(level),
   });
   const common = props({}, { name: namespace(level), createNamespace: fc.boolean() });
   return fc.tuple(mix(level.shapes, fc.oneof(sidecar, ambient), any), common)
@@ -229,17 +245,17 @@ export function waypoint(level: Level): fc.Arbitrary<ConstructDraft> {
 
 export const securityFamily: Family = {
   constructs: {
-    MtlsNamespace: mtlsNamespace,
-    MeshMtls: meshMtls,
-    Waypoint: waypoint,
-    AuthorizationPolicy: authorizationPolicy,
+    'MtlsNamespace': mtlsNamespace,
+    'MeshMtls': meshMtls,
+    'Waypoint': waypoint,
+    'AuthorizationPolicy': authorizationPolicy,
     'AuthorizationPolicy.allowNothing': preset('allowNothing'),
     'AuthorizationPolicy.denyAll': preset('denyAll'),
     'AuthorizationPolicy.allowOnlyFrom': preset('allowOnlyFrom', (level) => list(level, workloadIdentity(level), 1, 2).map((ids) => [ids as Value])),
     'AuthorizationPolicy.allowOnlyFromNamespaces': preset('allowOnlyFromNamespaces', (level) => sourceNamespaces(level).map((ns) => [ns])),
     'AuthorizationPolicy.allowOnlyFromIngressGateway': preset('allowOnlyFromIngressGateway',
       (level) => fc.option(workloadIdentity(level), { nil: undefined }).map((g) => (g === undefined ? [] : [g]))),
-    JwtAuthentication: jwtAuthentication,
+    'JwtAuthentication': jwtAuthentication,
   },
   methods: { addWorkloadMtls, allowEgressTo, addRule },
   fixtures: { waypoint, namespace: namespaceFixture, policy: authorizationPolicy },

@@ -4,7 +4,7 @@
  */
 import * as fc from 'fast-check';
 import { ConstructDraft, Family, FIXTURE_IDS } from './drafts';
-import { call, ref, Value } from './recipe';
+import { call, constant, ref, Value } from './recipe';
 import {
   durationValue, enumValue, headerName, host, hosts, httpPath, int, labels, Level, list, mix, namespace, percentage, port,
   props, regex, serviceName, VERSIONS, word,
@@ -70,7 +70,9 @@ export function fault(level: Level): fc.Arbitrary<Value> {
     props({ abortGrpcStatus: grpc }, { abortPercentage: percentage(level) }),
     props({ delay, abortHttpStatus: status }, {}),
   );
-  const any = props({}, { delay, delayPercentage: percentage(level), abortHttpStatus: status, abortGrpcStatus: grpc, abortPercentage: percentage(level) });
+  const any = props({}, {
+    delay, delayPercentage: percentage(level), abortHttpStatus: status, abortGrpcStatus: grpc, abortPercentage: percentage(level),
+  });
   return mix(level.shapes, valid, any) as fc.Arbitrary<Value>;
 }
 
@@ -118,16 +120,35 @@ function weightsFor(level: Level, names: readonly string[]): fc.Arbitrary<Record
   return mix(level.shapes, split(names), fc.dictionary(fc.constantFrom(...names, 'v9'), int(level, 0, 100), { maxKeys: 3 }));
 }
 
-function gatewayReference(level: Level): fc.Arbitrary<Value> {
-  const existing = fc.tuple(fc.constantFrom('public', 'shared'), namespace(level), hosts(level)).map(([name, ns, h]) =>
-    call('MeshGateway.fromName', name, ns, { hosts: h }));
-  return fc.oneof({ arbitrary: fc.constant(ref(FIXTURE_IDS.gateway)), weight: 3 }, existing);
+/** Hosts of the gateway fixture (see edge.ts), which routes pick from. */
+export const ROUTED_HOSTS = ['bookinfo.example.com', 'api.example.com', '*.example.com'];
+
+/**
+ * Where a release is also routed: the gateway fixture or a gateway deployed elsewhere, with the
+ * hosts it serves (all, or some of them), and optionally without mesh routing.
+ */
+function gatewayRouting(level: Level, tcp: boolean): fc.Arbitrary<Record<string, Value>> {
+  const fixture = fc.tuple(fc.constant(ref(FIXTURE_IDS.gateway)), fc.constant(ROUTED_HOSTS));
+  const existing = fc.tuple(fc.constantFrom('public', 'shared'), namespace(level), fc.uniqueArray(fc.constantFrom(...ROUTED_HOSTS), { minLength: 1, maxLength: 2 }))
+    .map(([name, ns, h]) => [call('MeshGateway.fromName', name, ns, { hosts: h }), h] as [Value, string[]]);
+  return fc.oneof({ arbitrary: fixture, weight: 3 }, existing).chain(([gateway, served]) => props({ gateway: fc.constant(gateway) }, {
+    // The fixture serves some of ROUTED_HOSTS: a host it does not serve is a clear error, fine at any level.
+    gatewayHosts: fc.uniqueArray(mix(level.hosts, fc.constantFrom(...served), host(level)), { minLength: 1, maxLength: 2 }),
+    meshRouting: fc.boolean(),
+    ...(tcp ? { gatewayPort: port(level) } : {}),
+  }));
 }
 
+/**
+ * CanaryRelease props: versions with a split (canaryWeight for two, weights for any), HTTP
+ * routes with matches, faults, mirroring, timeouts and retries, or a TCP split by port; mesh
+ * routing, gateway routing or both. Hostile apps mix any props.
+ */
 export function canaryRelease(level: Level): fc.Arbitrary<ConstructDraft> {
   const names = mix(level.shapes, fc.uniqueArray(versionName(level), { minLength: 1, maxLength: 3 }),
     fc.oneof(fc.constant([]), versionName(level).map((n) => [n, n])));
-  return fc.tuple(meshService(level), names).chain(([service, versionNames]) => {
+  const isTcp = fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, fc.constant(true));
+  return fc.tuple(meshService(level), names, isTcp).chain(([service, versionNames, tcp]) => {
     const pick = mix(level.shapes, fc.constantFrom(...(versionNames.length > 0 ? versionNames : ['v1'])), versionName(level));
     const versions = versionNames.length === 0 ? fc.constant([]) : fc.tuple(...versionNames.map((n) => releaseVersion(level, n)));
     // canaryWeight needs exactly two versions: with other counts it is a hostile choice.
@@ -144,7 +165,20 @@ export function canaryRelease(level: Level): fc.Arbitrary<ConstructDraft> {
       fault: fault(level),
       name: word(level),
     });
-    const optional = props({}, {
+    const httpSettings = props({}, {
+      matchRoutes: fc.array(matchRoute, { minLength: 1, maxLength: 2 }),
+      protocol: enumValue('Protocol', ['HTTP', 'HTTP2', 'GRPC']),
+      fault: fault(level),
+      mirror: props({ version: pick }, { percentage: percentage(level) }),
+      timeout: durationValue(level),
+      retries: retries(level),
+      sessionAffinity: loadBalancer(level, true),
+    });
+    // TCP routes match a port: the service gets one.
+    const tcpSettings = port(level).map((p) => ({ protocol: constant('Protocol.TCP'), service: call('MeshService.fromName', 'db', 'default', { port: p }) }));
+    const routing = fc.oneof({ arbitrary: fc.constant({}), weight: 2 }, gatewayRouting(level, tcp));
+    const coherent = fc.tuple(tcp ? tcpSettings : httpSettings, routing).map(([settings, r]) => ({ ...settings, ...r }));
+    const anyProps = props({}, {
       matchRoutes: fc.array(matchRoute, { minLength: 1, maxLength: 2 }),
       protocol: mix(level.shapes, enumValue('Protocol', ['HTTP', 'HTTP2', 'GRPC', 'TCP']), enumValue('Protocol', ['TLS', 'HTTPS', 'MONGO', 'UDP'])),
       fault: fault(level),
@@ -152,13 +186,14 @@ export function canaryRelease(level: Level): fc.Arbitrary<ConstructDraft> {
       timeout: durationValue(level),
       retries: retries(level),
       sessionAffinity: loadBalancer(level, true),
-      gateway: gatewayReference(level),
+      gateway: fc.oneof(fc.constant(ref(FIXTURE_IDS.gateway)), fc.tuple(fc.constantFrom('public', 'shared'), namespace(level), hosts(level))
+        .map(([name, ns, h]) => call('MeshGateway.fromName', name, ns, { hosts: h }))),
       gatewayHosts: fc.uniqueArray(host(level), { minLength: 1, maxLength: 2 }),
       gatewayPort: port(level),
       meshRouting: fc.boolean(),
     });
-    return fc.tuple(versions, defaultSplit, optional).map(([v, s, o]) => ({
-      op: 'new' as const, type: 'CanaryRelease', props: { service, versions: v, ...s, ...o } as Value,
+    return fc.tuple(versions, defaultSplit, mix(level.shapes, coherent, anyProps)).map(([v, weighting, o]) => ({
+      op: 'new' as const, type: 'CanaryRelease', props: { service, versions: v, ...weighting, ...o } as Value,
     }));
   });
 }

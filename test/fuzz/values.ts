@@ -37,7 +37,7 @@ const uniform = (weight: number): Level => Object.fromEntries(KINDS.map((k) => [
  * value), or hostile in one kind only, so that hostile numbers or regexes reach the code that
  * renders them instead of stopping at the first bad name.
  */
-export const level: fc.Arbitrary<Level> = fc.oneof(
+export const hostility: fc.Arbitrary<Level> = fc.oneof(
   fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.constant(1), weight: 2 }, fc.constant(5)).map(uniform),
   fc.constantFrom(...KINDS).map((kind) => ({ ...uniform(0), [kind]: 8 })),
 );
@@ -152,8 +152,10 @@ export function objectName(level: Level): fc.Arbitrary<string> {
   return mix(level.strings, fc.constantFrom('main', 'public', 'a', 'a-b', 'reviews', 'waypoint'), fc.constantFrom(...HOSTILE_NAMES, `${'a'.repeat(250)}.com`));
 }
 
-/** Construct ids: readable ones, and ids that map to the same DNS name (`a.b`, `a-b`, `A-B`). */
-export const CONSTRUCT_IDS = ['a', 'b', 'reviews', 'a-b', 'a.b', 'A-B', 'gateway', 'x_y', 'ü'];
+/** Construct ids: readable ones, including ids that map to the same DNS name (`a.b`, `a-b`, `A-B`). */
+export const CONSTRUCT_IDS = ['a', 'b', 'reviews', 'a-b', 'a.b', 'A-B', 'gateway', 'x_y'];
+/** Ids with no DNS name in them. */
+export const HOSTILE_IDS = ['ü', '_', '-.-', 'Ü-1'];
 
 // ---------------------------------------------------------------------------------------------
 // Hosts

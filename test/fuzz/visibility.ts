@@ -232,7 +232,8 @@ const checkCanaryRelease: Check = (o) => {
     if (!o.require(prop, 'a VirtualService', vs)) continue;
     if (!http) {
       const port = p.gateway && prop !== 'service' ? p.gatewayPort ?? service.port : service.port;
-      const route = (vs.spec.tcp ?? []).find((r: any) => (r.match ?? []).some((x: any) => x.port === port) && r.route?.some((d: any) => d.destination?.host === service.host));
+      const route = (vs.spec.tcp ?? []).find((r: any) => (r.match ?? []).some((x: any) => x.port === port)
+        && r.route?.some((d: any) => d.destination?.host === service.host));
       if (o.require(p.gatewayPort !== undefined ? 'gatewayPort' : 'service.port', port, route)) checkSplit('', route.route);
       continue;
     }
@@ -342,9 +343,17 @@ const checkCircuitBreaker: Check = (o) => {
 // ---------------------------------------------------------------------------------------------
 
 const SOLVER_FIELDS: Record<string, string> = {
-  apiToken: 'apiTokenSecretRef', accessKeyId: 'accessKeyID', secretAccessKey: 'secretAccessKeySecretRef', hostedZoneId: 'hostedZoneID',
-  serviceAccount: 'serviceAccountSecretRef', subscriptionId: 'subscriptionID', clientId: 'clientID', clientSecret: 'clientSecretSecretRef',
-  tenantId: 'tenantID', tsigSecret: 'tsigSecretSecretRef', managedIdentityClientId: 'managedIdentity.clientID',
+  apiToken: 'apiTokenSecretRef',
+  accessKeyId: 'accessKeyID',
+  secretAccessKey: 'secretAccessKeySecretRef',
+  hostedZoneId: 'hostedZoneID',
+  serviceAccount: 'serviceAccountSecretRef',
+  subscriptionId: 'subscriptionID',
+  clientId: 'clientID',
+  clientSecret: 'clientSecretSecretRef',
+  tenantId: 'tenantID',
+  tsigSecret: 'tsigSecretSecretRef',
+  managedIdentityClientId: 'managedIdentity.clientID',
 };
 
 function checkIssuerConfig(o: Oracle, config: Value, spec: any): void {
@@ -498,12 +507,14 @@ const checkExternalService: Check = (o) => {
   const egress = p.egressGateway ? o.real(p.egressGateway) : undefined;
   if (p.tlsOrigination) {
     const t = p.tlsOrigination;
-    const tlsPort = egress ? t.targetPort ?? 443 : t.port;
-    if (!egress) o.expect('tlsOrigination.targetPort', t.targetPort ?? 443, (se.spec.ports ?? []).find((w: any) => w.number === t.port)?.targetPort);
+    // TLS goes to tlsOrigination.targetPort, else to the port's own targetPort, else to 443.
+    const tlsTarget = t.targetPort ?? (p.ports as any[]).find((spec) => spec.number === t.port)?.targetPort ?? 443;
+    const tlsPort = egress ? tlsTarget : t.port;
+    if (!egress) o.expect('tlsOrigination.targetPort', tlsTarget, (se.spec.ports ?? []).find((w: any) => w.number === t.port)?.targetPort);
     for (const h of p.hosts) {
       const dr = destinationRule(o, h, x.namespace);
       const tls = (dr?.spec?.trafficPolicy?.portLevelSettings ?? []).find((s: any) => s.port?.number === tlsPort)?.tls;
-      if (!o.require(`tlsOrigination (${h})`, h, tls)) continue;
+      if (!o.require('tlsOrigination', h, tls)) continue;
       o.expect('tlsOrigination.sni', h, tls.sni);
       if (t.mode) o.expect('tlsOrigination.mode', o.real(t.mode), tls.mode);
       if (t.credentialName !== undefined) o.expect('tlsOrigination.credentialName', t.credentialName, tls.credentialName);
@@ -517,7 +528,7 @@ const checkExternalService: Check = (o) => {
     for (const h of p.hosts) {
       const vs = o.find('VirtualService', (m) => m.metadata?.namespace === x.namespace && (m.spec?.hosts ?? []).includes(h));
       const route = (vs?.spec?.tls ?? []).find((t: any) => (t.match ?? []).some((m: any) => (m.sniHosts ?? []).includes(h)));
-      if (!o.require(`sniRouting (${h})`, target.host, route)) continue;
+      if (!o.require('sniRouting', `${h} -> ${target.host}`, route)) continue;
       o.expect('sniRouting.target', target.host, route.route?.[0]?.destination?.host);
       o.expect('sniRouting.port', port, route.route?.[0]?.destination?.port?.number);
     }
@@ -526,8 +537,8 @@ const checkExternalService: Check = (o) => {
     const gw = o.find('Gateway', (m) => m.apiVersion.startsWith('networking.istio.io/') && m.metadata?.name === egress.gatewayName
       && m.metadata?.namespace === egress.gatewayNamespace);
     for (const h of p.hosts) {
-      o.require(`egressGateway (server for ${h})`, h, (gw?.spec?.servers ?? []).find((s: any) => (s.hosts ?? []).includes(h)));
-      o.require(`egressGateway (route for ${h})`, h, o.find('VirtualService', (m) => m.metadata?.namespace === x.namespace && (m.spec?.hosts ?? []).includes(h)
+      o.require('egressGateway (server)', h, (gw?.spec?.servers ?? []).find((s: any) => (s.hosts ?? []).includes(h)));
+      o.require('egressGateway (route)', h, o.find('VirtualService', (m) => m.metadata?.namespace === x.namespace && (m.spec?.hosts ?? []).includes(h)
         && (m.spec?.gateways ?? []).includes(`${egress.gatewayNamespace}/${egress.gatewayName}`)));
     }
   }
@@ -586,11 +597,13 @@ const checkMtlsNamespace: Check = (o) => {
     const candidates = o.manifests.filter((m) => m.kind === 'PeerAuthentication' && m.metadata?.namespace === name && m.spec?.selector
       && sameJson(m.spec.selector.matchLabels, options.selector));
     if (!o.require(`${prefix}.selector`, options.selector, candidates[0])) return;
-    const matches = (pa: Manifest) => (!options.mode || pa.spec.mtls?.mode === o.real(options.mode))
-      && (options.ports ?? []).every((port: any) => pa.spec.portLevelMtls?.[String(port.port)]?.mode === o.real(port.mode));
-    const pa2 = candidates.find(matches) ?? candidates[0];
-    if (options.mode) o.expect(`${prefix}.mode`, o.real(options.mode), pa2.spec.mtls?.mode);
-    for (const port of options.ports ?? []) o.expect(`${prefix}.ports[${port.port}]`, o.real(port.mode), pa2.spec.portLevelMtls?.[String(port.port)]?.mode);
+    const matches = (candidate: Manifest) => (!options.mode || candidate.spec.mtls?.mode === o.real(options.mode))
+      && (options.ports ?? []).every((port: any) => candidate.spec.portLevelMtls?.[String(port.port)]?.mode === o.real(port.mode));
+    const workloadPolicy = candidates.find(matches) ?? candidates[0];
+    if (options.mode) o.expect(`${prefix}.mode`, o.real(options.mode), workloadPolicy.spec.mtls?.mode);
+    for (const port of options.ports ?? []) {
+      o.expect(`${prefix}.ports[${port.port}]`, o.real(port.mode), workloadPolicy.spec.portLevelMtls?.[String(port.port)]?.mode);
+    }
   });
 };
 

@@ -48,7 +48,9 @@ const INT_RANGES: Record<string, [number, number]> = {
 
 /** Go's time.ParseDuration, in nanoseconds (a BigInt), or an error text. */
 export function parseGoDuration(text: string): bigint | string {
-  const units: Record<string, bigint> = { ns: 1n, us: 1000n, µs: 1000n, μs: 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
+  const units: Record<string, bigint> = {
+    ns: 1n, us: 1000n, µs: 1000n, μs: 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n,
+  };
   if (text === '0') return 0n;
   const body = text.replace(/^[-+]/, '');
   if (body.length === 0) return 'invalid duration';

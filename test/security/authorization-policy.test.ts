@@ -1,12 +1,18 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AuthorizationAction, AuthorizationPolicy, ConditionKey, JwtAuthentication, MeshMtls, MtlsMode, MtlsNamespace, PolicyTarget, WorkloadIdentity,
+  AuthorizationAction, AuthorizationPolicy, ConditionKey, ExtensionProvider, JwtAuthentication, MeshConfig, MeshMtls, MtlsMode, MtlsNamespace,
+  PolicyTarget, WorkloadIdentity,
 } from '../../src';
 import { SecurityRegistry } from '../../src/security/security-registry';
 import { findOne, newChart, synth } from '../helpers';
 
 const httpbin = PolicyTarget.selector('foo', { app: 'httpbin' });
+
+/** CUSTOM policies name an ext-authz provider of the app's MeshConfig (checked at synth). */
+function withOpa(chart: Chart): void {
+  new MeshConfig(chart, 'mesh-config', { extensionProviders: [ExtensionProvider.envoyExtAuthzGrpc('opa', { service: 'opa.opa.svc.cluster.local', port: 9191 })] });
+}
 const sleep = WorkloadIdentity.fromName('sleep', 'foo');
 
 beforeEach(() => jest.spyOn(console, 'warn').mockImplementation(() => undefined));
@@ -110,6 +116,7 @@ describe('AuthorizationPolicy', () => {
   test('AUDIT and CUSTOM rules may be empty (they neither grant nor refuse access by themselves)', () => {
     const chart = newChart();
     new AuthorizationPolicy(chart, 'audit', { target: httpbin, action: AuthorizationAction.AUDIT, rules: [{}] });
+    withOpa(chart);
     new AuthorizationPolicy(chart, 'ext', { target: httpbin, action: AuthorizationAction.CUSTOM, provider: 'opa', rules: [{}] });
     const manifests = synth(chart);
     expect(findOne(manifests, 'AuthorizationPolicy', 'audit').spec.rules).toEqual([{}]);
@@ -118,6 +125,7 @@ describe('AuthorizationPolicy', () => {
 
   test('CUSTOM with a provider, mesh-wide', () => {
     const chart = newChart();
+    withOpa(chart);
     new AuthorizationPolicy(chart, 'ext-authz', {
       target: PolicyTarget.mesh(), action: AuthorizationAction.CUSTOM, provider: 'opa', rules: [{ to: [{ paths: ['/admin/*'] }] }],
     });

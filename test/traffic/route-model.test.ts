@@ -3,7 +3,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CanaryRelease, CircuitBreaker, CircuitBreakerPreset, MeshGateway, MeshService, ReleaseVersion, StringMatch } from '../../src';
-import { meshModel } from '../../src/render/istio-renderer';
+import { meshModel } from '../../src/render/model-renderers';
 import { findAll, newChart, synth, synthApp } from '../helpers';
 
 const reviews = MeshService.fromName('reviews', 'bookinfo', { port: 9080 });
@@ -17,7 +17,7 @@ test('two contributors share one VirtualService; matched routes render before th
   const second = owner('testers');
   // Given the default route added first, and a match route added later by another construct
   meshModel(first).routeTable(first, key).addHttp({ owner: first, route: [{ host: key.host, subset: 'v1' }] });
-  meshModel(second).routeTable(second, key).addHttp({ owner: second, match: [{ headers: { 'x-tester': { exact: '1' } } }], route: [{ host: key.host, subset: 'v2' }] });
+  meshModel(second).routeTable(second, key).addHttp({ owner: second, match: [{ headers: { 'x-tester': { kind: 'exact', value: '1' } } }], route: [{ host: key.host, subset: 'v2' }] });
   // Then one VirtualService holds both, the match first
   const vs = findAll(synth(chart), 'VirtualService');
   expect(vs).toHaveLength(1);

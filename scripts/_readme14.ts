@@ -1,0 +1,20 @@
+import * as fs from 'fs';
+import { App } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { MeshCa, MeshCluster, MeshFederation, MeshMulticluster } from '../src';
+
+const app = new App({ outdir: '/tmp/readme14' });
+const east1 = new MeshCluster(app, 'east-1', { network: 'network1', gatewayAddress: '203.0.113.10' });
+const east2 = new MeshCluster(app, 'east-2', { network: 'network2', gatewayAddress: '203.0.113.20' });
+const ca = new MeshCa(east1, 'mesh-ca');
+ca.addCluster(east2);
+new MeshMulticluster(app, 'mesh1', { clusters: [east1, east2] });
+const west = new MeshCluster(app, 'west', { clusterDomain: 'west.local', gatewayAddress: '198.51.100.7' });
+const reviews = new kplus.Service(west, 'reviews', { metadata: { name: 'reviews', namespace: 'shop' }, ports: [{ name: 'http', port: 9080 }] });
+const federation = new MeshFederation(app, 'federation');
+federation.publish(reviews);
+ca.addCluster(west);
+federation.trustEachOther(east1, west);
+app.synth();
+console.log(fs.readdirSync('/tmp/readme14'));
+console.log(fs.readFileSync('/tmp/readme14/east-1.istiod-values.yaml', 'utf8'));

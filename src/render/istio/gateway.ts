@@ -1,0 +1,34 @@
+import { prune } from '../../core/plain-objects';
+import { GatewayIntent, ServerTlsIntent } from '../../model/gateway-model';
+
+/**
+ * The spec of an ingress gateway's `networking.istio.io/v1` Gateway: the secure server for
+ * every host, and the plain-HTTP server that redirects to HTTPS when it is on.
+ */
+export function istioGatewaySpec(g: GatewayIntent): Record<string, any> {
+  const passthrough = g.tls.mode === 'PASSTHROUGH';
+  const secureProtocol = passthrough ? 'TLS' : 'HTTPS';
+  const hosts = [...g.hosts];
+  return {
+    selector: g.selector,
+    servers: [
+      { port: { number: g.httpsPort, name: `${secureProtocol.toLowerCase()}-${g.httpsPort}`, protocol: secureProtocol }, hosts, tls: serverTls(g.tls) },
+      ...(g.redirectPort !== undefined
+        ? [{ port: { number: g.redirectPort, name: `http-${g.redirectPort}`, protocol: 'HTTP' }, hosts, tls: { httpsRedirect: true } }]
+        : []),
+    ],
+  };
+}
+
+function serverTls(tls: ServerTlsIntent): Record<string, any> {
+  if (tls.mode === 'PASSTHROUGH') return { mode: tls.mode };
+  return prune({
+    mode: tls.mode,
+    credentialName: tls.mode === 'ISTIO_MUTUAL' ? undefined : tls.credentialName,
+    caCertCredentialName: tls.clientCaSecret,
+    subjectAltNames: tls.clientSubjectAltNames,
+    minProtocolVersion: tls.minVersion,
+    maxProtocolVersion: tls.maxVersion,
+    cipherSuites: tls.cipherSuites,
+  });
+}

@@ -1,0 +1,180 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Duration, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import {
+  AcmeSolver, ClusterIssuer, IssuerConfig, MeshCa, MeshCaMode, MeshCaRoot, MeshCluster, MeshConfig, MeshWarnings, PrivateKeyAlgorithm,
+} from '../../src';
+import { findAll, findOne, newChart, synth } from '../helpers';
+
+/**
+ * Follows a Certificate's issuerRef to the Certificate that holds its CA issuer's key pair, up to a
+ * self-signed issuer: the chain cert-manager builds. Returns the Certificates from the given one up.
+ */
+function chainOf(manifests: any[], certificate: any): any[] {
+  const chain = [certificate];
+  for (let current = certificate; ;) {
+    const ref = current.spec.issuerRef;
+    const issuer = findAll(manifests, ref.kind, ref.name)[0];
+    expect(issuer).toBeDefined();
+    if (issuer.spec.selfSigned) return chain;
+    expect(issuer.spec.ca).toBeDefined();
+    current = findAll(manifests, 'Certificate').find((c) => c.spec.secretName === issuer.spec.ca.secretName);
+    expect(current).toBeDefined();
+    chain.push(current);
+  }
+}
+
+describe('MeshCa (plug-in CA)', () => {
+  test('defaults: a self-signed root and the intermediate in istio-system/cacerts', () => {
+    const chart = newChart();
+    new MeshCa(chart, 'mesh-ca');
+    const manifests = synth(chart);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('the cacerts Secret gets tls.crt, tls.key and ca.crt by construction', () => {
+    // Given the plug-in CA of Istio's task
+    const chart = newChart();
+    new MeshCa(chart, 'mesh-ca', { root: MeshCaRoot.selfSigned({ commonName: 'Example Mesh Root CA' }) });
+    const manifests = synth(chart);
+    // When the chain is read from the intermediate up
+    const intermediate = findOne(manifests, 'Certificate', 'cacerts', 'istio-system');
+    const chain = chainOf(manifests, intermediate);
+    // Then the intermediate is a CA certificate written to cacerts in istio-system...
+    expect(intermediate.spec).toMatchObject({ isCA: true, secretName: 'cacerts', usages: ['cert sign', 'crl sign', 'digital signature', 'key encipherment'] });
+    // ...signed by a CA issuer whose key pair is a self-signed root: cert-manager then writes
+    // tls.crt (the intermediate), tls.key and ca.crt (the root), the kubernetes.io/tls form istiod reads.
+    expect(chain).toHaveLength(2);
+    expect(chain[1].spec).toMatchObject({ isCA: true, commonName: 'Example Mesh Root CA', secretName: 'mesh-ca-root' });
+    const caIssuer = findOne(manifests, intermediate.spec.issuerRef.kind, intermediate.spec.issuerRef.name);
+    expect(caIssuer.spec.ca.secretName).toBe(chain[1].spec.secretName);
+    expect(findAll(manifests, 'Certificate').filter((c) => c.spec.secretName === 'cacerts')).toHaveLength(1);
+  });
+
+  test('intermediate key, validity and renewal; trust domain as organization', () => {
+    const chart = newChart();
+    new MeshConfig(chart, 'mesh', { trustDomain: 'example.org' });
+    new MeshCa(chart, 'mesh-ca', {
+      intermediate: { commonName: 'Example intermediate', duration: Duration.days(730), renewBefore: Duration.days(60), privateKey: { algorithm: PrivateKeyAlgorithm.ECDSA, size: 384 } },
+    });
+    const spec = findOne(synth(chart), 'Certificate', 'cacerts').spec;
+    expect(spec).toMatchObject({ commonName: 'Example intermediate', duration: '17520h', renewBefore: '1440h', privateKey: { algorithm: 'ECDSA', size: 384 } });
+    expect(spec.subject).toEqual({ organizations: ['example.org'] });
+  });
+
+  test('short intermediates leave renewal to cert-manager (a third)', () => {
+    const chart = newChart();
+    new MeshCa(chart, 'mesh-ca', { intermediate: { duration: Duration.days(30) } });
+    const spec = findOne(synth(chart), 'Certificate', 'cacerts').spec;
+    expect(spec.duration).toBe('720h');
+    expect(spec.renewBefore).toBeUndefined();
+  });
+
+  test('warns that istiod must be restarted once cacerts exists', () => {
+    const chart = newChart();
+    new MeshCa(chart, 'mesh-ca');
+    synth(chart);
+    expect(MeshWarnings.of(chart).join('\n')).toMatch(/istiod reads its plug-in CA \(Secret istio-system\/cacerts\) only when it starts.*kubectl rollout restart deployment\/istiod -n istio-system/);
+  });
+
+  test('a root from an existing issuer or a Secret', () => {
+    const chart = newChart();
+    new MeshCa(chart, 'vault', { root: MeshCaRoot.fromIssuer(ClusterIssuer.fromName('vault-pki')) });
+    const manifests = synth(chart);
+    expect(findOne(manifests, 'Certificate', 'cacerts').spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'vault-pki' });
+    expect(findAll(manifests, 'ClusterIssuer')).toHaveLength(0);
+
+    const other = newChart();
+    new MeshCa(other, 'mesh-ca', { root: MeshCaRoot.fromSecret('my-root-ca') });
+    const fromSecret = synth(other);
+    expect(findOne(fromSecret, 'ClusterIssuer', 'mesh-ca').spec).toEqual({ ca: { secretName: 'my-root-ca' } });
+    expect(findOne(fromSecret, 'Certificate', 'cacerts').spec.issuerRef.name).toBe('mesh-ca');
+  });
+
+  test('fails for an ACME issuer as root', () => {
+    const chart = newChart();
+    const acme = new ClusterIssuer(chart, 'letsencrypt', { config: IssuerConfig.acme({ solvers: [AcmeSolver.http01()] }) });
+    expect(() => MeshCaRoot.fromIssuer(acme)).toThrow(
+      "MeshCaRoot.fromIssuer: issuer must be able to sign CA certificates, but ACME issuers (Let's Encrypt...) only issue leaf certificates, got 'letsencrypt'.");
+  });
+
+  test('fails for a bad Secret name, common name, duration or istio-csr settings outside istio-csr mode', () => {
+    expect(() => MeshCaRoot.fromSecret('Root_CA')).toThrow(/MeshCaRoot.fromSecret: secretName must be a DNS subdomain/);
+    expect(() => new MeshCa(newChart(), 'ca', { intermediate: { commonName: 'x'.repeat(65) } })).toThrow(/intermediate.commonName must be 1 to 64 characters/);
+    expect(() => new MeshCa(newChart(), 'ca', { intermediate: { duration: Duration.minutes(30) } })).toThrow(/intermediate.duration must be at least 1h, got '1800000ms'/);
+    expect(() => new MeshCa(newChart(), 'ca', { istioCsr: { ambient: true } })).toThrow(/test\/ca: istioCsr is only read in the istio-csr mode/);
+  });
+
+  test('one intermediate per cluster: a second MeshCa for the same namespace fails', () => {
+    const chart = newChart();
+    new MeshCa(chart, 'one');
+    expect(() => new MeshCa(chart, 'two')).toThrow(
+      "test/two: cluster already has its Istio CA: Certificate 'istio-system/cacerts' is produced by 'test/one', got 'test'. Istio reads one CA per cluster");
+  });
+});
+
+describe('MeshCa across clusters', () => {
+  test('each cluster gets its intermediate under the one root; the root Secret must be copied', () => {
+    const app = Testing.app();
+    const a = new MeshCluster(app, 'cluster-a');
+    const b = new MeshCluster(app, 'cluster-b');
+    const ca = new MeshCa(a, 'mesh-ca');
+    ca.addCluster(b);
+    const inA = synth(a);
+    const inB = synth(b);
+    expect(findOne(inA, 'Certificate', 'cacerts').spec.commonName).toBe('Istio intermediate CA cluster-a');
+    expect(findOne(inB, 'Certificate', 'cacerts').spec.commonName).toBe('Istio intermediate CA cluster-b');
+    // cluster-b signs with the same root key pair, through its own CA issuer of the same name.
+    expect(findOne(inB, 'ClusterIssuer', 'mesh-ca').spec).toEqual(findOne(inA, 'ClusterIssuer', 'mesh-ca').spec);
+    expect(findAll(inB, 'Certificate', 'mesh-ca-root')).toHaveLength(0);
+    expect(MeshWarnings.of(app).join('\n')).toMatch(/Secret 'mesh-ca-root'.*must be copied to cluster 'cluster-b'/);
+    expect(() => ca.addCluster(b)).toThrow(/cluster already has an intermediate of this MeshCa, got 'cluster-b'/);
+  });
+
+  test('a cluster takes its CA from one MeshCa only', () => {
+    const app = Testing.app();
+    const a = new MeshCluster(app, 'cluster-a');
+    const b = new MeshCluster(app, 'cluster-b');
+    new MeshCa(a, 'one');
+    const two = new MeshCa(b, 'two');
+    expect(() => two.addCluster(a)).toThrow(/two: cluster already has its CA from 'cluster-a\/one', got 'cluster-a'/);
+  });
+});
+
+describe('MeshCa in the istio-csr mode', () => {
+  test('the istio-ca Issuer, istiod values and istio-csr values with the mesh trust domain', () => {
+    // Given a cluster with its own trust domain, in istio-csr mode, for ambient
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-csr-'));
+    const app = new App({ outdir });
+    const a = new MeshCluster(app, 'cluster-a', { trustDomain: 'a.example.org' });
+    new MeshCa(a, 'mesh-ca', { mode: MeshCaMode.ISTIO_CSR, istioCsr: { ambient: true } });
+    // When the app is synthesized
+    app.synth();
+    const manifests = YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, 'cluster-a.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+    // Then the intermediate backs the Issuer istio-csr uses...
+    expect(findOne(manifests, 'Certificate', 'istio-ca', 'istio-system').spec).toMatchObject({ isCA: true, secretName: 'istio-ca' });
+    expect(findOne(manifests, 'Issuer', 'istio-ca', 'istio-system').spec).toEqual({ ca: { secretName: 'istio-ca' } });
+    expect(findAll(manifests, 'Certificate', 'cacerts')).toHaveLength(0);
+    // ...istiod's CA is off and workloads go to istio-csr...
+    const istiod = YAML.parse(fs.readFileSync(path.join(outdir, 'cluster-a.istiod-values.yaml'), 'utf8'));
+    expect(istiod.global.caAddress).toBe('cert-manager-istio-csr.cert-manager.svc:443');
+    expect(istiod.pilot.env.ENABLE_CA_SERVER).toBe('false');
+    // ...and istio-csr signs in the mesh's trust domain.
+    const csr = YAML.parse(fs.readFileSync(path.join(outdir, 'cluster-a.istio-csr-values.yaml'), 'utf8'));
+    expect(csr.app.tls.trustDomain).toBe(istiod.meshConfig.trustDomain);
+    expect(csr.app.tls.trustDomain).toBe('a.example.org');
+    expect(csr.app.certmanager.issuer).toEqual({ enabled: true, name: 'istio-ca', kind: 'Issuer', group: 'cert-manager.io' });
+    expect(csr.app.server).toEqual({ clusterID: 'Kubernetes', maxCertificateDuration: '1h', caTrustedNodeAccounts: 'istio-system/ztunnel' });
+    expect(MeshWarnings.of(app).join('\n')).toMatch(/istio-csr must be installed before istiod in cluster 'cluster-a'/);
+  });
+
+  test('outside a MeshCluster the app MeshConfig gets the istiod values', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    new MeshConfig(chart, 'mesh', { trustDomain: 'example.org' });
+    new MeshCa(chart, 'mesh-ca', { mode: MeshCaMode.ISTIO_CSR });
+    expect(MeshConfig.of(chart)!.toValues()).toMatchObject({ global: { caAddress: 'cert-manager-istio-csr.cert-manager.svc:443' }, pilot: { env: { ENABLE_CA_SERVER: 'false' } } });
+    synth(chart);
+  });
+});
