@@ -9,6 +9,7 @@ import {
 import { subsetSelectPodAnalyzer } from './analyzers/destination-rule-pods';
 import { extensionProviderAnalyzer } from './analyzers/extension-providers';
 import { certificateAnalyzer, conflictingGatewayAnalyzer, ingressGatewayPortAnalyzer } from './analyzers/gateway';
+import { GATEWAY_API_ROUTE_ANALYZERS } from './analyzers/gateway-api-routes';
 import { gatewaySecretAnalyzer } from './analyzers/gateway-secret';
 import { imageAnalyzer, imageAutoAnalyzer, injectionAnalyzer } from './analyzers/injection';
 import { jwtClaimRouteAnalyzer } from './analyzers/jwt-claim-route';
@@ -80,6 +81,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   meshNetworksAnalyzer,
   // Checks istioctl lacks.
   ...APP_ANALYZERS,
+  ...GATEWAY_API_ROUTE_ANALYZERS,
 ];
 
 export interface AnalyzeInput {

@@ -80,7 +80,8 @@ export interface ReportOptions {
 export class AnalysisContext {
   public readonly findings: Finding[] = [];
   private readonly byKind = new Map<string, Resource[]>();
-  private readonly byName = new Map<string, Resource>();
+  /** kind key -> namespace -> name: nested maps, so a lookup builds no key string. */
+  private readonly byName = new Map<string, Map<string, Map<string, Resource>>>();
   private readonly memo = new Map<string, unknown>();
   private readonly reported = new Set<string>();
 
@@ -91,7 +92,11 @@ export class AnalysisContext {
       let list = this.byKind.get(r.key);
       if (!list) this.byKind.set(r.key, (list = []));
       list.push(r);
-      this.byName.set(`${r.key}|${r.namespace}|${r.name}`, r);
+      let namespaces = this.byName.get(r.key);
+      if (!namespaces) this.byName.set(r.key, (namespaces = new Map()));
+      let names = namespaces.get(r.namespace);
+      if (!names) namespaces.set(r.namespace, (names = new Map()));
+      names.set(r.name, r);
     }
   }
 
@@ -100,7 +105,7 @@ export class AnalysisContext {
   }
 
   public find(kind: string, namespace: string, name: string): Resource | undefined {
-    return this.byName.get(`${kind}|${namespace}|${name}`);
+    return this.byName.get(kind)?.get(namespace)?.get(name);
   }
 
   /** Computes a value once per analysis (indexes shared by several analyzers). */

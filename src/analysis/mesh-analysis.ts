@@ -173,7 +173,8 @@ export class MeshAnalysis {
     const root = rootOf(scope);
     if (ENABLED.has(root) || DISABLED.has(root)) return;
     // IST0101: referenced object not found; IST0174: DestinationRule host without a Service.
-    const analysis = new MeshAnalysis({ levels: { IST0101: FindingLevel.INFO, IST0174: FindingLevel.INFO } }, true);
+    // CIS4001/CIS4002: a Gateway API route's parent or backend not found, the same for Gateway API routes.
+    const analysis = new MeshAnalysis({ levels: { IST0101: FindingLevel.INFO, IST0174: FindingLevel.INFO, CIS4001: FindingLevel.INFO, CIS4002: FindingLevel.INFO } }, true);
     ENABLED.set(root, analysis);
     root.node.addValidation({ validate: () => analysis.validate(root) });
   }
@@ -227,8 +228,12 @@ export class MeshAnalysis {
     // Each cluster of an app of several MeshClusters is analyzed on its own, as istioctl analyzes one cluster.
     const parts = clusterParts(scope, objects);
     const sourcesOf = new Map<Finding, () => FindingSourcesModule.FindingSources>();
-    const findings = parts.flatMap((part) => {
-      const manifests = part.objects.map((o) => o.toJson());
+    const rendered = parts.map((part) => renderObjects(part.objects, nodes));
+    // A construct's own checks fail (rendering stopped on what they check): cdk8s reports those,
+    // each at its construct, after this validation; findings on the rest would only add noise.
+    if (rendered.some((manifests) => manifests === undefined)) return this.remember(nodes, []);
+    const findings = parts.flatMap((part, index) => {
+      const manifests = rendered[index]!;
       // The cluster's MeshConfig is the mesh configuration its objects will meet (default providers...), unless options give one.
       const meshConfig = this.options.meshConfig ?? MeshConfig.of(part.scope)?.toValues().meshConfig;
       // Our constructs check their provider names themselves, naming the prop: CIS2007 on their objects would say it twice.
@@ -244,10 +249,14 @@ export class MeshAnalysis {
     // Findings below failOn are the app's warnings: recorded (MeshWarnings.of) and printed once each, as every other warning.
     // Each finding names the constructs (and props) behind its object; looked up only when there are findings.
     for (const f of others) recordWarning(scope, describe(f, sourcesOf.get(f)?.()), this.options.printWarnings ?? true);
-    const result = failing.map((f) => describe(f, sourcesOf.get(f)?.()));
-    this.cache = { nodes: nodes.length, failing: result };
+    return this.remember(nodes, failing.map((f) => describe(f, sourcesOf.get(f)?.())));
+  }
+
+  /** Keeps the result for the validations cdk8s repeats within this synth (see validate). */
+  private remember(nodes: IConstruct[], failing: string[]): string[] {
+    this.cache = { nodes: nodes.length, failing };
     queueMicrotask(() => { this.cache = undefined; });
-    return result;
+    return failing;
   }
 }
 
@@ -265,6 +274,27 @@ function clusterParts(scope: IConstruct, objects: ApiObject[]): Array<{ scope: I
   }
   if (parts.size === 0) parts.set(scope, []);
   return [...parts].map(([owner, list]) => ({ scope: owner, objects: list }));
+}
+
+/**
+ * The objects' manifests, or undefined when rendering failed on something a construct's own
+ * checks report. cdk8s validates the root (where the analysis lives) before the constructs in
+ * it, so the analysis renders objects whose constructs have not been checked yet: when a
+ * render fails, those checks run first, and only an error none of them reports is thrown,
+ * as it was raised (a ValidationError keeps its construct path and prop).
+ */
+function renderObjects(objects: ApiObject[], nodes: IConstruct[]): any[] | undefined {
+  try {
+    return objects.map((o) => o.toJson());
+  } catch (error) {
+    if (constructChecksFail(nodes)) return undefined;
+    throw error;
+  }
+}
+
+/** True when a construct's own validations (the analyses' aside) report an error. */
+function constructChecksFail(nodes: IConstruct[]): boolean {
+  return nodes.some((n) => !ENABLED.has(n) && n.node.validate().length > 0);
 }
 
 /** True when the finding's object was rendered by a construct of this library (which claimed its name). */

@@ -152,22 +152,34 @@ export function goList(items: readonly unknown[]): string {
   return `[${items.join(' ')}]`;
 }
 
-/** Workloads indexed by `namespace|key=value` of their pod labels, so selectors are resolved without scanning a namespace. */
-export function workloadLabelIndex(ctx: AnalysisContext): Map<string, Workload[]> {
-  return ctx.cached('workloadLabelIndex', () => {
-    const m = new Map<string, Workload[]>();
-    for (const w of workloads(ctx)) {
-      for (const [k, v] of Object.entries(w.labels)) {
-        for (const ns of [w.namespace, '*']) {
-          const key = `${ns}|${k}=${v}`;
-          let l = m.get(key);
-          if (!l) m.set(key, (l = []));
-          l.push(w);
-        }
-      }
+/** Workloads by namespace (and `*` for all), pod label key and value: a selector pair is three lookups, no key string. */
+export type WorkloadLabelIndex = Map<string, Map<string, Map<string, Workload[]>>>;
+
+/** Indexes workloads by the pairs of their pod labels, per namespace and under `*`. */
+export function indexByLabels(list: readonly Workload[]): WorkloadLabelIndex {
+  const m: WorkloadLabelIndex = new Map();
+  const add = (ns: string, k: string, v: string, w: Workload) => {
+    let keys = m.get(ns);
+    if (!keys) m.set(ns, (keys = new Map()));
+    let values = keys.get(k);
+    if (!values) keys.set(k, (values = new Map()));
+    let l = values.get(v);
+    if (!l) values.set(v, (l = []));
+    l.push(w);
+  };
+  for (const w of list) {
+    for (const k in w.labels) {
+      const v = String(w.labels[k]);
+      add(w.namespace, k, v, w);
+      add('*', k, v, w);
     }
-    return m;
-  });
+  }
+  return m;
+}
+
+/** Workloads indexed by namespace and pod label pairs, so selectors are resolved without scanning a namespace. */
+export function workloadLabelIndex(ctx: AnalysisContext): WorkloadLabelIndex {
+  return ctx.cached('workloadLabelIndex', () => indexByLabels(workloads(ctx)));
 }
 
 /**
@@ -187,15 +199,19 @@ export function anyWorkload(ctx: AnalysisContext, namespace: string, selector: R
 
 function candidates<T>(ctx: AnalysisContext, namespace: string, selector: Record<string, string>,
   extra: ((w: Workload) => Record<string, string>) | undefined, pick: (list: readonly Workload[], matches: (w: Workload) => boolean) => T): T {
-  const pairs = Object.entries(selector).map(([k, v]) => [k, String(v)] as const);
-  const matches = (w: Workload) => pairs.every(([k, v]) => (w.labels[k] ?? extra?.(w)[k]) === v);
-  if (pairs.length === 0) {
+  const keys = Object.keys(selector);
+  const values = keys.map((k) => String(selector[k]));
+  const matches = (w: Workload) => {
+    for (let i = 0; i < keys.length; i++) if ((w.labels[keys[i]] ?? extra?.(w)[keys[i]]) !== values[i]) return false;
+    return true;
+  };
+  if (keys.length === 0) {
     return pick(namespace === '*' ? workloads(ctx) : workloadsByNamespace(ctx).get(namespace) ?? [], () => true);
   }
-  const index = workloadLabelIndex(ctx);
+  const index = workloadLabelIndex(ctx).get(namespace);
   let best: Workload[] | undefined;
-  for (const [k, v] of pairs) {
-    const l = index.get(`${namespace}|${k}=${v}`);
+  for (let i = 0; i < keys.length; i++) {
+    const l = index?.get(keys[i])?.get(values[i]);
     if (l && (!best || l.length < best.length)) best = l;
   }
   // Pairs no pod label carries may still come from `extra` (node labels): fall back to the namespace.

@@ -4,6 +4,7 @@ import { ClusterIssuer } from './cluster-issuer';
 import { certificateSpec, PrivateKeyOptions } from './gateway-certificate';
 import { IIssuer, Issuer, IssuerKind } from './issuer';
 import { IssuerConfig, IssuerTraits } from './issuer-config';
+import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule } from '../core/hosts';
 import { claimantOf, objectNameFor } from '../core/naming';
 import { check, fail } from '../core/validation-error';
@@ -54,7 +55,7 @@ export class CaChain extends Construct implements IIssuer {
   public readonly rootNamespace: string;
 
   constructor(scope: Construct, id: string, props: CaChainProps) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     const name = objectNameFor(this, id, props.name, 'label');
     const cluster = props.cluster ?? true;
     this.rootNamespace = check(this, 'namespace', props.namespace ?? 'cert-manager', dnsLabelRule, "Namespaces look like 'cert-manager'.");

@@ -2,6 +2,7 @@ import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIssuer, IssuerKind } from './issuer';
 import { IssuerConfig, IssuerTraits } from './issuer-config';
+import { uniqueChildId } from '../core/construct-id';
 import { dnsSubdomainRule } from '../core/hosts';
 import { objectNameFor } from '../core/naming';
 import { check } from '../core/validation-error';
@@ -45,7 +46,7 @@ export class ClusterIssuer extends Construct implements IIssuer {
   public readonly issuerTraits: IssuerTraits;
 
   constructor(scope: Construct, id: string, props: ClusterIssuerProps) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     this.issuerName = objectNameFor(this, id, props.name);
     this.issuerTraits = props.config.traits;
     const spec = props.config._render(this, this.issuerName);

@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { uniqueChildId } from '../core/construct-id';
 import { overlappingGatewayErrors, registerGatewayServers, selectorKeyOf } from '../core/gateway-overlap';
 import { dnsLabelRule } from '../core/hosts';
 import { checkLabels } from '../core/labels';
@@ -64,7 +65,7 @@ export class EgressGateway extends Construct implements IMeshGateway {
   private readonly servers: EgressServer[] = [];
 
   constructor(scope: Construct, id: string, props: EgressGatewayProps = {}) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     this.gatewayName = objectNameFor(this, id, props.name, 'label');
     this.gatewayNamespace = check(this, 'namespace', props.namespace ?? 'istio-system', dnsLabelRule, "Namespaces look like 'istio-system'.");
     this.selector = checkLabels(this, 'selector', props.selector ?? { istio: 'egressgateway' });

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressGateway } from './egress-gateway';
+import { uniqueChildId } from '../core/construct-id';
 import { ExportTo, renderExportTo } from '../core/export-to';
 import { cidrRule, dnsLabelRule, dnsSubdomainRule, hostRule, isIpAddress } from '../core/hosts';
 import { checkLabels } from '../core/labels';
@@ -185,7 +186,7 @@ export class ExternalService extends Construct {
   public readonly resolution: ServiceResolution;
 
   constructor(scope: Construct, id: string, props: ExternalServiceProps) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     this.serviceName = objectNameFor(this, id, props.name);
     this.namespace = check(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default', dnsLabelRule, "Namespaces look like 'payments'.");
     this.hosts = this.checkHosts(props.hosts);

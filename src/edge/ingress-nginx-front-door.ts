@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { uniqueChildId } from '../core/construct-id';
 import { cidrBlockRule, dnsSubdomainRule, hostRule } from '../core/hosts';
 import { MeshService } from '../core/mesh-service';
 import { objectNameFor } from '../core/naming';
@@ -192,7 +193,7 @@ export class IngressNginxFrontDoor extends Construct {
   private readonly hostRoutes = new Map<string, HostRoutes>();
 
   constructor(scope: Construct, id: string, props: IngressNginxFrontDoorProps = {}) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     this.dataplane = props.dataplane ?? Dataplane.SIDECAR;
     this.ambient = this.dataplane.mode === 'ambient';
     this.ingressClassName = check(this, 'ingressClassName', props.ingressClassName ?? 'nginx', dnsSubdomainRule,

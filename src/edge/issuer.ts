@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IssuerConfig, IssuerTraits } from './issuer-config';
+import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule } from '../core/hosts';
 import { objectNameFor } from '../core/naming';
 import { check } from '../core/validation-error';
@@ -68,7 +69,7 @@ export class Issuer extends Construct implements IIssuer {
   public readonly issuerTraits: IssuerTraits;
 
   constructor(scope: Construct, id: string, props: IssuerProps) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     this.issuerName = objectNameFor(this, id, props.name);
     const namespace = check(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default', dnsLabelRule,
       "Namespaces look like 'istio-system'.");

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { certificateSpec, GatewayCertificate } from './gateway-certificate';
+import { uniqueChildId } from '../core/construct-id';
 import { checkDuration } from '../core/durations';
 import { overlappingGatewayErrors, registerGatewayServers, selectorKeyOf } from '../core/gateway-overlap';
 import { dnsLabelRule, dnsSubdomainRule, hostCovers, hostRule } from '../core/hosts';
@@ -223,7 +224,7 @@ export class SecureGateway extends Construct implements IMeshGateway {
   private readonly ports: number[];
 
   constructor(scope: Construct, id: string, props: SecureGatewayProps) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     this.gatewayName = objectNameFor(this, id, props.name, 'label');
     this.gatewayNamespace = check(this, 'namespace', props.namespace ?? 'istio-system', dnsLabelRule,
       "Use the namespace the gateway pods run in, e.g. 'istio-system' or 'istio-ingress'.");

@@ -6,6 +6,7 @@ import { ExtensionProvider } from './extension-provider';
 import { definedProviders, providerProblem, ProviderUse } from './provider-kinds';
 import { TrustAnchor } from './trust-anchor';
 import type * as MeshAnalysisModule from '../analysis/mesh-analysis';
+import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule, hostRule } from '../core/hosts';
 import { clusterScopeOf, perApp, rootOf } from '../core/per-app';
 import { prune } from '../core/plain-objects';
@@ -121,7 +122,7 @@ export class MeshConfig extends Construct {
   private readonly notes: string[] = [];
 
   constructor(scope: Construct, id: string, props: MeshConfigProps = {}) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     const holder = holderOf(this);
     if (holder.config) {
       fail(this, 'id', `must not declare a second MeshConfig in one app, but '${holder.config.node.path}' is the app's MeshConfig`, id,

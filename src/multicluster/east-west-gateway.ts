@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { uniqueChildId } from '../core/construct-id';
 import { overlappingGatewayErrors, registerGatewayServers, selectorKeyOf } from '../core/gateway-overlap';
 import { dnsLabelRule, hostRule } from '../core/hosts';
 import { checkLabels } from '../core/labels';
@@ -67,7 +68,7 @@ export class EastWestGateway extends Construct {
   public readonly port: number;
 
   constructor(scope: Construct, id: string, props: EastWestGatewayProps = {}) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     this.gatewayName = props.name === undefined ? 'cross-network-gateway' : objectNameFor(this, id, props.name, 'label');
     this.gatewayNamespace = check(this, 'namespace', props.namespace ?? 'istio-system', dnsLabelRule, "Namespaces look like 'istio-system'.");
     this.selector = checkLabels(this, 'selector', props.selector ?? { istio: 'eastwestgateway' });

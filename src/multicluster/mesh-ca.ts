@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, Chart, Duration, Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { MeshCluster } from './mesh-cluster';
+import { uniqueChildId } from '../core/construct-id';
 import { CERTIFICATE_DURATION, checkDuration } from '../core/durations';
 import { dnsLabelRule, dnsSubdomainRule } from '../core/hosts';
 import { claimantOf, objectNameFor } from '../core/naming';
@@ -222,7 +223,7 @@ export class MeshCa extends Construct {
   private readonly clusters = new Set<IConstruct>();
 
   constructor(scope: Construct, id: string, props: MeshCaProps = {}) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     this.root = props.root ?? MeshCaRoot.selfSigned();
     this.mode = props.mode ?? MeshCaMode.PLUGIN_CA;
     this.istioCsr = props.istioCsr ?? {};

@@ -1,6 +1,7 @@
 import { Chart, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { EastWestGateway } from './east-west-gateway';
+import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule, hostRule, isIpAddress } from '../core/hosts';
 import { labelValueRule } from '../core/labels';
 import { toDnsLabel } from '../core/naming';
@@ -136,7 +137,7 @@ export class MeshCluster extends Chart {
   private gateway?: EastWestGateway;
 
   constructor(scope: Construct, id: string, props: MeshClusterProps = {}) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     const enclosing = clusterScopeOf(scope);
     if (enclosing) {
       fail(this, 'scope', `must not be inside another MeshCluster ('${enclosing.construct.node.path}')`, scope.node.path,

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { DECKHOUSE_GVK, DECKHOUSE_PUBLIC_SERVICE_LABEL } from './deckhouse-kinds';
 import { MeshCluster } from './mesh-cluster';
 import { MeshFlavour } from './mesh-flavour';
+import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule, isIpAddress, qualifyServiceHost } from '../core/hosts';
 import { DerivedNames, MAX_OBJECT_NAME, toDnsLabel } from '../core/naming';
 import { perApp } from '../core/per-app';
@@ -185,7 +186,7 @@ export class MeshFederation extends Construct {
   private readonly trusted = new Map<MeshCluster, MeshCluster[]>();
 
   constructor(scope: Construct, id: string, props: MeshFederationProps = {}) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     this.flavour = props.flavour ?? MeshFlavour.ISTIO;
     this.node.addValidation({ validate: () => this.validateFederation() });
   }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { DECKHOUSE_GVK } from './deckhouse-kinds';
 import { MeshCluster } from './mesh-cluster';
 import { MeshFlavour } from './mesh-flavour';
+import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule } from '../core/hosts';
 import { toDnsLabel } from '../core/naming';
 import { check, fail } from '../core/validation-error';
@@ -73,7 +74,7 @@ export class MeshMulticluster extends Construct {
   public readonly multiNetwork: boolean;
 
   constructor(scope: Construct, id: string, props: MeshMulticlusterProps) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     this.flavour = props.flavour ?? MeshFlavour.ISTIO;
     this.meshId = check(this, props.meshId === undefined ? 'id' : 'meshId', props.meshId ?? toDnsLabel(id), dnsLabelRule, "Mesh IDs look like 'mesh1'.");
     this.clusters = this.checkClusters(props.clusters ?? []);

@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule } from '../core/hosts';
 import { checkLabels } from '../core/labels';
 import { prometheusDuration } from '../core/telemetry-values';
@@ -83,7 +84,7 @@ export class PrometheusMonitors extends Construct {
   public readonly ztunnelPodMonitor?: ApiObject;
 
   constructor(scope: Construct, id: string, props: PrometheusMonitorsProps = {}) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     const namespace = check(this, 'namespace', props.namespace ?? 'istio-system', dnsLabelRule,
       "Use a namespace the Prometheus Operator watches, e.g. 'istio-system' or 'monitoring'.");
     const istioNamespace = check(this, 'istioNamespace', props.istioNamespace ?? 'istio-system', dnsLabelRule,

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct, IValidation } from 'constructs';
 import type * as EnvoyExpressionModule from './envoy-expression';
+import { uniqueChildId } from '../core/construct-id';
 import { istioDuration } from '../core/durations';
 import { objectNameFor } from '../core/naming';
 import { perApp } from '../core/per-app';
@@ -317,7 +318,7 @@ export class Telemetry extends Construct {
   private readonly tracingWithoutProvider: string[] = [];
 
   constructor(scope: Construct, id: string, props: TelemetryProps) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     if (!(props?.target instanceof PolicyTarget)) {
       fail(this, 'target', 'must be a PolicyTarget', props?.target, 'Use PolicyTarget.mesh(), PolicyTarget.namespace(...), PolicyTarget.workload(...)...');
     }

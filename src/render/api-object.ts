@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { claimObjectName } from '../core/naming';
 import { rootOf } from '../core/per-app';
 import { isEmpty } from '../core/plain-objects';
+import { ValidationError } from '../core/validation-error';
 
 let analysisModule: typeof import('../analysis/mesh-analysis') | undefined;
 
@@ -193,15 +194,35 @@ function generalMetadata(metadata: ApiObjectMetadataDefinition): any {
 export function renderWire(obj: ApiObject, producer: SpecProducer, full: () => any): any {
   // `patches` is cdk8s' private list of JSON patches: anything but an empty array takes cdk8s' path.
   const patches: unknown = (obj as unknown as { patches?: unknown }).patches;
-  if (!Array.isArray(patches) || patches.length > 0 || !plainResolvers(obj)) return full();
+  if (!Array.isArray(patches) || patches.length > 0 || !plainResolvers(obj)) return fullRender(producer, full);
   let spec: any;
   let metadata: any;
   try {
     spec = plainJson(producer.produce(), !process.env.CDK8S_DISABLE_SORT);
-    if (spec === NOT_PLAIN) return full();
+    if (spec === NOT_PLAIN) return fullRender(producer, full);
     metadata = plainMetadata(obj.metadata);
   } catch (e) {
+    // A construct's check at render time: its message names the construct and prop, as it is.
+    if (e instanceof ValidationError) throw e;
     throw new Error(`Failed serializing construct at path '${obj.node.path}' with name '${obj.name}': ${e}`);
   }
   return { apiVersion: obj.apiVersion, kind: obj.kind, metadata, spec };
+}
+
+/**
+ * cdk8s' rendering, except that a ValidationError of the spec comes out as it was thrown:
+ * cdk8s wraps every error in "Failed serializing construct ...", which hides the construct
+ * path the message starts with. The spec is produced once more only when rendering failed.
+ */
+function fullRender(producer: SpecProducer, full: () => any): any {
+  try {
+    return full();
+  } catch (e) {
+    try {
+      producer.produce();
+    } catch (cause) {
+      if (cause instanceof ValidationError) throw cause;
+    }
+    throw e;
+  }
 }

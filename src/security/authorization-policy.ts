@@ -9,6 +9,7 @@ import { MtlsMode } from './mtls-namespace';
 import { PolicyTarget } from './policy-target';
 import { SecurityRegistry } from './security-registry';
 import { WorkloadIdentity } from './workload-identity';
+import { uniqueChildId } from '../core/construct-id';
 import { checkObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { isEmpty, prune } from '../core/plain-objects';
@@ -274,6 +275,13 @@ export class AuthorizationPolicy extends ApiObject {
    * @internal
    */
   public _wireRules: ReadonlyArray<Record<string, any>> = [];
+  /**
+   * The construct that made this policy for its own target and reports the target's errors
+   * against its own props (JwtAuthentication's companion policy): this policy then does not
+   * report them a second time, at a child path the user never wrote.
+   * @internal
+   */
+  public _targetOwner?: Construct;
   private readonly provider?: string;
   private readonly spec: DeferredSpec<AuthorizationPolicy>;
   /** What validation and rendering derive from the rules, computed once per change of the rules. */
@@ -281,7 +289,7 @@ export class AuthorizationPolicy extends ApiObject {
 
   constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
     const spec = new DeferredSpec<AuthorizationPolicy>(renderPolicySpec);
-    super(scope, id, {
+    super(scope, uniqueChildId(scope, id), {
       apiVersion: GVK.AuthorizationPolicy.apiVersion,
       kind: GVK.AuthorizationPolicy.kind,
       metadata: { name: props.name ?? toDnsLabel(id), namespace: props.target.targetNamespace },
@@ -507,7 +515,7 @@ export class AuthorizationPolicy extends ApiObject {
   }
 
   private targetError([rule, hint]: [string, string]): ValidationError {
-    return new ValidationError(this.node.path, 'target', rule, this.namespace, hint);
+    return new ValidationError((this._targetOwner ?? this).node.path, 'target', rule, this.namespace, hint);
   }
 
   /** @internal */
@@ -523,7 +531,7 @@ export class AuthorizationPolicy extends ApiObject {
     if (unknownProvider) errors.push(unknownProvider);
     const facts = this.facts();
     const attachment = this.attachment();
-    if ('error' in attachment) errors.push(this.targetError(attachment.error).message);
+    if ('error' in attachment && this._targetOwner === undefined) errors.push(this.targetError(attachment.error).message);
 
     const mode = this.target._kind === 'mesh' ? registry.meshMtls?.mode : registry.effectiveMtls(this.namespace);
     const identityFields = facts.identityFields;

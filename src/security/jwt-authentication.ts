@@ -5,6 +5,7 @@ import { AuthorizationAction, AuthorizationPolicy, AuthorizationRule, ConditionK
 import { pathRule, requestPrincipalRule } from './authz-rules';
 import { PolicyTarget } from './policy-target';
 import { SecurityRegistry } from './security-registry';
+import { uniqueChildId } from '../core/construct-id';
 import { istioDuration } from '../core/durations';
 import { checkObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
@@ -196,7 +197,7 @@ export class JwtAuthentication extends Construct {
   private readonly target: PolicyTarget;
 
   constructor(scope: Construct, id: string, props: JwtAuthenticationProps) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     this.name = checkObjectName(this, 'name', props.name ?? toDnsLabel(id));
     this.target = props.target;
     this.namespace = props.target.targetNamespace;
@@ -269,6 +270,8 @@ export class JwtAuthentication extends Construct {
         name: `${this.name}${REQUIRE_JWT_SUFFIX}`,
         rules,
       });
+      // Its target is this construct's: errors about it are reported once, here.
+      this.requirement._targetOwner = this;
     } else {
       this.node.addValidation({ validate: () => this.checkSomethingRequiresToken() });
     }

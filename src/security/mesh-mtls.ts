@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { MtlsMode } from './mtls-namespace';
 import { SecurityRegistry } from './security-registry';
+import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule } from '../core/hosts';
 import { check, fail } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
@@ -36,7 +37,7 @@ export class MeshMtls extends Construct {
   public readonly rootNamespace: string;
 
   constructor(scope: Construct, id: string, props: MeshMtlsProps = {}) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     this.mode = props.mode ?? MtlsMode.STRICT;
     this.rootNamespace = check(this, 'rootNamespace', props.rootNamespace ?? 'istio-system', dnsLabelRule,
       "Use the mesh's root namespace, usually 'istio-system'.");

@@ -3,12 +3,14 @@ import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SecurityRegistry } from './security-registry';
 import { IWaypoint, Waypoint, WaypointTrafficType } from './waypoint';
+import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule, dnsSubdomainRule, hostRule } from '../core/hosts';
 import { checkLabels, labelValueRule } from '../core/labels';
 import { checkObjectName, claimObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { prune } from '../core/plain-objects';
 import { check, fail, ValidationError } from '../core/validation-error';
+import { checkBoolean, checkEnum, checkInstance, checkObject } from '../core/value-types';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -189,11 +191,19 @@ export class MtlsNamespace extends Construct {
   private readonly workloadMtlsNames = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: MtlsNamespaceProps = {}) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
+    checkObject(this, 'props', props);
     this.name = checkObjectName(this, 'name', props.name ?? props.namespace?.name ?? toDnsLabel(id), 'label');
-    const dataplane = props.dataplane ?? Dataplane.SIDECAR;
+    const dataplane = checkInstance(this, 'dataplane', props.dataplane ?? Dataplane.SIDECAR, Dataplane,
+      'Use Dataplane.SIDECAR, Dataplane.AMBIENT or Dataplane.revision(...).');
     this.ambient = dataplane.mode === 'ambient';
-    this.mtlsMode = props.mtls ?? MtlsMode.STRICT;
+    this.mtlsMode = checkEnum(this, 'mtls', props.mtls ?? MtlsMode.STRICT, MtlsMode, 'MtlsMode');
+    checkBoolean(this, 'createNamespace', props.createNamespace);
+    checkObject(this, 'egress', props.egress);
+    checkObject(this, 'waypoint', props.waypoint);
+    checkEnum(this, 'egress.outboundTrafficPolicy', props.egress?.outboundTrafficPolicy, OutboundTrafficPolicy, 'OutboundTrafficPolicy');
+    checkEnum(this, 'waypoint.trafficType', props.waypoint?.trafficType, WaypointTrafficType, 'WaypointTrafficType');
+    if (props.useWaypoint !== undefined) checkWaypoint(this, 'useWaypoint', props.useWaypoint);
 
     if (this.ambient && this.mtlsMode === MtlsMode.DISABLE) {
       fail(this, 'mtls', 'cannot be DISABLE in an ambient namespace', this.mtlsMode,

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule } from '../core/hosts';
 import { check } from '../core/validation-error';
 import { wireObject } from '../render/api-object';
@@ -64,7 +65,7 @@ export class Waypoint extends Construct implements IWaypoint {
   public readonly waypointNamespace: string;
 
   constructor(scope: Construct, id: string, props: WaypointProps) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     this.waypointName = check(this, 'name', props.name ?? 'waypoint', dnsLabelRule, "Waypoint names are DNS labels such as 'waypoint'.");
     this.waypointNamespace = check(this, 'namespace', props.namespace, dnsLabelRule, "Namespaces are DNS labels such as 'shop'.");
     wireObject(this, 'Resource', GVK.KubernetesGateway, {

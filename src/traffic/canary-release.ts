@@ -5,6 +5,7 @@ import { LoadBalancer } from './load-balancer';
 import { ReleaseVersion, VERSION_LABEL } from './release-version';
 import { CorsPolicy, corsIntent, FaultInjection, HeaderOperations, headerOperationsIntent, RetryPolicy, faultIntent, retryIntent } from './route-policy';
 import { meshRouteApi } from './routing-defaults';
+import { uniqueChildId } from '../core/construct-id';
 import { checkDuration } from '../core/durations';
 import { gatewayHostRule } from '../core/hosts';
 import { IMeshGateway, gatewayRef } from '../core/mesh-gateway';
@@ -135,7 +136,7 @@ export class CanaryRelease extends Construct {
   private readonly destinationOfService: Destination;
 
   constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     this.service = props.service;
     const versions = props.versions ?? [];
     if (versions.length === 0) {

@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LoadBalancer } from './load-balancer';
+import { uniqueChildId } from '../core/construct-id';
 import { istioDuration, KEEPALIVE_DURATION } from '../core/durations';
 import { MeshService } from '../core/mesh-service';
 import { int32Rule, portRule, uint32Rule } from '../core/numbers';
@@ -136,7 +137,7 @@ export class CircuitBreaker extends Construct {
   private readonly destination: Destination;
 
   constructor(scope: Construct, id: string, props: CircuitBreakerProps) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     this.service = props.service;
     const pool = { ...props.preset?.connectionPool, ...props.connectionPool };
     const outlier = props.preset?.outlierDetection || props.outlierDetection

@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { uniqueChildId } from '../core/construct-id';
 import { perApp } from '../core/per-app';
 import { declareRoutingSettings, GatewayApiChannel, routingSettings, RoutingApi } from '../core/routing-api';
 import { check, fail, pathOf, ValidationError } from '../core/validation-error';
@@ -48,7 +49,7 @@ export class RoutingDefaults extends Construct {
   public readonly api: RoutingApi;
 
   constructor(scope: Construct, id: string, props: RoutingDefaultsProps = {}) {
-    super(scope, id);
+    super(scope, uniqueChildId(scope, id));
     const previous = routingSettings(this).declaredBy;
     if (previous) {
       fail(this, 'id', `is a second RoutingDefaults of this app ('${pathOf(previous)}' is the first)`, id, 'Declare the routing defaults once per app.');

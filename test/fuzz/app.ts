@@ -10,8 +10,9 @@ import { AppRecipe, isCall, isRef, MethodStep, printable, Step, Value, ValueObje
 import { securityFamily } from './security';
 import { trafficFamily } from './traffic';
 import { CONSTRUCT_IDS, hostility, HOSTILE_IDS, Level, mix, namespace } from './values';
+import { workloadsFamily } from './workloads';
 
-const FAMILIES: readonly Family[] = [trafficFamily, edgeFamily, securityFamily];
+const FAMILIES: readonly Family[] = [trafficFamily, edgeFamily, securityFamily, workloadsFamily];
 
 /** Every construct generator, by name (`AuthorizationPolicy.denyAll` for presets). */
 export const CONSTRUCTS: Record<string, (level: Level) => fc.Arbitrary<ConstructDraft>> = Object.assign({}, ...FAMILIES.map((f) => f.constructs));
@@ -125,7 +126,7 @@ function assemble(parts: Parts): AppRecipe {
       : { op: 'preset', type: draft.type, method: draft.method, id, chart, args: draft.args });
   };
   // Dependencies first: an issuer before the gateway whose certificate names it.
-  for (const kind of ['issuer', 'waypoint', 'egress', 'gateway', 'namespace', 'policy'] as FixtureKind[]) {
+  for (const kind of ['deployment', 'service', 'serviceAccount', 'kplusNamespace', 'issuer', 'waypoint', 'egress', 'gateway', 'namespace', 'policy'] as FixtureKind[]) {
     const draft = parts.fixtures[kind];
     if (draft && referenced.has(FIXTURE_IDS[kind])) place(draft, FIXTURE_IDS[kind]);
   }

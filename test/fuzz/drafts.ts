@@ -24,6 +24,14 @@ export const FIXTURE_IDS = {
   namespace: 'ns',
   /** An AuthorizationPolicy (addRule). */
   policy: 'policy',
+  /** A cdk8s-plus Deployment (ReleaseVersion.fromDeployment, PolicyTarget.workload, addWorkloadMtls). */
+  deployment: 'deploy',
+  /** A cdk8s-plus Service selecting it (MeshService.fromService, PolicyTarget.service). */
+  service: 'svc',
+  /** A cdk8s-plus ServiceAccount (WorkloadIdentity.fromServiceAccount). */
+  serviceAccount: 'sa',
+  /** A cdk8s-plus Namespace (MtlsNamespace namespace). */
+  kplusNamespace: 'kns',
 } as const;
 
 export type FixtureKind = keyof typeof FIXTURE_IDS;

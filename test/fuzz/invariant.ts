@@ -101,7 +101,8 @@ class AppFacts {
     for (const step of recipe.steps) {
       const parent = created.find((c) => step.op === 'method' && c.id === step.target);
       if (step.op === 'method' && parent && CHILD_CREATING_METHODS.has(step.method) && typeof step.args[0] === 'string') {
-        this.stepsByPath.set(`${pathOfStep(parent, recipe)}/${step.args[0]}`, parent);
+        // constructs turns '/' in ids into '--'.
+        this.stepsByPath.set(`${pathOfStep(parent, recipe)}/${step.args[0].replace(/\//g, '--')}`, parent);
       }
     }
     this.paths = [...this.stepsByPath.keys()].sort((a, b) => b.length - a.length);

@@ -10,6 +10,7 @@
  */
 import * as os from 'os';
 import { App, Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as lib from '../../src';
 
@@ -51,12 +52,15 @@ export function isRef(v: Value): v is Ref {
   return typeof v === 'object' && v !== null && '$ref' in v;
 }
 
-/** The classes and enums recipes may name: the library's public API and cdk8s' Duration. */
-const LIBRARY: Record<string, any> = { ...lib, Duration };
+/** The classes and enums recipes may name: the library's public API, cdk8s' Duration and cdk8s-plus (`kplus.Deployment`). */
+const LIBRARY: Record<string, any> = { ...lib, Duration, kplus };
 
+/** `Class.member` or `kplus.Class`: the value and the object it is a member of (`this` for static factories). */
 function member(path: string): { owner: any; value: any } {
-  const [className, name] = path.split('.');
-  const owner = LIBRARY[className];
+  const parts = path.split('.');
+  let owner: any = LIBRARY;
+  for (const part of parts.slice(0, -1)) owner = owner?.[part];
+  const name = parts[parts.length - 1];
   if (owner === undefined || !(name in owner)) throw new Error(`recipe names an unknown member '${path}'`);
   return { owner, value: owner[name] };
 }
@@ -157,7 +161,7 @@ export function buildApp(recipe: AppRecipe): BuiltApp {
         return;
       }
       const scope = charts[step.chart % charts.length];
-      const cls = LIBRARY[step.type];
+      const cls = member(step.type).value;
       const path = pathOfStep(step, recipe);
       if (step.op === 'new') {
         const props = materialize(step.props, resolve);
@@ -218,13 +222,15 @@ export function toTypeScript(recipe: AppRecipe): string {
       referenced.add(step.target);
       step.args.forEach(collect);
     } else {
-      used.add(step.type);
+      used.add(step.type.split('.')[0]);
       if (step.op === 'new') collect(step.props); else step.args.forEach(collect);
     }
   }
   const cdk8s = ['App', 'Chart', ...(used.delete('Duration') ? ['Duration'] : [])];
+  const plus = used.delete('kplus');
   const lines = [
     `import { ${cdk8s.join(', ')} } from 'cdk8s';`,
+    ...(plus ? ["import * as kplus from 'cdk8s-plus-28';"] : []),
     `import { ${[...used].sort().join(', ')} } from '../../src';`,
     '',
     'const app = new App();',

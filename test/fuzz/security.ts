@@ -31,6 +31,8 @@ export function policyTarget(level: Level): fc.Arbitrary<Value> {
     },
     props({}, { namespace: namespace(level), labels: labels(level, { istio: 'ingressgateway' }) }).map((o) => call('PolicyTarget.ingressGateway', o as Value)),
     waypointReference(level).map((w) => call('PolicyTarget.waypoint', w)),
+    fc.constant(call('PolicyTarget.workload', ref(FIXTURE_IDS.deployment))),
+    fc.constant(call('PolicyTarget.service', ref(FIXTURE_IDS.service))),
   );
 }
 
@@ -44,6 +46,7 @@ export function workloadIdentity(level: Level): fc.Arbitrary<Value> {
     },
     props({}, { namespace: namespace(level), serviceAccount: fc.constantFrom('istio-ingressgateway-service-account', 'gw') })
       .map((o) => call('WorkloadIdentity.ingressGateway', o as Value)),
+    trustDomain.map((o) => call('WorkloadIdentity.fromServiceAccount', ref(FIXTURE_IDS.serviceAccount), o as Value)),
   );
 }
 
@@ -195,7 +198,9 @@ export function mtlsNamespace(level: Level): fc.Arbitrary<ConstructDraft> {
     waypoint: ownWaypoint,
     useWaypoint: waypointReference(level),
   });
-  const common = props({}, { name: namespace(level), createNamespace: fc.boolean() });
+  // The namespace by name (created, or existing), or a cdk8s-plus Namespace of the app to enrol.
+  const common = fc.oneof({ arbitrary: props({}, { name: namespace(level), createNamespace: fc.boolean() }), weight: 4 },
+    fc.constant({ namespace: ref(FIXTURE_IDS.kplusNamespace) }));
   return fc.tuple(mix(level.shapes, fc.oneof(sidecar, ambient), any), common)
     .map(([shape, c]) => ({ op: 'new' as const, type: 'MtlsNamespace', props: { ...c, ...shape } as Value }));
 }
@@ -209,10 +214,12 @@ function namespaceFixture(level: Level): fc.Arbitrary<ConstructDraft> {
 
 function addWorkloadMtls(level: Level): fc.Arbitrary<MethodStep> {
   const id = mix(level.strings, fc.constantFrom('metrics', 'legacy'), fc.constantFrom('', 'A.B', 'ü', 'x/y'));
-  const valid = props({ selector: labels(level) }, {
+  const pods = fc.oneof({ arbitrary: labels(level).map((l) => ({ selector: l })), weight: 3 },
+    fc.constant({ workload: ref(FIXTURE_IDS.deployment) }));
+  const valid = fc.tuple(pods, props({}, {
     mode: enumValue('MtlsMode', MTLS_MODES),
     ports: fc.uniqueArray(fc.record({ port: port(level), mode: enumValue('MtlsMode', MTLS_MODES) }), { minLength: 1, maxLength: 2, selector: (p) => p.port }),
-  });
+  })).map(([p, o]) => ({ ...p, ...o }));
   const any = props({}, { selector: labels(level), mode: enumValue('MtlsMode', MTLS_MODES), ports: fc.array(fc.record({ port: port(level), mode: enumValue('MtlsMode', MTLS_MODES) }), { maxLength: 2 }) });
   return fc.tuple(id, mix(level.shapes, valid, any)).map(([i, o]) => ({
     op: 'method' as const, target: FIXTURE_IDS.namespace, method: 'addWorkloadMtls', args: [i, o as Value],

@@ -9,14 +9,16 @@ import {
   durationValue, enumValue, headerName, host, hosts, httpPath, int, labels, Level, list, mix, namespace, percentage, port,
   props, regex, serviceName, VERSIONS, word,
 } from './values';
+import { serviceOfApp, versionOfApp } from './workloads';
 
 export function meshService(level: Level): fc.Arbitrary<Value> {
   const options = props({}, {
     port: port(level),
     clusterDomain: mix(level.strings, fc.constantFrom('cluster.local', 'corp.example'), fc.constantFrom('', 'Cluster.Local', 'a..b')),
   });
-  return fc.tuple(serviceName(level), namespace(level), fc.option(options, { nil: undefined })).map(([name, ns, o]) =>
+  const byName = fc.tuple(serviceName(level), namespace(level), fc.option(options, { nil: undefined })).map(([name, ns, o]) =>
     (o === undefined ? call('MeshService.fromName', name, ns) : call('MeshService.fromName', name, ns, o)));
+  return fc.oneof({ arbitrary: byName, weight: 4 }, serviceOfApp(level));
 }
 
 export function versionName(level: Level): fc.Arbitrary<string> {
@@ -150,7 +152,10 @@ export function canaryRelease(level: Level): fc.Arbitrary<ConstructDraft> {
   const isTcp = fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, fc.constant(true));
   return fc.tuple(meshService(level), names, isTcp).chain(([service, versionNames, tcp]) => {
     const pick = mix(level.shapes, fc.constantFrom(...(versionNames.length > 0 ? versionNames : ['v1'])), versionName(level));
-    const versions = versionNames.length === 0 ? fc.constant([]) : fc.tuple(...versionNames.map((n) => releaseVersion(level, n)));
+    // The first version may run as the app's Deployment (one Deployment is one version).
+    const versions = versionNames.length === 0 ? fc.constant([]) : fc.tuple(...versionNames.map((n, i) => (i === 0
+      ? fc.oneof({ arbitrary: releaseVersion(level, n), weight: 4 }, fc.constant(versionOfApp(n)))
+      : releaseVersion(level, n))));
     // canaryWeight needs exactly two versions: with other counts it is a hostile choice.
     const canaryWeight = int(level, 0, 100).map((w): Record<string, Value> => ({ canaryWeight: w }));
     const defaultSplit = fc.oneof(

@@ -200,6 +200,11 @@ const checkCanaryRelease: Check = (o) => {
     const subset = (dr.spec.subsets ?? []).find((s: any) => s.name === version.name);
     if (!o.require(`versions[${i}].name`, version.name, subset)) return;
     o.expectLabels(`versions[${i}].labels`, version.labels, subset.labels);
+    if (version.deployment) {
+      // The version's pods carry its labels, or the subset selects nothing.
+      const deployment = o.named('Deployment', version.deployment.name);
+      o.expectLabels(`versions[${i}] (deployment pod labels)`, version.labels, deployment?.spec?.template?.metadata?.labels);
+    }
   });
   const http = p.protocol === undefined || ['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'].includes(o.real(p.protocol));
   const split: Array<[string, string, number]> = p.canaryWeight !== undefined
@@ -593,10 +598,11 @@ const checkMtlsNamespace: Check = (o) => {
   o.calls('addWorkloadMtls').forEach((call) => {
     const [id, options] = argsOf(call);
     const prefix = `addWorkloadMtls('${id}')`;
+    const selector = options.selector ?? (options.workload ? o.real(options.workload).matchLabels : undefined);
     // Several calls may select the same pods: the call's settings must be together in one of their policies.
     const candidates = o.manifests.filter((m) => m.kind === 'PeerAuthentication' && m.metadata?.namespace === name && m.spec?.selector
-      && sameJson(m.spec.selector.matchLabels, options.selector));
-    if (!o.require(`${prefix}.selector`, options.selector, candidates[0])) return;
+      && sameJson(m.spec.selector.matchLabels, selector));
+    if (!o.require(options.selector ? `${prefix}.selector` : `${prefix}.workload`, selector, candidates[0])) return;
     const matches = (candidate: Manifest) => (!options.mode || candidate.spec.mtls?.mode === o.real(options.mode))
       && (options.ports ?? []).every((port: any) => candidate.spec.portLevelMtls?.[String(port.port)]?.mode === o.real(port.mode));
     const workloadPolicy = candidates.find(matches) ?? candidates[0];

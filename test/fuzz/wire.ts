@@ -103,7 +103,8 @@ export function wireProblems(obj: any): WireProblem[] {
   const nameRule = LABEL_NAMED.has(obj?.kind) ? DNS_LABEL : DNS_SUBDOMAIN;
   const maxName = LABEL_NAMED.has(obj?.kind) ? 63 : 253;
   if (typeof meta.name !== 'string' || meta.name.length > maxName || !nameRule.test(meta.name)) report('metadata.name', 'is not a valid object name', meta.name);
-  if (meta.namespace !== undefined && (typeof meta.namespace !== 'string' || meta.namespace.length > 63 || !DNS_LABEL.test(meta.namespace))) {
+  // An empty namespace is no namespace to the API server (cluster-scoped objects, or kubectl's current one).
+  if (meta.namespace !== undefined && meta.namespace !== '' && (typeof meta.namespace !== 'string' || meta.namespace.length > 63 || !DNS_LABEL.test(meta.namespace))) {
     report('metadata.namespace', 'is not a namespace name', meta.namespace);
   }
   for (const [key, value] of Object.entries(meta.labels ?? {})) {

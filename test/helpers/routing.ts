@@ -212,16 +212,19 @@ interface SortedMatch {
 
 /** How Istio routes `request` with the HTTPRoutes (and Gateway API Gateways) among `manifests`. */
 export function routeWithHttpRoutes(manifests: readonly any[], request: RoutedRequest, selectorOf: SelectorOf = defaultSelector): Outcome {
-  const routes = objects(manifests, 'HTTPRoute', 'gateway.networking.k8s.io').filter((r) => attaches(manifests, r, request))
+  const routes = [...objects(manifests, 'HTTPRoute', 'gateway.networking.k8s.io'), ...objects(manifests, 'GRPCRoute', 'gateway.networking.k8s.io')]
+    .filter((r) => attaches(manifests, r, request))
     .sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
   if (routes.length === 0) return request.gateway ? { kind: 'not-found' } : defaultOutcome(manifests, request, selectorOf);
   const matches: SortedMatch[] = [];
   for (const route of routes) {
     for (const rule of route.spec.rules ?? []) {
       for (const given of rule.matches ?? [{}]) {
-        const match = { ...given, path: given.path ?? { type: 'PathPrefix', value: '/' } };
+        const grpc = route.kind === 'GRPCRoute';
+        // A GRPCRoute's `method` is the gRPC method, which Istio reads as a path; it has no HTTP method.
+        const match = { ...given, method: grpc ? undefined : given.method, path: given.path ?? (grpc ? grpcPath(given.method) : undefined) ?? { type: 'PathPrefix', value: '/' } };
         const value: string = match.path.type === 'PathPrefix' && match.path.value !== '/' ? match.path.value.replace(/\/+$/, '') : match.path.value;
-        const rank = match.path.type === 'Exact' ? 3 : match.path.type === 'PathPrefix' ? 2 : 1;
+        const rank = match.path.type === 'Exact' ? 3 : match.path.type === 'PathPrefix' || match.path.type === 'StringPrefix' ? 2 : 1;
         matches.push({ route, rule, match: { ...match, path: { ...match.path, value } }, rank, length: value.length });
       }
     }
@@ -231,6 +234,14 @@ export function routeWithHttpRoutes(manifests: readonly any[], request: RoutedRe
   const chosen = sorted.find((m) => httpRouteMatch(m.match, request));
   if (!chosen) return { kind: 'not-found' };
   return httpRouteOutcome(manifests, chosen, request, selectorOf);
+}
+
+/** Istio reads a GRPCRoute method match as a path: exact `/service/method`, or the prefix `/service/`. */
+function grpcPath(method: any): any {
+  if (!method) return undefined;
+  if (method.service && method.method) return { type: 'Exact', value: `/${method.service}/${method.method}` };
+  if (method.service) return { type: 'StringPrefix', value: `/${method.service}/` };
+  return { type: 'RegularExpression', value: `/[^/]+/${method.method}` };
 }
 
 function compare(a: SortedMatch, b: SortedMatch): number {
@@ -273,6 +284,7 @@ function httpRouteMatch(m: any, request: RoutedRequest): boolean {
   if (path.type === 'Exact' && request.path !== path.value) return false;
   if (path.type === 'PathPrefix' && !(path.value === '/' || request.path === path.value || request.path.startsWith(`${path.value}/`))) return false;
   if (path.type === 'RegularExpression' && !fullMatch(path.value, request.path)) return false;
+  if (path.type === 'StringPrefix' && !request.path.startsWith(path.value)) return false;
   if (m.method && m.method !== (request.method ?? 'GET')) return false;
   for (const h of m.headers ?? []) if (!gatewayValueMatches(h.type, h.value, request.headers?.[h.name.toLowerCase()])) return false;
   for (const q of m.queryParams ?? []) if (!gatewayValueMatches(q.type, q.value, request.query?.[q.name])) return false;
@@ -386,10 +398,11 @@ export function probeRequests(manifests: readonly any[], base: Omit<RoutedReques
       }
     }
   }
-  for (const route of objects(manifests, 'HTTPRoute')) {
+  for (const route of [...objects(manifests, 'HTTPRoute'), ...objects(manifests, 'GRPCRoute')]) {
     for (const rule of route.spec.rules ?? []) {
       for (const m of rule.matches ?? []) {
         if (m.path) addPath(m.path.value);
+        if (m.method) addPath(grpcPath(m.method).value);
         for (const h of m.headers ?? []) addValue(headers, h.name, h.value);
         for (const q of m.queryParams ?? []) addValue(queries, q.name, q.value);
       }

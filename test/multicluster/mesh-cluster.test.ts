@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import {
-  AuthorizationPolicy, CanaryRelease, EastWestGateway, MeshAnalysis, MeshCluster, MeshConfig, MeshFederation, MeshService, PolicyTarget, ReleaseVersion,
-  TrustAnchor, WorkloadIdentity,
+  AuthorizationPolicy, CanaryRelease, EastWestGateway, MeshAnalysis, MeshCluster, MeshConfig, MeshFederation, MeshService, PolicyTarget,
+  ReleaseVersion, TrustAnchor, WorkloadIdentity,
 } from '../../src';
 import { findOne, synth } from '../helpers';
 import { ROOT_A } from './fixtures';

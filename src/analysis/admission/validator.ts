@@ -36,8 +36,16 @@ export function admissionSchemas(): Record<string, CrdEntry> {
 
 /** The schema of an apiVersion/kind, when it is one of the versions we check. */
 export function schemaFor(apiVersion: string, kind: string): CrdEntry | undefined {
-  return admissionSchemas()[`${apiVersion}/${kind}`];
+  // Two map lookups per object instead of building `apiVersion/kind` for each.
+  let kinds = schemasByVersion.get(apiVersion);
+  if (!kinds) schemasByVersion.set(apiVersion, (kinds = new Map()));
+  if (kinds.has(kind)) return kinds.get(kind);
+  const entry = admissionSchemas()[`${apiVersion}/${kind}`];
+  kinds.set(kind, entry);
+  return entry;
 }
+
+const schemasByVersion = new Map<string, Map<string, CrdEntry | undefined>>();
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -117,185 +125,228 @@ function messageOf(rule: { rule: string; message?: string }): string {
 
 class Walk {
   public readonly problems: AdmissionProblem[] = [];
+  /**
+   * The path of the node being checked, as keys and how each is written (`.key`, `[key]` for map
+   * keys, `[i]`): kept as a stack and spelled out only for a problem, so valid objects (nearly all
+   * of them) cost no string per node.
+   */
+  private readonly keys: Array<string | number> = [];
+  private readonly mapKeys: boolean[] = [];
+
+  /** The current path (`spec.http[0].route`), with `child` appended when given. */
+  public where(child?: string, mapKey = false): string {
+    let out = '';
+    const segment = (key: string | number, asMapKey: boolean) => {
+      if (typeof key === 'number' || asMapKey) out += `[${key}]`;
+      else out += out ? `.${key}` : key;
+    };
+    for (let i = 0; i < this.keys.length; i++) segment(this.keys[i], this.mapKeys[i]);
+    if (child !== undefined) segment(child, mapKey);
+    return out;
+  }
 
   public schemaError(where: string, detail: string): void {
     this.problems.push({ code: 'CIS1001', message: where ? `${where}: ${detail}` : detail });
   }
 
+  private enter(key: string | number, mapKey = false): void {
+    this.keys.push(key);
+    this.mapKeys.push(mapKey);
+  }
+
+  private leave(): void {
+    this.keys.pop();
+    this.mapKeys.pop();
+  }
+
   /**
-   * Validates `value` against `schema`; returns false when its type is wrong, so the caller (and
-   * the CEL rules of enclosing nodes) do not evaluate it further.
+   * Validates `value` against `schema` at the current path; returns false when its type is wrong,
+   * so the caller (and the CEL rules of enclosing nodes) do not evaluate it further.
    */
-  public value(schema: Schema, value: unknown, where: string, rules: boolean): boolean {
+  public value(schema: Schema, value: unknown, rules: boolean): boolean {
     if (value === null) {
       if (schema.nullable) return true;
-      this.schemaError(where, 'null value: the API server drops it silently (pruning), so the field would not be set');
+      this.schemaError(this.where(), 'null value: the API server drops it silently (pruning), so the field would not be set');
       return false;
     }
     if (schema['x-kubernetes-int-or-string']) {
       if (!(typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value)))) {
-        this.schemaError(where, `Invalid value: ${show(value)}: must be an integer or a string, got ${jsType(value)}`);
+        this.schemaError(this.where(), `Invalid value: ${show(value)}: must be an integer or a string, got ${jsType(value)}`);
         return false;
       }
     } else if (schema.type && !typeMatches(schema.type, value)) {
-      this.schemaError(where, `Invalid value: ${show(value)}: must be of type ${schema.type}, got ${jsType(value)}`);
+      this.schemaError(this.where(), `Invalid value: ${show(value)}: must be of type ${schema.type}, got ${jsType(value)}`);
       return false;
     }
-    this.constraints(schema, value, where);
+    this.constraints(schema, value);
     if (schema.oneOf || schema.anyOf || schema.allOf || schema.not) {
-      for (const alt of COMBINATORS) if (schema[alt]) this.combinator(alt, schema[alt], value, where);
+      for (const alt of COMBINATORS) if (schema[alt]) this.combinator(alt, schema[alt], value);
     }
     let ok = true;
     if (Array.isArray(value)) {
-      ok = this.array(schema, value, where, rules);
+      ok = this.array(schema, value, rules);
     } else if (typeof value === 'object') {
-      ok = this.object(schema, value as Record<string, unknown>, where, rules);
+      ok = this.object(schema, value as Record<string, unknown>, rules);
     }
-    if (ok && rules && schema['x-kubernetes-validations']) this.cel(schema, value, where);
+    if (ok && rules && schema['x-kubernetes-validations']) this.cel(schema, value);
     return true;
   }
 
-  private constraints(schema: Schema, v: unknown, where: string): void {
-    if (schema.enum && !schema.enum.some((e: unknown) => e === v)) {
-      this.schemaError(where, `Unsupported value: ${show(v)}: supported values: ${schema.enum.map((e: unknown) => show(e)).join(', ')}`);
+  private constraints(schema: Schema, v: unknown): void {
+    if (schema.enum && schema.enum.indexOf(v) < 0) {
+      this.schemaError(this.where(), `Unsupported value: ${show(v)}: supported values: ${schema.enum.map((e: unknown) => show(e)).join(', ')}`);
     }
     if (typeof v === 'number') {
       if (schema.minimum !== undefined && (schema.exclusiveMinimum ? v <= schema.minimum : v < schema.minimum)) {
-        this.schemaError(where, `Invalid value: ${v}: should be greater than ${schema.exclusiveMinimum ? '' : 'or equal to '}${schema.minimum}`);
+        this.schemaError(this.where(), `Invalid value: ${v}: should be greater than ${schema.exclusiveMinimum ? '' : 'or equal to '}${schema.minimum}`);
       }
       if (schema.maximum !== undefined && (schema.exclusiveMaximum ? v >= schema.maximum : v > schema.maximum)) {
-        this.schemaError(where, `Invalid value: ${v}: should be less than ${schema.exclusiveMaximum ? '' : 'or equal to '}${schema.maximum}`);
+        this.schemaError(this.where(), `Invalid value: ${v}: should be less than ${schema.exclusiveMaximum ? '' : 'or equal to '}${schema.maximum}`);
       }
       // The API server checks integer formats as ranges; istiod could not decode a value outside them either.
       const range = schema.format ? INTEGER_FORMATS[schema.format] : undefined;
       if (range && (v < range[0] || v > range[1])) {
-        this.schemaError(where, `Invalid value: ${v}: must be of type ${schema.format}`);
+        this.schemaError(this.where(), `Invalid value: ${v}: must be of type ${schema.format}`);
       }
     } else if (typeof v === 'string') {
       // Kubernetes counts characters (runes), not UTF-16 units.
-      const length = schema.maxLength !== undefined || schema.minLength !== undefined ? [...v].length : 0;
+      const length = schema.maxLength !== undefined || schema.minLength !== undefined ? runeCount(v) : 0;
       if (schema.maxLength !== undefined && length > schema.maxLength) {
-        this.schemaError(where, `Too long: may not be more than ${schema.maxLength} bytes, got ${length}`);
+        this.schemaError(this.where(), `Too long: may not be more than ${schema.maxLength} bytes, got ${length}`);
       }
       if (schema.minLength !== undefined && length < schema.minLength) {
-        this.schemaError(where, `Invalid value: ${show(v)}: should be at least ${schema.minLength} chars long`);
+        this.schemaError(this.where(), `Invalid value: ${show(v)}: should be at least ${schema.minLength} chars long`);
       }
       if (schema.pattern !== undefined) {
         const re = patternOf(schema);
-        if (re && !re.test(v)) this.schemaError(where, `Invalid value: ${show(v)}: should match '${schema.pattern}'`);
+        if (re && !re.test(v)) this.schemaError(this.where(), `Invalid value: ${show(v)}: should match '${schema.pattern}'`);
       }
       if (schema.format && FORMATS[schema.format] && !FORMATS[schema.format](v)) {
-        this.schemaError(where, `Invalid value: ${show(v)}: must be of type ${schema.format}`);
+        this.schemaError(this.where(), `Invalid value: ${show(v)}: must be of type ${schema.format}`);
       }
     } else if (Array.isArray(v)) {
       if (schema.maxItems !== undefined && v.length > schema.maxItems) {
-        this.schemaError(where, `Too many: ${v.length}: must have at most ${schema.maxItems} items`);
+        this.schemaError(this.where(), `Too many: ${v.length}: must have at most ${schema.maxItems} items`);
       }
       if (schema.minItems !== undefined && v.length < schema.minItems) {
-        this.schemaError(where, `Invalid value: ${v.length}: should have at least ${schema.minItems} items`);
+        this.schemaError(this.where(), `Invalid value: ${v.length}: should have at least ${schema.minItems} items`);
       }
-    } else if (v && typeof v === 'object') {
+    } else if (v && typeof v === 'object' && (schema.maxProperties !== undefined || schema.minProperties !== undefined)) {
       const n = Object.keys(v).length;
       if (schema.maxProperties !== undefined && n > schema.maxProperties) {
-        this.schemaError(where, `Too many: ${n}: must have at most ${schema.maxProperties} items`);
+        this.schemaError(this.where(), `Too many: ${n}: must have at most ${schema.maxProperties} items`);
       }
       if (schema.minProperties !== undefined && n < schema.minProperties) {
-        this.schemaError(where, `Invalid value: ${n}: should have at least ${schema.minProperties} properties`);
+        this.schemaError(this.where(), `Invalid value: ${n}: should have at least ${schema.minProperties} properties`);
       }
     }
   }
 
-  /** oneOf/anyOf/allOf/not hold value validations only (structural schemas): evaluated on a scratch walk. */
-  private combinator(alt: 'oneOf' | 'anyOf' | 'allOf' | 'not', branches: Schema | Schema[], v: unknown, where: string): void {
-    const passes = (s: Schema) => {
-      const scratch = new Walk();
-      scratch.valueOnly(s, v, where);
-      return scratch.problems.length === 0;
-    };
+  /** oneOf/anyOf/allOf/not hold value validations only (structural schemas); branches are probed with `conforms`. */
+  private combinator(alt: 'oneOf' | 'anyOf' | 'allOf' | 'not', branches: Schema | Schema[], v: unknown): void {
     if (alt === 'not') {
-      if (passes(branches as Schema)) this.schemaError(where, `Invalid value: ${show(v)}: must not validate the schema (not)`);
+      if (conforms(branches as Schema, v)) this.schemaError(this.where(), `Invalid value: ${show(v)}: must not validate the schema (not)`);
       return;
     }
     const list = branches as Schema[];
     if (alt === 'allOf') {
-      for (const s of list) this.valueOnly(s, v, where);
+      for (const s of list) this.valueOnly(s, v);
       return;
     }
-    const valid = list.filter(passes).length;
+    let valid = 0;
+    for (const s of list) if (conforms(s, v)) valid++;
     if (alt === 'oneOf' && valid !== 1) {
-      this.schemaError(where, `Invalid value: ${show(v)}: must validate one and only one schema (oneOf), ${valid} matched`
+      this.schemaError(this.where(), `Invalid value: ${show(v)}: must validate one and only one schema (oneOf), ${valid} matched`
         + (valid > 1 ? ': set only one of the mutually exclusive fields' : ''));
     } else if (alt === 'anyOf' && valid === 0) {
-      this.schemaError(where, `Invalid value: ${show(v)}: must validate at least one schema (anyOf)`);
+      this.schemaError(this.where(), `Invalid value: ${show(v)}: must validate at least one schema (anyOf)`);
     }
   }
 
   /** The value validations of a combinator branch, without pruning or CEL. */
-  private valueOnly(schema: Schema, v: unknown, where: string): void {
+  private valueOnly(schema: Schema, v: unknown): void {
     if (schema.type && !typeMatches(schema.type, v)) {
-      this.schemaError(where, `Invalid value: ${show(v)}: must be of type ${schema.type}`);
+      this.schemaError(this.where(), `Invalid value: ${show(v)}: must be of type ${schema.type}`);
       return;
     }
-    this.constraints(schema, v, where);
+    this.constraints(schema, v);
     if (schema.required && v && typeof v === 'object' && !Array.isArray(v)) {
-      for (const r of schema.required) if ((v as any)[r] === undefined) this.schemaError(join(where, r), 'Required value');
+      for (const r of schema.required) if ((v as any)[r] === undefined) this.schemaError(this.where(r), 'Required value');
     }
-    for (const alt of COMBINATORS) if (schema[alt]) this.combinator(alt, schema[alt], v, where);
+    for (const alt of COMBINATORS) if (schema[alt]) this.combinator(alt, schema[alt], v);
     if (schema.properties && v && typeof v === 'object') {
       for (const [k, s] of Object.entries(schema.properties as Record<string, Schema>)) {
-        if ((v as any)[k] !== undefined) this.valueOnly(s, (v as any)[k], join(where, k));
+        if ((v as any)[k] === undefined) continue;
+        this.enter(k);
+        this.valueOnly(s, (v as any)[k]);
+        this.leave();
       }
     }
-    if (schema.items && Array.isArray(v)) v.forEach((item, i) => this.valueOnly(schema.items, item, `${where}[${i}]`));
+    if (schema.items && Array.isArray(v)) {
+      v.forEach((item, i) => {
+        this.enter(i);
+        this.valueOnly(schema.items, item);
+        this.leave();
+      });
+    }
   }
 
-  private array(schema: Schema, v: unknown[], where: string, rules: boolean): boolean {
+  private array(schema: Schema, v: unknown[], rules: boolean): boolean {
     let ok = true;
     const listType = schema['x-kubernetes-list-type'];
     const seen = listType === 'set' || listType === 'map' || schema.uniqueItems ? new Set<string>() : undefined;
-    v.forEach((item, i) => {
-      const at = `${where}[${i}]`;
-      if (schema.items && !this.value(schema.items, item, at, rules)) ok = false;
+    for (let i = 0; i < v.length; i++) {
+      const item = v[i];
+      this.enter(i);
+      if (schema.items && !this.value(schema.items, item, rules)) ok = false;
       if (seen) {
         const key = elementKey(schema, item);
-        if (seen.has(key)) this.schemaError(at, `Duplicate value: ${listType === 'map' ? key : show(item)}`);
+        if (seen.has(key)) this.schemaError(this.where(), `Duplicate value: ${listType === 'map' ? key : show(item)}`);
         seen.add(key);
       }
-    });
+      this.leave();
+    }
     return ok;
   }
 
-  private object(schema: Schema, v: Record<string, unknown>, where: string, rules: boolean): boolean {
+  private object(schema: Schema, v: Record<string, unknown>, rules: boolean): boolean {
     let ok = true;
     const props: Record<string, Schema> | undefined = schema.properties;
     const additional = schema.additionalProperties;
-    for (const r of schema.required ?? []) {
-      if (v[r] === undefined && props?.[r]?.default === undefined) {
-        this.schemaError(join(where, r), 'Required value');
-        ok = false;
+    const required: string[] | undefined = schema.required;
+    if (required) {
+      for (const r of required) {
+        if (v[r] === undefined && props?.[r]?.default === undefined) {
+          this.schemaError(this.where(r), 'Required value');
+          ok = false;
+        }
       }
     }
-    for (const k of Object.keys(v)) {
+    const root = this.keys.length === 0;
+    for (const k in v) {
       const child = v[k];
       // metadata is ObjectMeta, checked by the API server itself (see metadata()).
-      if (child === undefined || (where === '' && k === 'metadata')) continue;
-      const s = props?.[k] ?? (typeof additional === 'object' ? additional : undefined);
+      if (child === undefined || (root && k === 'metadata')) continue;
+      const property = props?.[k];
+      const s = property ?? (typeof additional === 'object' ? additional : undefined);
       if (s) {
-        if (!this.value(s, child, join(where, k, !props?.[k]), rules)) ok = false;
-      } else if (!schema['x-kubernetes-preserve-unknown-fields'] && additional !== true && !(where === '' && k in TOP_LEVEL)) {
-        this.schemaError('', `unknown field "${join(where, k)}": the API server drops it silently (pruning); check its name and indentation`);
+        this.enter(k, !property);
+        if (!this.value(s, child, rules)) ok = false;
+        this.leave();
+      } else if (!schema['x-kubernetes-preserve-unknown-fields'] && additional !== true && !(root && k in TOP_LEVEL)) {
+        this.schemaError('', `unknown field "${this.where(k)}": the API server drops it silently (pruning); check its name and indentation`);
       }
     }
     return ok;
   }
 
-  private cel(schema: Schema, value: unknown, where: string): void {
+  private cel(schema: Schema, value: unknown): void {
     let self: unknown;
     const scalar = typeof value !== 'object';
     for (const rule of schema['x-kubernetes-validations'] as Array<{ rule: string; message?: string; parsed?: string }>) {
       const compiled = compileRule(rule.rule, rule.parsed);
       if (!compiled.ok) {
-        this.problems.push({ code: 'CIS1000', message: `${where || '<root>'}: cannot evaluate the CRD rule \`${rule.rule}\`: ${compiled.reason}` });
+        this.problems.push({ code: 'CIS1000', message: `${this.where() || '<root>'}: cannot evaluate the CRD rule \`${rule.rule}\`: ${compiled.reason}` });
         continue;
       }
       // Transition rules (oldSelf) only run on updates; the manifests we analyze are creations.
@@ -304,41 +355,111 @@ class Walk {
         ? memoized(rule.rule, value, () => evaluate(compiled, toCel(schema, value)))
         : evaluate(compiled, (self ??= toCel(schema, value)));
       if ('passed' in result) {
-        if (!result.passed) this.problems.push({ code: 'CIS1002', message: `${where || '<root>'}: Invalid value: ${show(value)}: ${messageOf(rule)}` });
+        if (!result.passed) this.problems.push({ code: 'CIS1002', message: `${this.where() || '<root>'}: Invalid value: ${show(value)}: ${messageOf(rule)}` });
       } else if (result.unevaluable) {
-        this.problems.push({ code: 'CIS1000', message: `${where || '<root>'}: cannot evaluate the CRD rule \`${rule.rule}\`: ${result.error}` });
+        this.problems.push({ code: 'CIS1000', message: `${this.where() || '<root>'}: cannot evaluate the CRD rule \`${rule.rule}\`: ${result.error}` });
       } else {
         // The API server rejects the object with the runtime error (a bad duration, a missing key...).
-        this.problems.push({ code: 'CIS1002', message: `${where || '<root>'}: Invalid value: ${show(value)}: ${result.error} evaluating rule: ${messageOf(rule)}` });
+        this.problems.push({ code: 'CIS1002', message: `${this.where() || '<root>'}: Invalid value: ${show(value)}: ${result.error} evaluating rule: ${messageOf(rule)}` });
       }
     }
   }
 }
 
 /**
+ * Whether a value passes a combinator branch's value validations: `Walk.valueOnly` without the
+ * messages. oneOf branches fail routinely (that is how oneOf works), so probing them must not
+ * build problem texts.
+ */
+function conforms(schema: Schema, v: unknown): boolean {
+  if (schema.type && !typeMatches(schema.type, v)) return false;
+  if (schema.enum && schema.enum.indexOf(v) < 0) return false;
+  if (typeof v === 'number') {
+    if (schema.minimum !== undefined && (schema.exclusiveMinimum ? v <= schema.minimum : v < schema.minimum)) return false;
+    if (schema.maximum !== undefined && (schema.exclusiveMaximum ? v >= schema.maximum : v > schema.maximum)) return false;
+    const range = schema.format ? INTEGER_FORMATS[schema.format] : undefined;
+    if (range && (v < range[0] || v > range[1])) return false;
+  } else if (typeof v === 'string') {
+    const length = schema.maxLength !== undefined || schema.minLength !== undefined ? runeCount(v) : 0;
+    if (schema.maxLength !== undefined && length > schema.maxLength) return false;
+    if (schema.minLength !== undefined && length < schema.minLength) return false;
+    if (schema.pattern !== undefined) {
+      const re = patternOf(schema);
+      if (re && !re.test(v)) return false;
+    }
+    if (schema.format && FORMATS[schema.format] && !FORMATS[schema.format](v)) return false;
+  } else if (Array.isArray(v)) {
+    if (schema.maxItems !== undefined && v.length > schema.maxItems) return false;
+    if (schema.minItems !== undefined && v.length < schema.minItems) return false;
+  } else if (v && typeof v === 'object' && (schema.maxProperties !== undefined || schema.minProperties !== undefined)) {
+    const n = Object.keys(v).length;
+    if (schema.maxProperties !== undefined && n > schema.maxProperties) return false;
+    if (schema.minProperties !== undefined && n < schema.minProperties) return false;
+  }
+  const isObject = v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (schema.required && isObject) {
+    for (const r of schema.required) if ((v as any)[r] === undefined) return false;
+  }
+  if (schema.not && conforms(schema.not, v)) return false;
+  if (schema.allOf) for (const s of schema.allOf) if (!conforms(s, v)) return false;
+  if (schema.oneOf || schema.anyOf) {
+    for (const alt of ['oneOf', 'anyOf'] as const) {
+      if (!schema[alt]) continue;
+      let valid = 0;
+      for (const s of schema[alt]) if (conforms(s, v)) valid++;
+      if (alt === 'oneOf' ? valid !== 1 : valid === 0) return false;
+    }
+  }
+  if (schema.properties && v && typeof v === 'object') {
+    for (const k in schema.properties) {
+      const child = (v as any)[k];
+      if (child !== undefined && !conforms(schema.properties[k], child)) return false;
+    }
+  }
+  if (schema.items && Array.isArray(v)) {
+    for (const item of v) if (!conforms(schema.items, item)) return false;
+  }
+  return true;
+}
+
+/** Characters (runes) of a string: its length unless it holds surrogate pairs. */
+function runeCount(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) return [...s].length;
+  }
+  return s.length;
+}
+
+/**
  * CEL is pure: on a scalar, a rule's result depends on the value alone. Generated apps repeat the
  * same durations and hosts thousands of times, so results are kept (bounded) per rule and value.
  */
-const scalarResults = new Map<string, RuleResult>();
+const scalarResults = new Map<string, Map<unknown, RuleResult>>();
+/** How many results are kept in all (a few MB): apps with more distinct values evaluate some twice. */
+const MAX_SCALAR_RESULTS = 200_000;
+let scalarResultCount = 0;
 
 function memoized(rule: string, value: unknown, produce: () => RuleResult): RuleResult {
-  const key = `${rule}\u0000${typeof value}\u0000${String(value)}`;
-  let r = scalarResults.get(key);
+  // Keyed by rule, then by the value itself (1 and '1' are different keys): no string built per lookup.
+  let results = scalarResults.get(rule);
+  if (!results) scalarResults.set(rule, (results = new Map()));
+  let r = results.get(value);
   if (!r) {
-    if (scalarResults.size >= 50_000) scalarResults.clear();
+    if (scalarResultCount >= MAX_SCALAR_RESULTS) {
+      scalarResults.clear();
+      scalarResultCount = 0;
+      scalarResults.set(rule, results = new Map());
+    }
     r = produce();
-    scalarResults.set(key, r);
+    results.set(value, r);
+    scalarResultCount++;
   }
   return r;
 }
 
 /** Fields every object has, validated by the API server itself rather than the CRD schema. */
 const TOP_LEVEL: Record<string, true> = { apiVersion: true, kind: true, metadata: true };
-
-function join(where: string, key: string, mapKey = false): string {
-  if (mapKey) return `${where}[${key}]`;
-  return where ? `${where}.${key}` : key;
-}
 
 /**
  * The value as CEL sees it on the API server: after defaulting and pruning, integers as CEL ints,
@@ -357,7 +478,8 @@ export function toCel(schema: Schema | undefined, v: unknown): unknown {
   const props: Record<string, Schema> | undefined = schema?.properties;
   const additional = schema?.additionalProperties;
   if (props) {
-    for (const [k, s] of Object.entries(props)) {
+    for (const k in props) {
+      const s = props[k];
       const value = o[k] ?? s.default;
       if (value === undefined || value === null) continue;
       const name = escapeProperty(k);
@@ -365,7 +487,8 @@ export function toCel(schema: Schema | undefined, v: unknown): unknown {
     }
   }
   if (!props || typeof additional === 'object' || schema?.['x-kubernetes-preserve-unknown-fields']) {
-    for (const [k, value] of Object.entries(o)) {
+    for (const k in o) {
+      const value = o[k];
       if (props?.[k] || value === undefined || value === null) continue;
       out.set(k, toCel(typeof additional === 'object' ? additional : undefined, value));
     }
@@ -403,6 +526,6 @@ export function admit(obj: Record<string, any>): AdmissionProblem[] | undefined 
 export function check(entry: CrdEntry, obj: Record<string, any>): AdmissionProblem[] {
   const walk = new Walk();
   metadata(obj, entry.scope, walk);
-  walk.value(entry.schema, obj, '', true);
+  walk.value(entry.schema, obj, true);
   return walk.problems;
 }

@@ -1,6 +1,6 @@
 import { AnalysisContext, Analyzer, isRecord } from '../context';
 import { FindingLevel } from '../finding';
-import { arr, filesHaveWorkloads, selectorString, str, Workload, workloads } from '../util';
+import { arr, filesHaveWorkloads, indexByLabels, selectorString, str, Workload, workloads } from '../util';
 
 const ROOT_NAMESPACE = 'istio-system';
 
@@ -48,6 +48,8 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
       if (!l) byNamespace.set(w.namespace, (l = []));
       l.push(w);
     }
+    // Selectors are resolved through the label index: a policy looks at the workloads carrying one of its pairs.
+    const byLabel = indexByLabels(meshWorkloads);
     const namespaces = ctx.all('Namespace').map((n) => n.name);
     const knownNamespaces = new Set([...namespaces, ...ctx.resources.map((r) => r.namespace).filter((n) => n)]);
     const patternKnown = new Map<string, boolean>();
@@ -60,8 +62,11 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
     for (const ap of policies) {
       if (haveWorkloads && !isRecord(ap.spec.targetRef) && arr(ap.spec.targetRefs).length === 0) {
         const sel: Record<string, string> = isRecord(ap.spec.selector?.matchLabels) ? ap.spec.selector.matchLabels : {};
-        const candidates = ap.namespace === root ? meshWorkloads : byNamespace.get(ap.namespace) ?? [];
+        const scope = ap.namespace === root ? '*' : ap.namespace;
         const pairs = Object.entries(sel);
+        const candidates = pairs.length === 0
+          ? (scope === '*' ? meshWorkloads : byNamespace.get(scope) ?? [])
+          : byLabel.get(scope)?.get(pairs[0][0])?.get(String(pairs[0][1])) ?? [];
         if (!candidates.some((w) => pairs.every(([k, v]) => w.labels[k] === String(v)))) {
           ctx.report(this.name, 'IST0127', FindingLevel.WARNING, ap,
             `AuthorizationPolicy ${ap.fullName} selects no workload of the mesh${pairs.length ? ` (labels "${selectorString(sel)}")` : ''} in ${ap.namespace === root ? 'any namespace' : `namespace ${ap.namespace}`}; it has no effect.`,

@@ -62,26 +62,57 @@ function deploymentInMesh(ctx: AnalysisContext, d: Resource): boolean {
   return ns ? ns.labels['istio-injection'] === 'enabled' : false;
 }
 
+/**
+ * The Services of a namespace whose (non-empty) selector matches pod labels, in file order.
+ * Services are indexed by namespace and by each selector pair, so a lookup visits only the
+ * Services sharing a label with the pods, not every Service of the namespace.
+ */
+function servicesBySelector(ctx: AnalysisContext): (namespace: string, podLabels: Record<string, unknown>) => Resource[] {
+  return ctx.cached('servicesBySelector', () => {
+    const order = new Map<Resource, number>();
+    // namespace -> label key -> label value -> Services whose selector has that pair
+    const index = new Map<string, Map<string, Map<string, Resource[]>>>();
+    ctx.all('Service').forEach((s, i) => {
+      const sel = s.spec.selector;
+      if (!sel || typeof sel !== 'object') return;
+      order.set(s, i);
+      let keys = index.get(s.namespace);
+      if (!keys) index.set(s.namespace, (keys = new Map()));
+      for (const k in sel) {
+        let values = keys.get(k);
+        if (!values) keys.set(k, (values = new Map()));
+        const v = String(sel[k]);
+        let list = values.get(v);
+        if (!list) values.set(v, (list = []));
+        list.push(s);
+      }
+    });
+    return (namespace: string, podLabels: Record<string, unknown>) => {
+      const keys = index.get(namespace);
+      if (!keys) return [];
+      let found: Resource[] | undefined;
+      for (const k in podLabels) {
+        const list = keys.get(k)?.get(String(podLabels[k]));
+        if (!list) continue;
+        for (const s of list) {
+          if (found?.includes(s) || !selectorMatches(s.spec.selector, podLabels as Record<string, string>)) continue;
+          (found ??= []).push(s);
+        }
+      }
+      return found && found.length > 1 ? found.sort((a, b) => order.get(a)! - order.get(b)!) : found ?? [];
+    };
+  });
+}
+
 /** Services selecting one Deployment's pods with clashing protocols or ports (IST0116, IST0137). */
 export const multiServiceAnalyzer: Analyzer = {
   name: 'deployment.MultiServiceAnalyzer',
   analyze(ctx: AnalysisContext) {
-    const servicesByNs = ctx.cached('servicesByNs', () => {
-      const m = new Map<string, Resource[]>();
-      for (const s of ctx.all('Service')) {
-        let l = m.get(s.namespace);
-        if (!l) m.set(s.namespace, (l = []));
-        l.push(s);
-      }
-      return m;
-    });
+    const selecting = servicesBySelector(ctx);
     for (const d of ctx.all('Deployment')) {
       if (d.labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller' || !deploymentInMesh(ctx, d)) continue;
       const podLabels = d.spec.template?.metadata?.labels ?? {};
-      const matching = (servicesByNs.get(d.namespace) ?? []).filter((s) => {
-        const sel = s.spec.selector;
-        return sel && Object.keys(sel).length > 0 && selectorMatches(sel, podLabels);
-      });
+      const matching = selecting(d.namespace, podLabels);
       const byPort = new Map<number, Map<string, string[]>>();
       const byTarget = new Map<string, Map<number, string>>();
       for (const s of matching) {

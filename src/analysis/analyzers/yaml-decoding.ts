@@ -8,93 +8,114 @@ type Path = ReadonlyArray<string | number>;
 /** Kinds whose `spec.template` is a Pod template. */
 const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
 
+/** A value where Kubernetes requires a string: its path, the value, and what the field holds (for messages). */
+interface NonString {
+  readonly path: Path;
+  readonly value: unknown;
+  readonly what: string;
+}
+
+function isNonString(v: unknown): boolean {
+  return typeof v !== 'string' && v !== null && v !== undefined;
+}
+
+/** Appends the entries of a string map that are no strings. */
+function mapEntries(out: NonString[], map: unknown, path: Path, what: string): void {
+  if (!isRecord(map)) return;
+  for (const key in map) if (isNonString(map[key])) out.push({ path: [...path, key], value: map[key], what });
+}
+
+function listItems(out: NonString[], list: unknown, path: Path, what: string): void {
+  if (!Array.isArray(list)) return;
+  for (let i = 0; i < list.length; i++) if (isNonString(list[i])) out.push({ path: [...path, i], value: list[i], what });
+}
+
+function metadataValues(out: NonString[], md: unknown, path: Path): void {
+  if (!isRecord(md)) return;
+  if (md.labels) mapEntries(out, md.labels, path === METADATA ? LABELS : [...path, 'labels'], 'label values');
+  if (md.annotations) mapEntries(out, md.annotations, path === METADATA ? ANNOTATIONS : [...path, 'annotations'], 'annotation values');
+}
+
+function podSpecValues(out: NonString[], spec: unknown, path: Path): void {
+  if (!isRecord(spec)) return;
+  if (spec.nodeSelector) mapEntries(out, spec.nodeSelector, [...path, 'nodeSelector'], 'node selector values');
+  for (const field of CONTAINER_LISTS) {
+    const containers = spec[field];
+    if (!Array.isArray(containers)) continue;
+    for (let i = 0; i < containers.length; i++) {
+      const c = containers[i];
+      if (!isRecord(c)) continue;
+      if (c.command) listItems(out, c.command, [...path, field, i, 'command'], 'command items');
+      if (c.args) listItems(out, c.args, [...path, field, i, 'args'], 'arguments');
+      if (!Array.isArray(c.env)) continue;
+      for (let j = 0; j < c.env.length; j++) {
+        const v = isRecord(c.env[j]) ? c.env[j].value : undefined;
+        if (isNonString(v)) out.push({ path: [...path, field, i, 'env', j, 'value'], value: v, what: 'environment variable values' });
+      }
+    }
+  }
+}
+
+function templateValues(out: NonString[], t: unknown, path: Path): void {
+  if (!isRecord(t)) return;
+  metadataValues(out, t.metadata, path === TEMPLATE ? TEMPLATE_METADATA : [...path, 'metadata']);
+  podSpecValues(out, t.spec, path === TEMPLATE ? TEMPLATE_SPEC : [...path, 'spec']);
+}
+
 /**
- * Calls `visit` for every value of the object that Kubernetes types as a string but is not one
- * (nulls aside, which the API server reads as empty): label and annotation values (of the object
- * and of Pod templates), label selectors, ConfigMap and Secret entries, and the command, arguments
- * and environment values of containers, all of which manifests often write unquoted. `what` names
- * the field for messages. Runs for every object at synth too: it allocates nothing for strings.
+ * The values of an object that Kubernetes types as strings but are not (nulls aside, which the
+ * API server reads as empty): label and annotation values (of the object and of Pod templates),
+ * label selectors, ConfigMap and Secret entries, and the command, arguments and environment values
+ * of containers, all of which manifests often write unquoted. Runs for every object at synth too,
+ * so it allocates little: paths are built for what it reports (and for container commands and
+ * arguments).
  */
-function forEachNonString(r: Resource, visit: (path: Path, value: unknown, what: string) => void): void {
-  const entries = (map: unknown, path: Path, what: string) => {
-    if (!isRecord(map)) return;
-    for (const key in map) {
-      const v = map[key];
-      if (typeof v !== 'string' && v !== null && v !== undefined) visit([...path, key], v, what);
-    }
-  };
-  const items = (list: unknown, path: Path, what: string) => {
-    if (!Array.isArray(list)) return;
-    for (let i = 0; i < list.length; i++) {
-      const v = list[i];
-      if (typeof v !== 'string' && v !== null && v !== undefined) visit([...path, i], v, what);
-    }
-  };
-  const metadata = (md: unknown, path: Path) => {
-    if (!isRecord(md)) return;
-    if (md.labels) entries(md.labels, path === METADATA ? LABELS : [...path, 'labels'], 'label values');
-    if (md.annotations) entries(md.annotations, path === METADATA ? ANNOTATIONS : [...path, 'annotations'], 'annotation values');
-  };
-  const podSpec = (spec: unknown, path: Path) => {
-    if (!isRecord(spec)) return;
-    entries(spec.nodeSelector, [...path, 'nodeSelector'], 'node selector values');
-    for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
-      if (!Array.isArray(spec[field])) continue;
-      spec[field].forEach((c: unknown, i: number) => {
-        if (!isRecord(c)) return;
-        const at = [...path, field, i];
-        items(c.command, [...at, 'command'], 'command items');
-        items(c.args, [...at, 'args'], 'arguments');
-        if (Array.isArray(c.env)) {
-          c.env.forEach((e: unknown, j: number) => {
-            const v = isRecord(e) ? e.value : undefined;
-            if (typeof v !== 'string' && v !== null && v !== undefined) visit([...at, 'env', j, 'value'], v, 'environment variable values');
-          });
-        }
-      });
-    }
-  };
-  const template = (t: unknown, path: Path) => {
-    if (!isRecord(t)) return;
-    metadata(t.metadata, [...path, 'metadata']);
-    podSpec(t.spec, [...path, 'spec']);
-  };
+function nonStrings(r: Resource): NonString[] {
+  const out = found;
+  out.length = 0;
   const obj = r.obj;
-  metadata(obj.metadata, METADATA);
+  metadataValues(out, obj.metadata, METADATA);
   const spec = isRecord(obj.spec) ? obj.spec : undefined;
   switch (r.kind) {
     case 'ConfigMap':
-      entries(obj.data, ['data'], 'ConfigMap data values');
-      entries(obj.binaryData, ['binaryData'], 'ConfigMap binaryData values');
+      mapEntries(out, obj.data, ['data'], 'ConfigMap data values');
+      mapEntries(out, obj.binaryData, ['binaryData'], 'ConfigMap binaryData values');
       break;
     case 'Secret':
-      entries(obj.data, ['data'], 'Secret data values');
-      entries(obj.stringData, ['stringData'], 'Secret stringData values');
+      mapEntries(out, obj.data, ['data'], 'Secret data values');
+      mapEntries(out, obj.stringData, ['stringData'], 'Secret stringData values');
       break;
     case 'Service':
-      entries(spec?.selector, ['spec', 'selector'], 'Service selector values');
+      mapEntries(out, spec?.selector, ['spec', 'selector'], 'Service selector values');
       break;
     case 'Pod':
-      podSpec(spec, ['spec']);
+      podSpecValues(out, spec, ['spec']);
       break;
     case 'CronJob': {
       const job = isRecord(spec?.jobTemplate) ? spec!.jobTemplate : undefined;
-      metadata(job?.metadata, ['spec', 'jobTemplate', 'metadata']);
-      template(isRecord(job?.spec) ? job!.spec.template : undefined, ['spec', 'jobTemplate', 'spec', 'template']);
+      metadataValues(out, job?.metadata, ['spec', 'jobTemplate', 'metadata']);
+      templateValues(out, isRecord(job?.spec) ? job!.spec.template : undefined, ['spec', 'jobTemplate', 'spec', 'template']);
       break;
     }
     default:
       if (!TEMPLATE_KINDS.has(r.kind) || !spec) break;
-      template(spec.template, ['spec', 'template']);
-      if (r.kind === 'ReplicationController') entries(spec.selector, ['spec', 'selector'], 'selector values');
-      else if (isRecord(spec.selector)) entries(spec.selector.matchLabels, ['spec', 'selector', 'matchLabels'], 'selector values');
+      templateValues(out, spec.template, TEMPLATE);
+      if (r.kind === 'ReplicationController') mapEntries(out, spec.selector, ['spec', 'selector'], 'selector values');
+      else if (isRecord(spec.selector)) mapEntries(out, spec.selector.matchLabels, ['spec', 'selector', 'matchLabels'], 'selector values');
   }
+  return out.length > 0 ? out.splice(0) : NONE;
 }
 
+const NONE: NonString[] = [];
+const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
 const METADATA: Path = ['metadata'];
 const LABELS: Path = ['metadata', 'labels'];
 const ANNOTATIONS: Path = ['metadata', 'annotations'];
-
+const TEMPLATE: Path = ['spec', 'template'];
+const TEMPLATE_METADATA: Path = ['spec', 'template', 'metadata'];
+const TEMPLATE_SPEC: Path = ['spec', 'template', 'spec'];
+/** Reused by every object: most have nothing to report. */
+const found: NonString[] = [];
 /** `metadata.labels[app.kubernetes.io/name]`, `spec.template.spec.containers[0].args[1]`. */
 export function formatPath(path: Path): string {
   return path.map((s, i) => {
@@ -140,42 +161,47 @@ export const yamlDecodingAnalyzer: Analyzer = {
   analyze(ctx: AnalysisContext) {
     for (const r of ctx.resources) {
       const readings = yamlReadingsOf(r.obj);
-      const where = (reading: YamlReading) => (r.source ? `${r.source.replace(/:\d+$/, '')}:${reading.line}` : `line ${reading.line}`);
-      // Values in string fields: what the API server rejects (with the scalar as written, when it came from YAML).
-      let rejected: Set<string> | undefined;
-      forEachNonString(r, (path, value, what) => {
-        const at = formatPath(path);
-        (rejected ??= new Set()).add(at);
-        const reading = readings?.find((x) => !x.isKey && formatPath(x.path) === at);
-        if (reading) {
-          ctx.report(NAME, 'CIS1003', FindingLevel.ERROR, r,
-            `${at}: the API server reads the unquoted ${reading.text} (${where(reading)}) as ${show(value)} (YAML 1.1), and ${what} must be strings: it rejects the object.`,
-            `Quote it: ${JSON.stringify(reading.text)}.`);
-        } else {
-          ctx.report(NAME, 'CIS1003', FindingLevel.ERROR, r,
-            `${at} is ${show(value)}, and ${what} must be strings: the API server rejects the object.`,
-            'Write the value as a string (in YAML, quote it).');
-        }
-      });
-      // Plain scalars the two YAML versions read differently, where the value itself is accepted.
-      for (const reading of readings ?? []) {
-        const at = formatPath(reading.path);
-        if (reading.isKey) {
-          ctx.report(NAME, 'CIS1003', FindingLevel.WARNING, r,
-            `${at}: the unquoted key ${reading.text} (${where(reading)}) becomes "${String(reading.value)}" for the API server (YAML 1.1), but stays ${JSON.stringify(reading.text)} for YAML 1.2 tools.`,
-            `Quote the key: ${JSON.stringify(reading.text)}.`);
-        } else if (rejected?.has(at)) {
-          continue;
-        } else if (typeof reading.value === 'boolean') {
-          ctx.report(NAME, 'CIS1003', FindingLevel.WARNING, r,
-            `${at}: the unquoted ${reading.text} (${where(reading)}) is the boolean ${reading.value} for the API server (YAML 1.1), but ${showYaml12(reading.yaml12)} for YAML 1.2 tools.`,
-            `Write ${reading.value} if a boolean is meant, or quote it (${JSON.stringify(reading.text)}) for the string.`);
-        } else if (typeof reading.value === 'number') {
-          ctx.report(NAME, 'CIS1003', FindingLevel.INFO, r,
-            `${at}: the unquoted ${reading.text} (${where(reading)}) is ${reading.value} for the API server (YAML 1.1), but ${showYaml12(reading.yaml12)} for YAML 1.2 tools.`,
-            `Write ${portableNumber(reading.text, reading.value)}, which both read alike.`);
-        }
-      }
+      const rejected = nonStrings(r);
+      if (readings || rejected.length > 0) report(ctx, r, readings ?? [], rejected);
     }
   },
 };
+
+function report(ctx: AnalysisContext, r: Resource, readings: readonly YamlReading[], rejected: readonly NonString[]): void {
+  const where = (reading: YamlReading) => (r.source ? `${r.source.replace(/:\d+$/, '')}:${reading.line}` : `line ${reading.line}`);
+  // Values in string fields: what the API server rejects (with the scalar as written, when it came from YAML).
+  const rejectedAt = new Set<string>();
+  for (const { path, value, what } of rejected) {
+    const at = formatPath(path);
+    rejectedAt.add(at);
+    const reading = readings.find((x) => !x.isKey && formatPath(x.path) === at);
+    if (reading) {
+      ctx.report(NAME, 'CIS1003', FindingLevel.ERROR, r,
+        `${at}: the API server reads the unquoted ${reading.text} (${where(reading)}) as ${show(value)} (YAML 1.1), and ${what} must be strings: it rejects the object.`,
+        `Quote it: ${JSON.stringify(reading.text)}.`);
+    } else {
+      ctx.report(NAME, 'CIS1003', FindingLevel.ERROR, r,
+        `${at} is ${show(value)}, and ${what} must be strings: the API server rejects the object.`,
+        'Write the value as a string (in YAML, quote it).');
+    }
+  }
+  // Plain scalars the two YAML versions read differently, where the value itself is accepted.
+  for (const reading of readings) {
+    const at = formatPath(reading.path);
+    if (reading.isKey) {
+      ctx.report(NAME, 'CIS1003', FindingLevel.WARNING, r,
+        `${at}: the unquoted key ${reading.text} (${where(reading)}) becomes "${String(reading.value)}" for the API server (YAML 1.1), but stays ${JSON.stringify(reading.text)} for YAML 1.2 tools.`,
+        `Quote the key: ${JSON.stringify(reading.text)}.`);
+    } else if (rejectedAt.has(at)) {
+      continue;
+    } else if (typeof reading.value === 'boolean') {
+      ctx.report(NAME, 'CIS1003', FindingLevel.WARNING, r,
+        `${at}: the unquoted ${reading.text} (${where(reading)}) is the boolean ${reading.value} for the API server (YAML 1.1), but ${showYaml12(reading.yaml12)} for YAML 1.2 tools.`,
+        `Write ${reading.value} if a boolean is meant, or quote it (${JSON.stringify(reading.text)}) for the string.`);
+    } else if (typeof reading.value === 'number') {
+      ctx.report(NAME, 'CIS1003', FindingLevel.INFO, r,
+        `${at}: the unquoted ${reading.text} (${where(reading)}) is ${reading.value} for the API server (YAML 1.1), but ${showYaml12(reading.yaml12)} for YAML 1.2 tools.`,
+        `Write ${portableNumber(reading.text, reading.value)}, which both read alike.`);
+    }
+  }
+}

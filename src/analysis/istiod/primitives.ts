@@ -100,8 +100,15 @@ export function validatePort(port: unknown): string | undefined {
 export function durationMillis(v: unknown): number | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') return undefined;
-  return parseDurationMillis(v);
+  // Manifests repeat a handful of durations (`10s`, `2s`) thousands of times: each is parsed once.
+  if (parsedDurations.has(v)) return parsedDurations.get(v);
+  if (parsedDurations.size >= 10_000) parsedDurations.clear();
+  const ms = parseDurationMillis(v);
+  parsedDurations.set(v, ms);
+  return ms;
 }
+
+const parsedDurations = new Map<string, number | undefined>();
 
 /** `ValidateDuration`: at least 1ms and whole milliseconds. */
 export function validateDuration(v: unknown): string | undefined {

@@ -1,0 +1,136 @@
+import { IConstruct } from 'constructs';
+import { fail } from './validation-error';
+
+/**
+ * The kind of a prop's value, checked for callers without a type checker (JavaScript, YAML
+ * turned into props, `as any`): an enum prop given a string outside the enum, a boolean given
+ * `'yes'`, a list given a string, one of our classes given a plain object. Each is reported in
+ * the standard format, naming the prop, instead of a TypeError deep inside a construct or a
+ * value that only the API server would reject.
+ */
+
+/** The values (and member names) of an enum, computed once per enum. */
+const ENUM_MEMBERS = new WeakMap<object, { values: string[]; keys: string[] }>();
+
+function membersOf(type: Record<string, string>): { values: string[]; keys: string[] } {
+  let members = ENUM_MEMBERS.get(type);
+  if (!members) {
+    members = { keys: Object.keys(type), values: Object.values(type) };
+    ENUM_MEMBERS.set(type, members);
+  }
+  return members;
+}
+
+/**
+ * A value of a string enum: `mtls: 'strict'` fails with "mtls must be one of STRICT,
+ * PERMISSIVE, DISABLE, got 'strict'. Did you mean 'STRICT'?". `enumName` is the enum as the
+ * user imports it (`'MtlsMode'`), for the hint when no value is close.
+ */
+export function checkEnum<T extends string>(scope: IConstruct | string, property: string, value: T, type: Record<string, T>, enumName: string): T;
+export function checkEnum<T extends string>(
+  scope: IConstruct | string, property: string, value: T | undefined, type: Record<string, T>, enumName: string): T | undefined;
+export function checkEnum<T extends string>(
+  scope: IConstruct | string, property: string, value: T | undefined, type: Record<string, T>, enumName: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  const { values, keys } = membersOf(type);
+  if (values.includes(value)) return value;
+  const close = closestMember(value, values, keys);
+  fail(scope, property, `must be one of ${values.join(', ')}`, value,
+    close !== undefined ? `Did you mean '${close}'?` : `Use ${enumName}, e.g. ${enumName}.${keys[0]}.`);
+}
+
+/** A list of enum values (`retryOn: [RetryOn.FIVE_XX]`): a list, each entry checked as `<property>[i]`. */
+export function checkEnumList<T extends string>(
+  scope: IConstruct | string, property: string, list: T[] | undefined, type: Record<string, T>, enumName: string,
+): T[] | undefined {
+  if (list === undefined) return undefined;
+  checkList(scope, property, list);
+  list.forEach((value, i) => checkEnum(scope, `${property}[${i}]`, value, type, enumName));
+  return list;
+}
+
+/** A boolean prop: `true` or `false` (not `'true'`, `1` or `'yes'`, which JavaScript would read as truthy). */
+export function checkBoolean(scope: IConstruct | string, property: string, value: boolean | undefined): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') {
+    fail(scope, property, 'must be true or false', value, `Use a boolean${typeof value === 'string' && /^(true|false)$/i.test(value) ? `: ${value.toLowerCase()}, without quotes` : ''}.`);
+  }
+  return value;
+}
+
+/** A list prop: an array (a string would be read character by character, an object not at all). */
+export function checkList<T>(scope: IConstruct | string, property: string, value: T[]): T[];
+export function checkList<T>(scope: IConstruct | string, property: string, value: T[] | undefined): T[] | undefined;
+export function checkList<T>(scope: IConstruct | string, property: string, value: T[] | undefined): T[] | undefined {
+  if (value !== undefined && !Array.isArray(value)) {
+    fail(scope, property, 'must be a list', value, typeof value === 'string' ? `Put the value in a list: ['${value}'].` : 'Pass an array.');
+  }
+  return value;
+}
+
+/**
+ * An options object (props, an entry of a list of options): not a string, a list or null,
+ * whose fields would otherwise be read as undefined (silently dropping them) or crash.
+ */
+export function checkObject<T extends object>(scope: IConstruct | string, property: string, value: T): T;
+export function checkObject<T extends object>(scope: IConstruct | string, property: string, value: T | undefined): T | undefined;
+export function checkObject<T extends object>(scope: IConstruct | string, property: string, value: T | undefined): T | undefined {
+  if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    fail(scope, property, 'must be an object', value, 'Pass an object literal such as { ... } with the documented fields.');
+  }
+  return value;
+}
+
+/**
+ * A value that must be an instance of one of our classes (a MeshService, a PolicyTarget, a
+ * cdk8s Duration): a plain object that looks alike has none of its methods or hidden state.
+ * `hint` says how to make one, e.g. "Use MeshService.fromName('reviews', 'default').".
+ */
+export function checkInstance<T>(scope: IConstruct | string, property: string, value: T, type: abstract new (...args: any[]) => T, hint: string): T;
+export function checkInstance<T>(
+  scope: IConstruct | string, property: string, value: T | undefined, type: abstract new (...args: any[]) => T, hint: string): T | undefined;
+export function checkInstance<T>(
+  scope: IConstruct | string, property: string, value: T | undefined, type: abstract new (...args: any[]) => T, hint: string,
+): T | undefined {
+  if (value !== undefined && !(value instanceof type)) fail(scope, property, `must be a ${type.name}`, value, hint);
+  return value;
+}
+
+/**
+ * The member a mistyped value most likely meant: the same letters in another case or with
+ * other separators (`'strict'`, `'grpc_web'`), the member's name instead of its value
+ * (`'FIVE_XX'` for `'5xx'`), or a spelling one or two letters off.
+ */
+function closestMember(value: unknown, values: string[], keys: string[]): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const normal = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const wanted = normal(value);
+  if (wanted.length === 0) return undefined;
+  const same = values.findIndex((v, i) => normal(v) === wanted || normal(keys[i]) === wanted);
+  if (same !== -1) return values[same];
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const v of values) {
+    const candidate = normal(v);
+    if (candidate.length < 4) continue;
+    const distance = editDistance(wanted, candidate);
+    if (distance < bestDistance) {
+      best = v;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance (values are short member names). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
