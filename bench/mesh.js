@@ -96,4 +96,91 @@ function rawMesh(app, n, security) {
   }
 }
 
-module.exports = { constructsMesh, rawMesh, SERVICES_PER_NAMESPACE, namespaces };
+/**
+ * The Gateway API variant: the same mesh (canary 90/10 with a header match and a timeout, a
+ * circuit breaker, an ALLOW policy per service) rendered through the Gateway API (no retries:
+ * HTTPRoute `retry` is experimental-channel only).
+ */
+function constructsMeshGatewayApi(app, n, lib) {
+  new lib.RoutingDefaults(app, 'routing', { api: lib.RoutingApi.GATEWAY_API });
+  const chart = meshChart(app);
+  for (const namespace of namespaces(n)) {
+    new lib.MtlsNamespace(chart, namespace, { name: namespace });
+  }
+  for (let i = 0; i < n; i++) {
+    const namespace = namespaceOf(i);
+    const service = lib.MeshService.fromName(`svc-${i}`, namespace, { port: PORT });
+    new lib.CanaryRelease(chart, `svc-${i}-release`, {
+      service,
+      versions: [lib.ReleaseVersion.fromLabels('v1'), lib.ReleaseVersion.fromLabels('v2')],
+      canaryWeight: 10,
+      matchRoutes: [{ matches: [{ headers: { 'x-canary': lib.StringMatch.exact('true') } }], version: 'v2' }],
+      timeout: Duration.seconds(10),
+    });
+    new lib.CircuitBreaker(chart, `svc-${i}-breaker`, { service, preset: lib.CircuitBreakerPreset.BALANCED });
+    lib.AuthorizationPolicy.allowOnlyFrom(chart, `svc-${i}-allow`, { target: lib.PolicyTarget.selector(namespace, { app: `svc-${i}` }) },
+      [lib.WorkloadIdentity.fromName(`client-${i}`, namespace)]);
+  }
+}
+
+/** The manifests of constructsMeshGatewayApi, as raw ApiObjects in the same order. */
+function rawMeshGatewayApi(app, n, security) {
+  const chart = meshChart(app);
+  for (const namespace of namespaces(n)) {
+    if (security) security.namespaceObjects(chart, namespace);
+  }
+  const policy = {
+    connectionPool: {
+      tcp: { maxConnections: 1000, connectTimeout: '5s' },
+      http: { http1MaxPendingRequests: 1000, http2MaxRequests: 1000 },
+    },
+    outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
+  };
+  for (let i = 0; i < n; i++) {
+    const namespace = namespaceOf(i);
+    const name = `svc-${i}`;
+    new ApiObject(chart, `route-${i}`, {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name, namespace },
+      spec: {
+        parentRefs: [{ group: '', kind: 'Service', name, port: PORT }],
+        rules: [
+          {
+            matches: [{ headers: [{ name: 'x-canary', type: 'Exact', value: 'true' }] }],
+            timeouts: { request: '10s' },
+            backendRefs: [{ name: `${name}-v2`, port: PORT }],
+          },
+          {
+            timeouts: { request: '10s' },
+            backendRefs: [{ name: `${name}-v1`, port: PORT, weight: 90 }, { name: `${name}-v2`, port: PORT, weight: 10 }],
+          },
+        ],
+      },
+    });
+    // One Service per version (the match route reaches v2 first), then the DestinationRules.
+    for (const version of ['v2', 'v1']) {
+      new ApiObject(chart, `svc-${i}-${version}`, {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: `${name}-${version}`, namespace },
+        spec: { ports: [{ name: 'http', port: PORT }], selector: { app: name, version } },
+      });
+    }
+    for (const host of [name, `${name}-v2`, `${name}-v1`]) {
+      new ApiObject(chart, `dr-${host}`, {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'DestinationRule',
+        metadata: { name: host, namespace },
+        spec: { host: `${host}.${namespace}.svc.cluster.local`, trafficPolicy: policy },
+      });
+    }
+  }
+  if (security) {
+    for (let i = 0; i < n; i++) {
+      security.serviceObjects(chart, `svc-${i}`, namespaceOf(i), `client-${i}`);
+    }
+  }
+}
+
+module.exports = { constructsMesh, rawMesh, constructsMeshGatewayApi, rawMeshGatewayApi, SERVICES_PER_NAMESPACE, namespaces };

@@ -6,14 +6,16 @@
 const fs = require('fs');
 const { performance } = require('perf_hooks');
 const { App } = require('cdk8s');
-const { constructsMesh, rawMesh } = require('./mesh');
+const { constructsMesh, rawMesh, constructsMeshGatewayApi, rawMeshGatewayApi } = require('./mesh');
 const { constructsFederation, rawFederation } = require('./federation');
 const { rawSecurity } = require('./raw-security');
 
 const [variant, nText, flag, yamlFile] = process.argv.slice(2);
 const n = Number(nText);
-if (!['constructs', 'raw', 'analysis', 'federation', 'federation-raw'].includes(variant) || !Number.isInteger(n) || n < 1) {
-  console.error('usage: node bench/run-one.js <constructs|raw|analysis|federation|federation-raw> <N> [--yaml FILE]');
+// gateway-api / gateway-api-raw: the mesh rendered through the Gateway API, and its raw ApiObjects.
+const VARIANTS = ['constructs', 'raw', 'analysis', 'federation', 'federation-raw', 'gateway-api', 'gateway-api-raw'];
+if (!VARIANTS.includes(variant) || !Number.isInteger(n) || n < 1) {
+  console.error(`usage: node bench/run-one.js <${VARIANTS.join('|')}> <N> [--yaml FILE]`);
   process.exit(2);
 }
 
@@ -21,11 +23,17 @@ if (!['constructs', 'raw', 'analysis', 'federation', 'federation-raw'].includes(
 // includes cdk8s-plus-28, which MtlsNamespace loads on first use (it creates kplus Namespaces):
 // loaded here for every variant, so no variant pays a module load inside the clock.
 require('cdk8s-plus-28');
-const lib = variant === 'raw' || variant === 'federation-raw' ? undefined : require(process.env.BENCH_LIB || '../lib');
+const lib = variant === 'raw' || variant.endsWith('-raw') ? undefined : require(process.env.BENCH_LIB || '../lib');
 const start = performance.now();
 const app = new App({ outdir: '/tmp/cdk8s-istio-bench-unused' });
 if (variant === 'raw') {
   rawMesh(app, n, rawSecurity);
+} else if (variant === 'gateway-api-raw') {
+  rawMeshGatewayApi(app, n, rawSecurity);
+} else if (variant === 'gateway-api') {
+  // Analysis off, as for (1).
+  lib.MeshAnalysis.disable(app);
+  constructsMeshGatewayApi(app, n, lib);
 } else if (variant === 'federation-raw') {
   rawFederation(app, n);
 } else if (variant === 'federation') {

@@ -87,6 +87,35 @@ for (const n of SIZES) {
   fs.rmSync(tmp, { recursive: true, force: true });
   console.error(`N=${n}: ${JSON.stringify(row)}`);
 }
+// The Gateway API variant: the same mesh rendered through the Gateway API (HTTPRoute, one Service
+// and DestinationRule per version) against its raw ApiObjects, interleaved run by run likewise.
+results.gatewayApi = {};
+const GATEWAY_API_SIZES = (process.env.BENCH_GATEWAY_API_SIZES ?? '1000,10000').split(',').filter((x) => x).map(Number);
+for (const n of GATEWAY_API_SIZES) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-gw-'));
+  const ours = measure('gateway-api', n, ['--yaml', path.join(tmp, 'constructs.yaml')]);
+  measure('gateway-api-raw', n, ['--yaml', path.join(tmp, 'raw.yaml')]);
+  const row = {
+    objects: ours.objects,
+    identicalYaml: fs.readFileSync(path.join(tmp, 'constructs.yaml'), 'utf8') === fs.readFileSync(path.join(tmp, 'raw.yaml'), 'utf8'),
+    runs: runsFor(n),
+  };
+  const samples = { 'gateway-api': [], 'gateway-api-raw': [] };
+  for (let i = 0; i < runsFor(n); i++) {
+    for (const variant of Object.keys(samples)) samples[variant].push(measure(variant, n));
+  }
+  for (const variant of Object.keys(samples)) {
+    row[variant] = { synthMs: median(samples[variant].map((x) => x.synthMs)), peakRssMb: median(samples[variant].map((x) => x.peakRssMb)) };
+  }
+  const ratios = samples['gateway-api'].map((x, i) => x.synthMs / samples['gateway-api-raw'][i].synthMs).sort((a, b) => a - b);
+  row.overRaw = +median(ratios).toFixed(3);
+  row.overRawRange = [+ratios[0].toFixed(2), +ratios[ratios.length - 1].toFixed(2)];
+  row.memoryOverRaw = +median(samples['gateway-api'].map((x, i) => x.peakRssMb / samples['gateway-api-raw'][i].peakRssMb)).toFixed(3);
+  results.gatewayApi[n] = row;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  console.error(`Gateway API N=${n}: ${JSON.stringify(row)}`);
+}
+
 const scaling = {};
 if (results.sizes[1000] && results.sizes[10000]) {
   for (const variant of VARIANTS) {
@@ -106,6 +135,12 @@ for (const [n, row] of Object.entries(results.sizes)) {
 }
 console.log(lines.join('\n'));
 console.log(`scaling t(10k)/t(1k): ${JSON.stringify(scaling)}`);
+if (Object.keys(results.gatewayApi).length > 0) {
+  console.log('\n| N (Gateway API) | runs | objects | identical | gateway-api ms | gateway-api-raw ms | ratio | run by run | RSS ratio |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const [n, row] of Object.entries(results.gatewayApi)) {
+    console.log(`| ${n} | ${row.runs} | ${row.objects} | ${row.identicalYaml} | ${row['gateway-api'].synthMs} | ${row['gateway-api-raw'].synthMs} | ${row.overRaw} | ${row.overRawRange.join('–')} | ${row.memoryOverRaw} |`);
+  }
+}
 console.log(`require(): cdk8s-istio ${results.loadMs['cdk8s-istio'].toFixed(1)} ms, cdk8s-plus-28 ${results.loadMs['cdk8s-plus-28'].toFixed(1)} ms; package ${results.packageMb} MB unpacked`);
 // The targets of the benchmark issue, judged on this run's ratios.
 const targets = [];
@@ -120,6 +155,10 @@ for (const n of [1000, 10000]) {
 // apps pay a larger share for loading the analyzers and the CEL engine once (see the table).
 if (results.sizes[10000]?.analysisOverConstructs !== undefined) judge('(3)/(1) at 10000', results.sizes[10000].analysisOverConstructs, 1.3);
 for (const [variant, ratio] of Object.entries(scaling)) judge(`t(10k)/t(1k) ${variant}`, ratio, 11);
+for (const [n, row] of Object.entries(results.gatewayApi)) {
+  judge(`Gateway API variant / its raw ApiObjects at ${n}`, row.overRaw, 1.2);
+  judge(`Gateway API variant: identical YAML at ${n}`, row.identicalYaml ? 0 : 1, 0);
+}
 judge('require() cdk8s-istio / cdk8s-plus-28', +(results.loadMs['cdk8s-istio'] / results.loadMs['cdk8s-plus-28']).toFixed(3), 1);
 judge('package MB', results.packageMb, 5);
 results.targets = targets;

@@ -27,3 +27,20 @@ test('constructs (with and without the analysis) and raw ApiObjects synthesize i
   expect(analyzed.synthYaml()).toEqual(yaml);
   assertSchemaValid(YAML.parseAllDocuments(yaml).map((d) => d.toJS()));
 });
+
+test('the Gateway API variant: constructs and raw ApiObjects synthesize identical YAML (N=10)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { constructsMeshGatewayApi, rawMeshGatewayApi } = require('../bench/mesh');
+  const ours = new App({ outdir: '/tmp/unused' });
+  lib.MeshAnalysis.disable(ours);
+  constructsMeshGatewayApi(ours, 10, lib);
+  const analyzed = new App({ outdir: '/tmp/unused' });
+  constructsMeshGatewayApi(analyzed, 10, lib);
+  const raw = new App({ outdir: '/tmp/unused' });
+  rawMeshGatewayApi(raw, 10, rawSecurity);
+  const yaml = raw.synthYaml();
+  expect(yaml).toMatch(/kind: HTTPRoute/);
+  expect(ours.synthYaml()).toEqual(yaml);
+  expect(analyzed.synthYaml()).toEqual(yaml);
+  assertSchemaValid(YAML.parseAllDocuments(yaml).map((d) => d.toJS()));
+});

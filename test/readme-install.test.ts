@@ -31,7 +31,8 @@ test('the install commands name every peer dependency, TypeScript 5.9 and what r
 test('the first app synthesizes: a 10% canary with a timeout and retries', () => {
   // Given the README's main.ts, compiled as ts-node would, with this source tree for 'cdk8s-istio'
   const source = blocks[3].text.replace(/^app\.synth\(\);$/m, 'module.exports = app;');
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+  const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+  const js = ts.transpileModule(source, { compilerOptions }).outputText;
   const module = { exports: {} as unknown };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const load = (id: string) => require(id === 'cdk8s-istio' ? '../src' : id);

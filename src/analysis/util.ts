@@ -73,8 +73,11 @@ export function selectorMatches(selector: Record<string, string> | undefined, la
 }
 
 export function arr<T = any>(v: unknown): T[] {
-  return Array.isArray(v) ? (v as T[]) : [];
+  return Array.isArray(v) ? (v as T[]) : (NO_ITEMS as T[]);
 }
+
+/** What `arr` gives for an absent list: one shared, frozen empty array (analyzers read lists, never change them). */
+const NO_ITEMS: never[] = Object.freeze([]) as never[];
 
 export function str(v: unknown): string {
   return v === undefined || v === null ? '' : String(v);

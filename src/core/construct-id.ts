@@ -32,3 +32,11 @@ export function uniqueChildId(scope: IConstruct, id: string): string {
   }
   return id;
 }
+
+/**
+ * The path a construct will have, for errors raised before it exists (arguments its base
+ * constructor needs, checked before `super`).
+ */
+export function childPath(scope: IConstruct, id: string): string {
+  return scope.node.scope === undefined ? id : `${pathOf(scope)}/${id}`;
+}

@@ -81,6 +81,12 @@ export function durationRule(ms: number, limits: DurationLimits = ISTIO_DURATION
  * check of every duration prop, so every message has the same shape.
  */
 export function checkDuration(scope: IConstruct | string, property: string, duration: Duration, limits: DurationLimits = ISTIO_DURATION): number {
+  // A string ('5s') or a number from a caller without types: cdk8s' methods are not there.
+  // (Asked by method, not instanceof: an app may load its own copy of cdk8s.)
+  if (typeof (duration as Partial<Duration> | null)?.toMilliseconds !== 'function') {
+    fail(scope, property, 'must be a cdk8s Duration', duration,
+      `Use Duration.seconds(5), Duration.millis(500), Duration.minutes(1)...${typeof duration === 'string' ? ` (Duration.parse('${duration}') reads an ISO 8601 duration such as 'PT5S')` : ''}`);
+  }
   const ms = millisOf(duration);
   const broken = durationRule(ms, limits);
   // The value in ms as the user gave it (an exponent is fine in a message: '1.728e+22ms').

@@ -48,6 +48,9 @@ export function labelsAreValid(labels: Record<string, string> | undefined): bool
  * that asks for labels means.
  */
 export function checkLabels(scope: IConstruct | string, property: string, labels: Record<string, string>): Record<string, string> {
+  if (labels !== undefined && (labels === null || typeof labels !== 'object' || Array.isArray(labels))) {
+    fail(scope, property, 'must be a map of label keys to values', labels, "Give labels as an object, e.g. { app: 'reviews' }.");
+  }
   const keys = Object.keys(labels ?? {});
   check(scope, property, keys, (k) => (k.length === 0 ? 'must have at least one label' : undefined),
     "Give at least one label, e.g. { app: 'reviews' }.");

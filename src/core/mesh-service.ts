@@ -1,9 +1,11 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { deferCheck, deferFailure, hasNoDeferredProblems } from './deferred-checks';
 import { dnsLabelRule, hostRule, MAX_HOST_LENGTH, qualifyServiceHost } from './hosts';
 import { checkLabels } from './labels';
 import { portRule } from './numbers';
-import { check, fail } from './validation-error';
+import { ValidationError } from './validation-error';
+import { checkApiObject, checkObject } from './value-types';
 
 /** Options for {@link MeshService.fromName}. */
 export interface MeshServiceOptions {
@@ -40,18 +42,24 @@ const VALID_DOMAINS = new Set<string>();
 export class MeshService {
   /** A service defined with cdk8s-plus in this app. */
   public static fromService(service: kplus.Service, options: MeshServiceOptions = {}): MeshService {
+    // Without a Service there is nothing to read a name from: this one cannot wait for the construct using it.
+    checkApiObject('MeshService.fromService(service)', 'service', service,
+      "Pass a cdk8s-plus Service of this app, or use MeshService.fromName('reviews', 'bookinfo').");
+    checkObject('MeshService.fromService(service, options)', 'options', options);
     const namespace = service.metadata.namespace ?? Chart.of(service).namespace ?? 'default';
-    const ports = service.ports.map((p) => p.port);
+    const ports = (service.ports ?? []).map((p) => p.port);
     const port = options.port ?? (ports.length === 1 ? ports[0] : undefined);
+    const meshService = new MeshService(service.name, namespace, port, options.clusterDomain, service, options.selector);
     if (options.port !== undefined && ports.length > 0 && !ports.includes(options.port)) {
-      check(service.node.path, 'port', options.port, () => `is not a port of service '${service.name}' (its ports: ${ports.join(', ')})`,
+      deferFailure(meshService, 'port', `is not a port of service '${service.name}' (its ports: ${ports.join(', ')})`, options.port,
         'Pick one of the ports the Service exposes.');
     }
-    return new MeshService(service.name, namespace, port, options.clusterDomain, service, options.selector);
+    return meshService;
   }
 
   /** A service by name and namespace (not necessarily defined in this app). */
   public static fromName(name: string, namespace: string, options: MeshServiceOptions = {}): MeshService {
+    checkObject('MeshService.fromName(name, namespace, options)', 'options', options);
     return new MeshService(name, namespace, options.port, options.clusterDomain, undefined, options.selector);
   }
 
@@ -70,18 +78,25 @@ export class MeshService {
     public readonly kplusService?: kplus.Service,
     private readonly selector?: Record<string, string>,
   ) {
-    const where = `service '${name}'`;
-    check(where, 'name', name, dnsLabelRule, "Service names are DNS labels such as 'reviews'.");
-    check(where, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'bookinfo'.");
+    // Checked where the service is used, against that construct's prop (see core/deferred-checks).
+    deferCheck(this, 'name', name, dnsLabelRule, "Service names are DNS labels such as 'reviews'.");
+    deferCheck(this, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'bookinfo'.");
     if (!VALID_DOMAINS.has(clusterDomain)) {
-      check(where, 'clusterDomain', clusterDomain, DOMAIN_RULE, "Use the cluster's DNS domain, usually 'cluster.local'.");
-      VALID_DOMAINS.add(clusterDomain);
+      deferCheck(this, 'clusterDomain', clusterDomain, DOMAIN_RULE, "Use the cluster's DNS domain, usually 'cluster.local'.");
+      if (hasNoDeferredProblems(this)) VALID_DOMAINS.add(clusterDomain);
     }
-    if (port !== undefined) check(where, 'port', port, portRule, 'Use the service port number, e.g. 9080.');
-    if (selector !== undefined) checkLabels(where, 'selector', selector);
-    this.host = qualifyServiceHost(name, namespace, clusterDomain);
+    if (port !== undefined) deferCheck(this, 'port', port, portRule, 'Use the service port number, e.g. 9080.');
+    if (selector !== undefined) {
+      try {
+        checkLabels('', 'selector', selector);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        deferFailure(this, e.property, e.rule, e.value, e.hint);
+      }
+    }
+    this.host = qualifyServiceHost(String(name), String(namespace), String(clusterDomain));
     if (this.host.length > MAX_HOST_LENGTH) {
-      fail(where, 'clusterDomain', `makes the host '${this.host}' longer than ${MAX_HOST_LENGTH} characters (has ${this.host.length})`, clusterDomain,
+      deferFailure(this, 'clusterDomain', `makes the host '${this.host}' longer than ${MAX_HOST_LENGTH} characters (has ${this.host.length})`, clusterDomain,
         'Use a shorter cluster domain (usually cluster.local), service name or namespace.');
     }
   }

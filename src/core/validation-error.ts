@@ -71,9 +71,23 @@ export type Rule<T> = (value: T) => string | undefined;
 
 /** Applies a rule and throws the standard error when it is broken. */
 export function check<T>(scope: IConstruct | string, property: string, value: T, rule: Rule<T>, hint: string): T {
-  const broken = rule(value);
+  const broken = brokenRule(value, rule);
   if (broken !== undefined) {
     fail(scope, property, broken, value, hint);
   }
   return value;
+}
+
+/**
+ * The rule `value` breaks, if any. Rules are written for the prop's declared type; a caller
+ * without a type checker may pass another (a number for a host, an object for a path), on
+ * which a string rule's methods fail: that is the caller's mistake, and is reported as one.
+ */
+export function brokenRule<T>(value: T, rule: Rule<T>): string | undefined {
+  try {
+    return rule(value);
+  } catch (error) {
+    if (!(error instanceof TypeError) || typeof value === 'string') throw error;
+    return `must be a string, not ${value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`}`;
+  }
 }

@@ -1,4 +1,5 @@
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { reportDeferred } from './deferred-checks';
 import { fail } from './validation-error';
 
 /**
@@ -53,7 +54,8 @@ export function checkEnumList<T extends string>(
 /** A boolean prop: `true` or `false` (not `'true'`, `1` or `'yes'`, which JavaScript would read as truthy). */
 export function checkBoolean(scope: IConstruct | string, property: string, value: boolean | undefined): boolean | undefined {
   if (value !== undefined && typeof value !== 'boolean') {
-    fail(scope, property, 'must be true or false', value, `Use a boolean${typeof value === 'string' && /^(true|false)$/i.test(value) ? `: ${value.toLowerCase()}, without quotes` : ''}.`);
+    const quoted = typeof value === 'string' && /^(true|false)$/i.test(value) ? `: ${(value as string).toLowerCase()}, without quotes` : '';
+    fail(scope, property, 'must be true or false', value, `Use a boolean${quoted}.`);
   }
   return value;
 }
@@ -81,19 +83,41 @@ export function checkObject<T extends object>(scope: IConstruct | string, proper
   return value;
 }
 
+/** A class, also one with a private constructor (made by static factories). */
+export interface ClassOf<T> {
+  readonly prototype: T;
+  readonly name: string;
+}
+
 /**
  * A value that must be an instance of one of our classes (a MeshService, a PolicyTarget, a
  * cdk8s Duration): a plain object that looks alike has none of its methods or hidden state.
- * `hint` says how to make one, e.g. "Use MeshService.fromName('reviews', 'default').".
+ * `hint` says how to make one, e.g. "Use MeshService.fromName('reviews', 'default').". What the
+ * value's factory postponed (core/deferred-checks) is reported here too, against `property`.
  */
-export function checkInstance<T>(scope: IConstruct | string, property: string, value: T, type: abstract new (...args: any[]) => T, hint: string): T;
+export function checkInstance<T>(scope: IConstruct | string, property: string, value: T, type: ClassOf<T>, hint: string): T;
 export function checkInstance<T>(
-  scope: IConstruct | string, property: string, value: T | undefined, type: abstract new (...args: any[]) => T, hint: string): T | undefined;
+  scope: IConstruct | string, property: string, value: T | undefined, type: ClassOf<T>, hint: string): T | undefined;
 export function checkInstance<T>(
-  scope: IConstruct | string, property: string, value: T | undefined, type: abstract new (...args: any[]) => T, hint: string,
+  scope: IConstruct | string, property: string, value: T | undefined, type: ClassOf<T>, hint: string,
 ): T | undefined {
-  if (value !== undefined && !(value instanceof type)) fail(scope, property, `must be a ${type.name}`, value, hint);
+  if (value === undefined) return value;
+  if (!(value instanceof (type as unknown as abstract new () => T))) fail(scope, property, `must be a ${type.name}`, value, hint);
+  // What its factory found wrong is reported here, against the prop the user wrote.
+  reportDeferred(scope, property, value);
   return value;
+}
+
+/**
+ * An object of the app made with cdk8s or cdk8s-plus (a kplus Service, Deployment or
+ * ServiceAccount), from which a factory reads the name, namespace and labels. Asked by shape:
+ * an app may load its own copy of cdk8s-plus.
+ */
+export function checkApiObject(scope: IConstruct | string, property: string, value: unknown, hint: string): void {
+  const candidate = value as { metadata?: unknown; name?: unknown } | null;
+  if (!Construct.isConstruct(value) || typeof candidate?.metadata !== 'object' || typeof candidate?.name !== 'string') {
+    fail(scope, property, 'must be a cdk8s-plus object of this app', value, hint);
+  }
 }
 
 /**

@@ -26,6 +26,8 @@ export interface GraphInput {
   readonly findings?: readonly Finding[];
   /** The mesh's root namespace (MeshConfig `rootNamespace`). */
   readonly rootNamespace?: string;
+  /** Why the analysis could not run, when it failed: said in a note instead of findings. */
+  readonly analysisFailure?: string;
 }
 
 const GATEWAY_API = 'gateway.networking.k8s.io';
@@ -649,6 +651,10 @@ class GraphBuilder {
   // ---- findings and namespaces
 
   private markFindings(): void {
+    if (this.input.analysisFailure) {
+      const note = this.g.node('notes:', 'base', () => ({ kind: 'notes', title: 'no findings: the analysis failed' }));
+      addDetail(note, this.input.analysisFailure.split('\n')[0].slice(0, 120), 'base');
+    }
     for (const f of this.input.findings ?? []) {
       if (f.level === FindingLevel.INFO) continue;
       // Nodes that stand for many things (the mesh, any caller) do not carry one object's findings.

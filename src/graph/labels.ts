@@ -122,7 +122,8 @@ export function trafficPolicyTexts(tp: unknown, prefix = ''): string[] {
       else out.push('sticky: consistent hash');
     }
     if (isRecord(lb.localityLbSetting) && lb.localityLbSetting.enabled !== false) {
-      if (lb.localityLbSetting.failover) out.push(`failover ${list(lb.localityLbSetting.failover).map((f) => `${f.from}→${f.to}`).join(', ')}`);
+      const failover = list(lb.localityLbSetting.failover).filter(isRecord);
+      if (failover.length > 0) out.push(`failover ${failover.map((f) => `${f.from}→${f.to}`).join(', ')}`);
       if (lb.localityLbSetting.distribute) out.push('locality weights');
     }
   }

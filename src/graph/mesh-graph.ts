@@ -9,6 +9,14 @@ import type * as AnalyzeModule from '../analysis/analyze';
 import { FindingLevel } from '../analysis/finding';
 import { clusterScopeOf } from '../core/per-app';
 
+/**
+ * The levels of the automatic synth-time analysis (MeshAnalysis): objects referenced but defined
+ * elsewhere (a Service, a Gateway, a route's parent or backend) are no finding in an app's picture.
+ */
+const AUTOMATIC_LEVELS: Record<string, FindingLevel> = {
+  IST0101: FindingLevel.INFO, IST0174: FindingLevel.INFO, CIS4001: FindingLevel.INFO, CIS4002: FindingLevel.INFO,
+};
+
 /** A layer of the mesh picture. */
 export enum GraphLayer {
   /** Gateways, services and their subsets, and the routes between them (VirtualServices, Gateway API routes, DestinationRules). */
@@ -72,7 +80,7 @@ export class MeshGraph {
     const objects = scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
     // An app of several clusters (MeshCluster) is drawn cluster by cluster, each analyzed on its own.
     const clusters = objects.map((o) => clusterScopeOf(o)?.clusterName);
-    return new MeshGraph(objects.map((o) => o.toJson()), options, { IST0101: FindingLevel.INFO, IST0174: FindingLevel.INFO },
+    return new MeshGraph(objects.map((o) => o.toJson()), options, AUTOMATIC_LEVELS,
       clusters.some((c) => c !== undefined) ? clusters.map((c) => c ?? 'outside the clusters') : undefined);
   }
 
@@ -132,15 +140,21 @@ export class MeshGraph {
 
   private clusterView(manifests: any[], layers: ReadonlySet<GraphDataModule.Layer>): GraphDataModule.GraphView {
     let findings;
+    let analysisFailure: string | undefined;
     if (this.options.findings ?? true) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const analyze = require('../analysis/analyze') as typeof AnalyzeModule;
       const meshConfig = this.options.rootNamespace ? { rootNamespace: this.options.rootNamespace } : undefined;
-      findings = analyze.analyzeManifests({ manifests, meshConfig })
-        .map((f) => (this.levels[f.code] ? { ...f, level: this.levels[f.code] } : f));
+      try {
+        findings = analyze.analyzeManifests({ manifests, meshConfig })
+          .map((f) => (this.levels[f.code] ? { ...f, level: this.levels[f.code] } : f));
+      } catch (e) {
+        // The picture is still worth having: drawn without findings, saying why.
+        analysisFailure = (e as Error)?.message ?? String(e);
+      }
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const build = require('./from-manifests') as typeof BuildModule;
-    return build.buildGraph({ manifests, findings, rootNamespace: this.options.rootNamespace }).view(layers);
+    return build.buildGraph({ manifests, findings, analysisFailure, rootNamespace: this.options.rootNamespace }).view(layers);
   }
 }

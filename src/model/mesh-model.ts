@@ -379,19 +379,21 @@ export class RouteTable {
 
   private rejectDuplicateMatch(route: MatchedRoute, existing: readonly MatchedRoute[], kind: string) {
     const isDefault = !route.match || route.match.length === 0;
+    // The prop of the owner behind the route (`matchRoutes[1]`, `addRoute`), else the one that chose the host (`service`, `hosts`).
+    const property = route.property ?? this.key.property ?? 'routes';
     for (const other of existing) {
       const otherDefault = !other.match || other.match.length === 0;
       if (isDefault && otherDefault) {
-        fail(route.owner, `${kind} default route for '${this.key.host}'`,
-          `conflicts with the default route already set by '${pathOf(other.owner)}'`, this.key.host,
+        fail(route.owner, property,
+          `gives '${this.key.host}' a second default ${kind} route (without a match), but '${pathOf(other.owner)}' already gives it one`, this.key.host,
           'A host has one default route: let one construct own it (e.g. one CanaryRelease per service), or give this route a match.');
       }
       if (!isDefault && !otherDefault) {
         const taken = new Set(other.match!.map((m) => stableJson(m)));
         const repeated = route.match!.find((m) => taken.has(stableJson(m)));
         if (repeated) {
-          fail(route.owner, `${kind} match for '${this.key.host}'`,
-            `repeats a match already routed by '${pathOf(other.owner)}' (the second route would never be used)`, repeated,
+          fail(route.owner, property,
+            `repeats a match of '${this.key.host}' already routed by '${pathOf(other.owner)}' (the second route would never be used)`, repeated,
             'Remove one of the two routes, or make the matches differ.');
         }
       }
@@ -404,6 +406,7 @@ const NO_ROUTES: readonly never[] = Object.freeze([]);
 interface MatchedRoute {
   readonly owner: IConstruct;
   readonly match?: readonly object[];
+  readonly property?: string;
 }
 
 /** A subset of a destination: a named group of endpoints selected by labels. */
@@ -413,6 +416,8 @@ export interface SubsetIntent {
   readonly owner: IConstruct;
   /** Policy fields the subset's definer sets on it (others add theirs with `setSubsetPolicy`). */
   readonly trafficPolicy?: Record<string, any>;
+  /** The owner's prop that defines the subset (`versions[1]`), for errors about it. */
+  readonly property?: string;
 }
 
 /**
@@ -463,8 +468,8 @@ export class Destination {
   public addSubset(subset: SubsetIntent): void {
     const existing = this.subset(subset.name);
     if (existing && stableJson(existing.labels) !== stableJson(subset.labels)) {
-      fail(subset.owner, `subset '${subset.name}' of '${this.host}'`,
-        `has labels ${describeValue(subset.labels)} but '${pathOf(existing.owner)}' defines it with ${describeValue(existing.labels)}`,
+      fail(subset.owner, subset.property ?? `subset '${subset.name}' of '${this.host}'`,
+        `${subset.property ? `defines subset '${subset.name}' of '${this.host}' with` : 'has'} labels ${describeValue(subset.labels)} but '${pathOf(existing.owner)}' defines it with ${describeValue(existing.labels)}`,
         subset.labels, 'Use the same version labels in both constructs, or another subset name.');
     }
     if (!existing) this.subsets = this.subsets.concat([subset]);
@@ -480,9 +485,12 @@ export class Destination {
     return this.subsets.find((s) => s.name === name);
   }
 
-  /** Sets one top-level traffic policy field (e.g. `outlierDetection`), port-wide or for one port. */
-  public setPolicy(owner: IConstruct, field: string, value: Record<string, any>, port?: number): void {
-    this.claimPolicyField(owner, port === undefined ? field : `${port}:${field}`, `trafficPolicy.${field}${port ? ` (port ${port})` : ''}`, value);
+  /**
+   * Sets one top-level traffic policy field (e.g. `outlierDetection`), port-wide or for one
+   * port. `property` is the owner's prop it comes from, for errors (default: the field).
+   */
+  public setPolicy(owner: IConstruct, field: string, value: Record<string, any>, port?: number, property?: string): void {
+    this.claimPolicyField(owner, port === undefined ? field : `${port}:${field}`, `trafficPolicy.${field}${port ? ` (port ${port})` : ''}`, value, property);
     if (port === undefined) {
       this.trafficPolicy[field] = value;
     } else {
@@ -495,8 +503,8 @@ export class Destination {
   }
 
   /** Sets one top-level traffic policy field of a subset, defined now or later by another construct. */
-  public setSubsetPolicy(owner: IConstruct, subset: string, field: string, value: Record<string, any>): void {
-    this.claimPolicyField(owner, `subset:${subset}:${field}`, `trafficPolicy.${field} (subset ${subset})`, value);
+  public setSubsetPolicy(owner: IConstruct, subset: string, field: string, value: Record<string, any>, property?: string): void {
+    this.claimPolicyField(owner, `subset:${subset}:${field}`, `trafficPolicy.${field} (subset ${subset})`, value, property);
     this.subsetPolicies ??= new Map();
     const policy = this.subsetPolicies.get(subset) ?? {};
     policy[field] = value;
@@ -509,11 +517,15 @@ export class Destination {
     return this.subsetPolicies?.get(subset);
   }
 
-  /** Records `owner` as the one construct setting a policy field; another owner is an error naming both. */
-  private claimPolicyField(owner: IConstruct, key: string, description: string, value: unknown): void {
+  /**
+   * Records `owner` as the one construct setting a policy field; another owner is an error
+   * naming both, reported against the owner's prop when it says which.
+   */
+  private claimPolicyField(owner: IConstruct, key: string, description: string, value: unknown, property?: string): void {
     const previous = this.policyOwners[key];
     if (previous && previous !== owner) {
-      fail(owner, `${description} of '${this.host}'`, `is already set by '${pathOf(previous)}'`, value,
+      fail(owner, property ?? `${description} of '${this.host}'`,
+        `${property ? `sets ${description} of '${this.host}', which ` : ''}is already set by '${pathOf(previous)}'`, value,
         'Configure this field in one construct only (e.g. one CircuitBreaker per host).');
     }
     this.policyOwners[key] = owner;

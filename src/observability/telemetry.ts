@@ -8,6 +8,7 @@ import { perApp } from '../core/per-app';
 import { prune } from '../core/plain-objects';
 import { envVarNameRule, httpHeaderNameRule, metricTagNameRule, samplingPercentageRule, singleLineRule } from '../core/telemetry-values';
 import { check, fail, ValidationError } from '../core/validation-error';
+import { checkBoolean, checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
 import { addWarning } from '../core/warnings';
 import { MeshConfig } from '../mesh/mesh-config';
 import { ProviderUse } from '../mesh/provider-kinds';
@@ -319,10 +320,9 @@ export class Telemetry extends Construct {
 
   constructor(scope: Construct, id: string, props: TelemetryProps) {
     super(scope, uniqueChildId(scope, id));
-    if (!(props?.target instanceof PolicyTarget)) {
-      fail(this, 'target', 'must be a PolicyTarget', props?.target, 'Use PolicyTarget.mesh(), PolicyTarget.namespace(...), PolicyTarget.workload(...)...');
-    }
-    this.target = props.target;
+    checkObject(this, 'props', props);
+    this.target = checkInstance(this, 'target', props.target, PolicyTarget, 'Use PolicyTarget.mesh(), PolicyTarget.namespace(...), PolicyTarget.workload(...)...');
+    for (const list of ['tracing', 'accessLogging', 'metrics'] as const) checkList(this, list, props[list] as unknown[] | undefined);
     this.namespace = props.target.targetNamespace;
     this.name = objectNameFor(this, id, props.name);
     for (const t of props.tracing ?? []) this.addTracing(t);
@@ -337,6 +337,7 @@ export class Telemetry extends Construct {
   /** Adds a tracing entry. */
   public addTracing(tracing: TelemetryTracing): void {
     const where = `tracing[${this.tracing.length}]`;
+    checkObject(this, where, tracing);
     const providers = this.providers(where, tracing.providers, 'tracing');
     if (providers && providers.length > 1) {
       fail(this, `${where}.providers`, 'must name one provider (Istio uses a single provider per tracing entry)', tracing.providers,
@@ -348,10 +349,10 @@ export class Telemetry extends Construct {
       providers,
       randomSamplingPercentage: percentage === undefined ? undefined
         : check(this, `${where}.randomSamplingPercentage`, percentage, samplingPercentageRule, 'A percentage of requests, e.g. 10 or 0.5; 100 traces every request.'),
-      disableSpanReporting: bool(this, `${where}.disableSpanReporting`, tracing.disableSpanReporting),
-      disableContextPropagation: bool(this, `${where}.disableContextPropagation`, tracing.disableContextPropagation),
-      useRequestIdForTraceSampling: bool(this, `${where}.useRequestIdForTraceSampling`, tracing.useRequestIdForTraceSampling),
-      enableIstioTags: bool(this, `${where}.enableIstioTags`, tracing.enableIstioTags),
+      disableSpanReporting: checkBoolean(this, `${where}.disableSpanReporting`, tracing.disableSpanReporting),
+      disableContextPropagation: checkBoolean(this, `${where}.disableContextPropagation`, tracing.disableContextPropagation),
+      useRequestIdForTraceSampling: checkBoolean(this, `${where}.useRequestIdForTraceSampling`, tracing.useRequestIdForTraceSampling),
+      enableIstioTags: checkBoolean(this, `${where}.enableIstioTags`, tracing.enableIstioTags),
       customTags: tracing.customTags === undefined ? undefined : this.customTags(`${where}.customTags`, tracing.customTags),
       match: this.match(where, tracing.mode),
     }));
@@ -360,6 +361,7 @@ export class Telemetry extends Construct {
   /** Adds an access-logging entry. */
   public addAccessLogging(accessLogging: TelemetryAccessLogging): void {
     const where = `accessLogging[${this.accessLogging.length}]`;
+    checkObject(this, where, accessLogging);
     const filter = accessLogging.filter;
     if (filter !== undefined) {
       const problem = expressions().envoyExpressionProblem(filter, true);
@@ -368,7 +370,7 @@ export class Telemetry extends Construct {
     this.accessLogging.push(prune({
       providers: this.providers(where, accessLogging.providers, 'accessLogging'),
       filter: filter === undefined ? undefined : { expression: filter },
-      disabled: bool(this, `${where}.disabled`, accessLogging.disabled),
+      disabled: checkBoolean(this, `${where}.disabled`, accessLogging.disabled),
       match: this.match(where, accessLogging.mode),
     }));
   }
@@ -376,6 +378,7 @@ export class Telemetry extends Construct {
   /** Adds a metrics entry. */
   public addMetrics(metrics: TelemetryMetrics): void {
     const where = `metrics[${this.metrics.length}]`;
+    checkObject(this, where, metrics);
     const overrides = metrics.overrides;
     if (overrides !== undefined && (!Array.isArray(overrides) || overrides.length === 0)) {
       fail(this, `${where}.overrides`, 'must not be an empty list', overrides, 'Leave overrides out instead.');
@@ -417,7 +420,8 @@ export class Telemetry extends Construct {
     if (o.metric !== undefined && o.customMetric !== undefined) {
       fail(this, `${where}.customMetric`, 'cannot be combined with metric', o.customMetric, 'An override matches either a standard metric or a custom one; split it in two.');
     }
-    if (o.metric !== undefined) enumValue(this, `${where}.metric`, o.metric, IstioMetric, 'IstioMetric');
+    checkObject(this, where, o);
+    checkEnum(this, `${where}.metric`, o.metric, IstioMetric, 'IstioMetric');
     if (o.customMetric !== undefined) {
       check(this, `${where}.customMetric`, o.customMetric, singleLineRule, "Name the metric, e.g. 'istio_custom_total'.");
     }
@@ -427,7 +431,7 @@ export class Telemetry extends Construct {
     const match = prune({ metric: o.metric, customMetric: o.customMetric, mode: this.mode(`${where}.mode`, o.mode) });
     return prune({
       match: Object.keys(match).length > 0 ? match : undefined,
-      disabled: bool(this, `${where}.disabled`, o.disabled),
+      disabled: checkBoolean(this, `${where}.disabled`, o.disabled),
       tagOverrides: o.tagOverrides === undefined ? undefined : this.tagOverrides(`${where}.tagOverrides`, o.tagOverrides),
     });
   }
@@ -454,7 +458,7 @@ export class Telemetry extends Construct {
   }
 
   private mode(property: string, mode: WorkloadMode | undefined): string | undefined {
-    return mode === undefined ? undefined : enumValue(this, property, mode, WorkloadMode, 'WorkloadMode');
+    return checkEnum(this, property, mode, WorkloadMode, 'WorkloadMode');
   }
 
   /** How the Telemetry attaches: selector-less for the mesh and namespaces, else as the target's namespace requires. */
@@ -552,16 +556,6 @@ function scopeKey(attachment: Attachment): string {
     return `targetRefs ${attachment.targetRefs.map((r) => `${r.kind}/${r.name}`).sort().join(',')}`;
   }
   return '';
-}
-
-function bool(scope: Construct, property: string, value: boolean | undefined): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') fail(scope, property, 'must be true or false', value, 'Use a boolean.');
-  return value;
-}
-
-function enumValue(scope: Construct, property: string, value: string, values: Record<string, string>, enumName: string): string {
-  const known = Object.values(values);
-  return check(scope, property, value, (v) => (known.includes(v) ? undefined : `must be one of ${known.join(', ')}`), `Use ${enumName} values.`);
 }
 
 /** The Telemetry's checks at synth. */

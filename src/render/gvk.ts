@@ -1,10 +1,9 @@
 import { GroupVersionKind } from 'cdk8s';
 
 /**
- * The kinds we emit. The generated L1 modules (src/imports) are large — cert-manager's alone
- * is close to 1 MB of JavaScript — and loading them only to read `GVK` would make every
- * `require('cdk8s-istio')` slower than cdk8s-plus. test/imports.test.ts pins each entry to the
- * GVK of its generated L1 class, so the two cannot drift apart.
+ * The kinds we emit, with the API version of each: the one its CRD serves in the bundles we
+ * target (Istio 1.30.3, cert-manager v1.21.1, Gateway API v1.6.1 standard, Prometheus Operator
+ * v0.93.0). test/render/gvk.test.ts checks every entry against those CRDs.
  */
 export const GVK = {
   VirtualService: { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' },

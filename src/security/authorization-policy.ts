@@ -9,11 +9,12 @@ import { MtlsMode } from './mtls-namespace';
 import { PolicyTarget } from './policy-target';
 import { SecurityRegistry } from './security-registry';
 import { WorkloadIdentity } from './workload-identity';
-import { uniqueChildId } from '../core/construct-id';
+import { childPath, uniqueChildId } from '../core/construct-id';
 import { checkObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { isEmpty, prune } from '../core/plain-objects';
 import { check, fail, Rule, ValidationError } from '../core/validation-error';
+import { checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
 import { providerNameError } from '../mesh/provider-resolution';
 import { DeferredSpec, renderWire } from '../render/api-object';
 import { GVK } from '../render/gvk';
@@ -210,7 +211,7 @@ export class AuthorizationPolicy extends ApiObject {
    * unless another ALLOW policy matches it. The usual base of a locked-down namespace.
    */
   public static allowNothing(scope: Construct, id: string, options: AuthorizationPresetOptions): AuthorizationPolicy {
-    return new AuthorizationPolicy(scope, id, { target: options.target, name: options.name });
+    return new AuthorizationPolicy(scope, id, { ...presetProps(scope, id, options) });
   }
 
   /**
@@ -219,7 +220,7 @@ export class AuthorizationPolicy extends ApiObject {
    * (once any ALLOW policy applies, requests must match one). DENY policies still apply.
    */
   public static allowAll(scope: Construct, id: string, options: AuthorizationPresetOptions): AuthorizationPolicy {
-    const policy = new AuthorizationPolicy(scope, id, { target: options.target, name: options.name });
+    const policy = new AuthorizationPolicy(scope, id, { ...presetProps(scope, id, options) });
     policy.matchEveryRequest();
     return policy;
   }
@@ -229,7 +230,7 @@ export class AuthorizationPolicy extends ApiObject {
    * to lock a namespace down and then allow some traffic, use `allowNothing`.
    */
   public static denyAll(scope: Construct, id: string, options: AuthorizationPresetOptions): AuthorizationPolicy {
-    const policy = new AuthorizationPolicy(scope, id, { target: options.target, name: options.name, action: AuthorizationAction.DENY });
+    const policy = new AuthorizationPolicy(scope, id, { ...presetProps(scope, id, options), action: AuthorizationAction.DENY });
     policy.matchEveryRequest();
     return policy;
   }
@@ -238,9 +239,10 @@ export class AuthorizationPolicy extends ApiObject {
   public static allowOnlyFrom(
     scope: Construct, id: string, options: AuthorizationPresetOptions, identities: WorkloadIdentity[],
   ): AuthorizationPolicy {
-    const policy = new AuthorizationPolicy(scope, id, { target: options.target, name: options.name });
+    const policy = new AuthorizationPolicy(scope, id, { ...presetProps(scope, id, options) });
     // Checked here, so errors name the argument the caller passed rather than the rule built from it.
     nonEmptyList(policy, 'identities', identities, "Name at least one identity, e.g. [WorkloadIdentity.fromName('sleep', 'foo')]; AuthorizationPolicy.allowNothing allows none.");
+    identities.forEach((identity, i) => checkInstance(policy, `identities[${i}]`, identity, WorkloadIdentity, IDENTITY_HINT));
     policy.addRule({ from: [{ identities }] });
     return policy;
   }
@@ -249,7 +251,7 @@ export class AuthorizationPolicy extends ApiObject {
   public static allowOnlyFromNamespaces(
     scope: Construct, id: string, options: AuthorizationPresetOptions, namespaces: string[],
   ): AuthorizationPolicy {
-    const policy = new AuthorizationPolicy(scope, id, { target: options.target, name: options.name });
+    const policy = new AuthorizationPolicy(scope, id, { ...presetProps(scope, id, options) });
     nonEmptyList(policy, 'namespaces', namespaces, "Name at least one namespace, e.g. ['foo']; AuthorizationPolicy.allowNothing allows none.");
     values(policy, '', 'namespaces', namespaces, sourceNamespaceRule, "Use namespace names such as 'foo', or 'prod-*'.");
     policy.addRule({ from: [{ namespaces }] });
@@ -260,8 +262,9 @@ export class AuthorizationPolicy extends ApiObject {
   public static allowOnlyFromIngressGateway(
     scope: Construct, id: string, options: AuthorizationPresetOptions, gateway?: WorkloadIdentity,
   ): AuthorizationPolicy {
+    checkInstance(childPath(scope, id), 'gateway', gateway, WorkloadIdentity, IDENTITY_HINT);
     const identities = [gateway ?? WorkloadIdentity.ingressGateway()];
-    return new AuthorizationPolicy(scope, id, { target: options.target, name: options.name, rules: [{ from: [{ identities }] }] });
+    return new AuthorizationPolicy(scope, id, { ...presetProps(scope, id, options), rules: [{ from: [{ identities }] }] });
   }
 
   /** The namespace the policy lives in. */
@@ -292,13 +295,14 @@ export class AuthorizationPolicy extends ApiObject {
     super(scope, uniqueChildId(scope, id), {
       apiVersion: GVK.AuthorizationPolicy.apiVersion,
       kind: GVK.AuthorizationPolicy.kind,
-      metadata: { name: props.name ?? toDnsLabel(id), namespace: props.target.targetNamespace },
+      metadata: { name: props?.name ?? toDnsLabel(id), namespace: targetOf(scope, id, props).targetNamespace },
       spec: spec.value,
     });
     checkObjectName(this, 'name', this.name);
     this.target = props.target;
     this.namespace = props.target.targetNamespace;
-    this.action = props.action ?? AuthorizationAction.ALLOW;
+    this.action = checkEnum(this, 'action', props.action ?? AuthorizationAction.ALLOW, AuthorizationAction, 'AuthorizationAction');
+    checkList(this, 'rules', props.rules);
     if (this.action === AuthorizationAction.CUSTOM) {
       this.provider = check(this, 'provider', props.provider ?? '', (p) => (p.length === 0 ? 'must be set for CUSTOM' : undefined),
         "Name the ext-authz provider from MeshConfig extensionProviders, e.g. provider: 'my-ext-authz'.");
@@ -378,10 +382,13 @@ export class AuthorizationPolicy extends ApiObject {
   }
 
   private renderSource(where: string, s: RequestSource): Record<string, any> {
+    checkObject(this, where, s);
     const principals = (ids: WorkloadIdentity[] | undefined, raw: string[] | undefined, field: string) => {
       if (ids === undefined && raw === undefined) return undefined;
-      if (ids && ids.length === 0) {
-        nonEmptyList(this, `${where}.${field === 'principals' ? 'identities' : 'notIdentities'}`, ids, 'Leave the field out instead.');
+      if (ids) {
+        const idsField = `${where}.${field === 'principals' ? 'identities' : 'notIdentities'}`;
+        nonEmptyList(this, idsField, ids, 'Leave the field out instead.');
+        ids.forEach((identity, i) => checkInstance(this, `${idsField}[${i}]`, identity, WorkloadIdentity, IDENTITY_HINT));
       }
       if (raw) values(this, where, field, raw, principalRule, "Use WorkloadIdentity, or 'cluster.local/ns/<namespace>/sa/<account>'.");
       if (!raw) return ids!.map((id) => id.principal);
@@ -416,6 +423,7 @@ export class AuthorizationPolicy extends ApiObject {
   }
 
   private renderOperation(where: string, o: RequestOperation): Record<string, any> {
+    checkObject(this, where, o);
     const ports = (field: string, list?: number[]) => {
       if (list === undefined) return undefined;
       nonEmptyList(this, `${where}.${field}`, list, 'Leave the field out instead.');
@@ -438,6 +446,7 @@ export class AuthorizationPolicy extends ApiObject {
   }
 
   private renderCondition(where: string, c: Condition): Record<string, any> {
+    checkObject(this, where, c);
     check(this, `${where}.key`, c.key, conditionKeyRule, "Build keys with ConditionKey, e.g. ConditionKey.claim('groups').");
     if (c.values === undefined && c.notValues === undefined) {
       fail(this, where, 'must set values or notValues', c, `Say which values of ${c.key} match, e.g. values: ['admin'].`);
@@ -583,6 +592,25 @@ export class AuthorizationPolicy extends ApiObject {
 }
 
 const renderPolicySpec = (policy: AuthorizationPolicy) => policy._renderSpec();
+
+const IDENTITY_HINT = "Use WorkloadIdentity.fromName('sleep', 'foo') or another WorkloadIdentity factory.";
+const TARGET_HINT = "Use PolicyTarget.namespace('shop'), PolicyTarget.workload(deployment), PolicyTarget.selector(...) or another PolicyTarget factory.";
+
+/**
+ * The props' target, checked before the policy exists (the base constructor needs its
+ * namespace): errors name the path the policy would have.
+ */
+function targetOf(scope: Construct, id: string, props: AuthorizationPolicyProps): PolicyTarget {
+  const where = childPath(scope, id);
+  checkObject(where, 'props', props);
+  return checkInstance(where, 'target', props.target, PolicyTarget, TARGET_HINT);
+}
+
+/** The props of a preset's policy, from the preset's options. */
+function presetProps(scope: Construct, id: string, options: AuthorizationPresetOptions): { target: PolicyTarget; name?: string } {
+  checkObject(childPath(scope, id), 'options', options);
+  return { target: options.target, name: options.name };
+}
 
 /** The policy's checks at synth (an object, not a closure: apps have thousands of policies). */
 class PolicyValidation implements IValidation {

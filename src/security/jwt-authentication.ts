@@ -12,6 +12,7 @@ import { portRule } from '../core/numbers';
 import { prune } from '../core/plain-objects';
 import { httpUrlRule } from '../core/urls';
 import { check, fail, Rule, ValidationError } from '../core/validation-error';
+import { checkBoolean, checkInstance, checkList, checkObject } from '../core/value-types';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -198,8 +199,15 @@ export class JwtAuthentication extends Construct {
 
   constructor(scope: Construct, id: string, props: JwtAuthenticationProps) {
     super(scope, uniqueChildId(scope, id));
+    checkObject(this, 'props', props);
     this.name = checkObjectName(this, 'name', props.name ?? toDnsLabel(id));
-    this.target = props.target;
+    this.target = checkInstance(this, 'target', props.target, PolicyTarget,
+      'Use PolicyTarget.ingressGateway(), PolicyTarget.workload(deployment), PolicyTarget.selector(...) or another PolicyTarget factory.');
+    checkBoolean(this, 'forwardOriginalToken', props.forwardOriginalToken);
+    checkBoolean(this, 'requireToken', props.requireToken);
+    for (const list of ['audiences', 'fromHeaders', 'fromParams', 'fromCookies', 'outputClaimToHeaders', 'requireTokenPaths', 'requireTokenPorts', 'subjects', 'requiredClaims'] as const) {
+      checkList(this, list, props[list] as unknown[] | undefined);
+    }
     this.namespace = props.target.targetNamespace;
     this.issuer = check(this, 'issuer', props.issuer, (v) => (typeof v !== 'string' || v.trim().length === 0 ? 'must not be empty' : undefined),
       "Use the token's iss claim, e.g. 'https://accounts.example.com'.");

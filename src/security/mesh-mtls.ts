@@ -4,6 +4,7 @@ import { SecurityRegistry } from './security-registry';
 import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule } from '../core/hosts';
 import { check, fail } from '../core/validation-error';
+import { checkEnum, checkObject } from '../core/value-types';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -38,7 +39,8 @@ export class MeshMtls extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshMtlsProps = {}) {
     super(scope, uniqueChildId(scope, id));
-    this.mode = props.mode ?? MtlsMode.STRICT;
+    checkObject(this, 'props', props);
+    this.mode = checkEnum(this, 'mode', props.mode ?? MtlsMode.STRICT, MtlsMode, 'MtlsMode');
     this.rootNamespace = check(this, 'rootNamespace', props.rootNamespace ?? 'istio-system', dnsLabelRule,
       "Use the mesh's root namespace, usually 'istio-system'.");
     const registry = SecurityRegistry.of(this);

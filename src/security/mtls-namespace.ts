@@ -2,7 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SecurityRegistry } from './security-registry';
-import { IWaypoint, Waypoint, WaypointTrafficType } from './waypoint';
+import { checkWaypoint, IWaypoint, Waypoint, WaypointTrafficType } from './waypoint';
 import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule, dnsSubdomainRule, hostRule } from '../core/hosts';
 import { checkLabels, labelValueRule } from '../core/labels';
@@ -10,7 +10,7 @@ import { checkObjectName, claimObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { prune } from '../core/plain-objects';
 import { check, fail, ValidationError } from '../core/validation-error';
-import { checkBoolean, checkEnum, checkInstance, checkObject } from '../core/value-types';
+import { checkBoolean, checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -355,6 +355,14 @@ export class MtlsNamespace extends Construct {
   public addWorkloadMtls(id: string, options: WorkloadMtlsOptions): void {
     const name = this.claimWorkloadMtlsName(id);
     const scope = new Construct(this, id);
+    checkObject(scope, 'options', options);
+    checkEnum(scope, 'mode', options.mode, MtlsMode, 'MtlsMode');
+    checkList(scope, 'ports', options.ports);
+    (options.ports ?? []).forEach((p, i) => {
+      checkObject(scope, `ports[${i}]`, p);
+      if (p.mode === undefined) fail(scope, `ports[${i}].mode`, 'must be set', p.mode, 'Give the port its mode, e.g. MtlsMode.PERMISSIVE.');
+      checkEnum(scope, `ports[${i}].mode`, p.mode, MtlsMode, 'MtlsMode');
+    });
     if (!options.workload === !options.selector) {
       fail(scope, 'workload', 'or selector must be given (exactly one)', options.workload ? 'both' : 'neither',
         'A workload-level PeerAuthentication needs a selector: pass the kplus workload, or its pod labels.');

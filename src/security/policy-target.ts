@@ -1,9 +1,11 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { IWaypoint } from './waypoint';
+import { checkWaypoint, IWaypoint } from './waypoint';
 import { dnsLabelRule } from '../core/hosts';
+import { deferCheck, deferFailure, deferProblemsOf } from '../core/deferred-checks';
 import { checkLabels, labelsAreValid } from '../core/labels';
-import { check } from '../core/validation-error';
+import { ValidationError } from '../core/validation-error';
+import { checkApiObject, checkObject } from '../core/value-types';
 
 /** Options for {@link PolicyTarget.ingressGateway}. */
 export interface IngressGatewayTargetOptions {
@@ -30,30 +32,39 @@ export interface IngressGatewayTargetOptions {
 export class PolicyTarget {
   /** Every workload of the mesh: the policy lives in the root namespace, without selector. */
   public static mesh(rootNamespace: string = 'istio-system'): PolicyTarget {
-    check(`target mesh '${rootNamespace}'`, 'rootNamespace', rootNamespace, dnsLabelRule, "Use the mesh's root namespace, usually 'istio-system'.");
-    return new PolicyTarget('mesh', rootNamespace);
+    const target = new PolicyTarget('mesh', rootNamespace);
+    deferCheck(target, 'rootNamespace', rootNamespace, dnsLabelRule, "Use the mesh's root namespace, usually 'istio-system'.");
+    return target;
   }
 
   /** Every workload of a namespace. */
   public static namespace(name: string): PolicyTarget {
-    check(`target namespace '${name}'`, 'namespace', name, dnsLabelRule, "Namespaces are DNS labels such as 'shop'.");
-    return new PolicyTarget('namespace', name);
+    const target = new PolicyTarget('namespace', name);
+    deferCheck(target, 'namespace', name, dnsLabelRule, "Namespaces are DNS labels such as 'shop'.");
+    return target;
   }
 
   /** The pods of a cdk8s-plus workload (its pod selector labels). */
   public static workload(workload: kplus.Workload): PolicyTarget {
+    checkApiObject('PolicyTarget.workload(workload)', 'workload', workload, 'Pass a cdk8s-plus workload (Deployment, StatefulSet...), or use PolicyTarget.selector.');
     const namespace = workload.metadata.namespace ?? Chart.of(workload).namespace ?? 'default';
     return new PolicyTarget('selector', namespace, () => workload.matchLabels, workload.name);
   }
 
   /** The pods of a namespace with these labels. */
   public static selector(namespace: string, matchLabels: Record<string, string>): PolicyTarget {
-    if (dnsLabelRule(namespace) !== undefined || !labelsAreValid(matchLabels)) {
-      check(`target selector in '${namespace}'`, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'shop'.");
-      checkLabels(`target selector in '${namespace}'`, 'matchLabels', matchLabels);
+    const target = new PolicyTarget('selector', namespace, matchLabels !== null && typeof matchLabels === 'object' ? { ...matchLabels } : matchLabels);
+    deferCheck(target, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'shop'.");
+    if (!labelsAreValid(matchLabels)) {
+      // The label checker names the offending key; it reports against the target's prop when the target is used.
+      try {
+        checkLabels('', 'matchLabels', matchLabels);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        deferFailure(target, e.property, e.rule, e.value, e.hint);
+      }
     }
-    const labels = { ...matchLabels };
-    return new PolicyTarget('selector', namespace, labels);
+    return target;
   }
 
   /**
@@ -61,6 +72,7 @@ export class PolicyTarget {
    * service itself (`targetRefs`) when the policy is enforced by an ambient namespace's waypoint.
    */
   public static service(service: kplus.Service): PolicyTarget {
+    checkApiObject('PolicyTarget.service(service)', 'service', service, 'Pass a cdk8s-plus Service, or use PolicyTarget.serviceName.');
     const namespace = service.metadata.namespace ?? Chart.of(service).namespace ?? 'default';
     return new PolicyTarget('service', namespace, () => ApiObject.of(service).toJson()?.spec?.selector, service.name);
   }
@@ -70,19 +82,24 @@ export class PolicyTarget {
    * sidecars and ztunnel select pods by labels, which a name alone does not give.
    */
   public static serviceName(name: string, namespace: string): PolicyTarget {
-    check(`target service '${name}'`, 'name', name, dnsLabelRule, "Service names are DNS labels such as 'reviews'.");
-    check(`target service '${name}'`, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'shop'.");
-    return new PolicyTarget('serviceName', namespace, undefined, name);
+    const target = new PolicyTarget('serviceName', namespace, undefined, name);
+    deferCheck(target, 'name', name, dnsLabelRule, "Service names are DNS labels such as 'reviews'.");
+    deferCheck(target, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'shop'.");
+    return target;
   }
 
   /** Istio's ingress gateway pods (by default `istio: ingressgateway` in `istio-system`). */
   public static ingressGateway(options: IngressGatewayTargetOptions = {}): PolicyTarget {
+    checkObject('PolicyTarget.ingressGateway(options)', 'options', options);
     return PolicyTarget.selector(options.namespace ?? 'istio-system', options.labels ?? { istio: 'ingressgateway' });
   }
 
   /** Every service behind a waypoint (`targetRefs` to its Gateway). */
   public static waypoint(waypoint: IWaypoint): PolicyTarget {
-    return new PolicyTarget('waypoint', waypoint.waypointNamespace, undefined, waypoint.waypointName);
+    checkWaypoint('PolicyTarget.waypoint(waypoint)', 'waypoint', waypoint, false);
+    const target = new PolicyTarget('waypoint', waypoint.waypointNamespace, undefined, waypoint.waypointName);
+    deferProblemsOf(target, waypoint);
+    return target;
   }
 
   private constructor(

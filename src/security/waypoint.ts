@@ -1,7 +1,9 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { uniqueChildId } from '../core/construct-id';
+import { deferCheck, reportDeferred } from '../core/deferred-checks';
 import { dnsLabelRule } from '../core/hosts';
-import { check } from '../core/validation-error';
+import { check, fail } from '../core/validation-error';
+import { checkEnum, checkObject } from '../core/value-types';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -40,6 +42,19 @@ export interface WaypointProps {
 }
 
 /**
+ * An IWaypoint prop (a Waypoint, or Waypoint.fromName): checked, since a plain object with
+ * other fields would render a `targetRefs` or label without a name. Reports what
+ * Waypoint.fromName postponed, unless `report` is false (a value built from it reports later).
+ */
+export function checkWaypoint(scope: IConstruct | string, property: string, value: IWaypoint, report = true): IWaypoint {
+  if (value === null || typeof value !== 'object' || typeof value.waypointName !== 'string' || typeof value.waypointNamespace !== 'string') {
+    fail(scope, property, 'must be a waypoint', value, "Pass a Waypoint construct, or Waypoint.fromName('waypoint', 'shop') for one this app does not define.");
+  }
+  if (report) reportDeferred(scope, property, value);
+  return value;
+}
+
+/**
  * An ambient-mode waypoint proxy: a Kubernetes Gateway of class `istio-waypoint` with the
  * `mesh` listener on port 15008 (HBONE), as `istioctl waypoint apply` writes it.
  *
@@ -55,10 +70,11 @@ export interface WaypointProps {
 export class Waypoint extends Construct implements IWaypoint {
   /** A waypoint this app does not define. */
   public static fromName(name: string, namespace: string): IWaypoint {
-    const where = `waypoint '${namespace}/${name}'`;
-    check(where, 'name', name, dnsLabelRule, "Waypoint names are DNS labels such as 'waypoint'.");
-    check(where, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'shop'.");
-    return { waypointName: name, waypointNamespace: namespace };
+    // Checked where the waypoint is used (useWaypoint, PolicyTarget.waypoint), naming that prop.
+    const waypoint: IWaypoint = { waypointName: name, waypointNamespace: namespace };
+    deferCheck(waypoint, 'name', name, dnsLabelRule, "Waypoint names are DNS labels such as 'waypoint'.");
+    deferCheck(waypoint, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'shop'.");
+    return waypoint;
   }
 
   public readonly waypointName: string;
@@ -66,12 +82,14 @@ export class Waypoint extends Construct implements IWaypoint {
 
   constructor(scope: Construct, id: string, props: WaypointProps) {
     super(scope, uniqueChildId(scope, id));
+    checkObject(this, 'props', props);
+    const trafficType = checkEnum(this, 'trafficType', props.trafficType ?? WaypointTrafficType.SERVICE, WaypointTrafficType, 'WaypointTrafficType');
     this.waypointName = check(this, 'name', props.name ?? 'waypoint', dnsLabelRule, "Waypoint names are DNS labels such as 'waypoint'.");
     this.waypointNamespace = check(this, 'namespace', props.namespace, dnsLabelRule, "Namespaces are DNS labels such as 'shop'.");
     wireObject(this, 'Resource', GVK.KubernetesGateway, {
       name: this.waypointName,
       namespace: this.waypointNamespace,
-      labels: { 'istio.io/waypoint-for': props.trafficType ?? WaypointTrafficType.SERVICE },
+      labels: { 'istio.io/waypoint-for': trafficType },
     }, () => ({
       gatewayClassName: 'istio-waypoint',
       listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }],

@@ -1,7 +1,8 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { deferCheck, hasNoDeferredProblems } from '../core/deferred-checks';
 import { dnsLabelRule, dnsSubdomainRule, hostRule } from '../core/hosts';
-import { check } from '../core/validation-error';
+import { checkApiObject, checkObject } from '../core/value-types';
 
 /** Options shared by the {@link WorkloadIdentity} factories. */
 export interface WorkloadIdentityOptions {
@@ -47,17 +48,22 @@ const VALID_TRUST_DOMAINS = new Set<string>();
 export class WorkloadIdentity {
   /** The identity of pods running as a cdk8s-plus ServiceAccount of this app. */
   public static fromServiceAccount(serviceAccount: kplus.ServiceAccount, options: WorkloadIdentityOptions = {}): WorkloadIdentity {
+    checkApiObject('WorkloadIdentity.fromServiceAccount(serviceAccount)', 'serviceAccount', serviceAccount,
+      "Pass a cdk8s-plus ServiceAccount of this app, or use WorkloadIdentity.fromName('sleep', 'foo').");
+    checkObject('WorkloadIdentity.fromServiceAccount(serviceAccount, options)', 'options', options);
     const namespace = serviceAccount.metadata.namespace ?? Chart.of(serviceAccount).namespace ?? 'default';
     return new WorkloadIdentity(serviceAccount.name, namespace, options.trustDomain);
   }
 
   /** The identity of pods running as service account `serviceAccount` in `namespace`. */
   public static fromName(serviceAccount: string, namespace: string, options: WorkloadIdentityOptions = {}): WorkloadIdentity {
+    checkObject('WorkloadIdentity.fromName(serviceAccount, namespace, options)', 'options', options);
     return new WorkloadIdentity(serviceAccount, namespace, options.trustDomain);
   }
 
   /** The identity of Istio's ingress gateway (by default istioctl's `istio-ingressgateway` in `istio-system`). */
   public static ingressGateway(options: IngressGatewayIdentityOptions = {}): WorkloadIdentity {
+    checkObject('WorkloadIdentity.ingressGateway(options)', 'options', options);
     return new WorkloadIdentity(options.serviceAccount ?? 'istio-ingressgateway-service-account',
       options.namespace ?? 'istio-system', options.trustDomain);
   }
@@ -74,13 +80,13 @@ export class WorkloadIdentity {
     public readonly namespace: string,
     trustDomain: string = 'cluster.local',
   ) {
-    const where = `identity '${namespace}/${serviceAccount}'`;
-    check(where, 'serviceAccount', serviceAccount, dnsSubdomainRule, "Service account names look like 'sleep' or 'bookinfo-productpage'.");
-    check(where, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'default'.");
+    // Checked where the identity is used, against that construct's prop (see core/deferred-checks).
+    deferCheck(this, 'serviceAccount', serviceAccount, dnsSubdomainRule, "Service account names look like 'sleep' or 'bookinfo-productpage'.");
+    deferCheck(this, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'default'.");
     if (!VALID_TRUST_DOMAINS.has(trustDomain)) {
-      check(where, 'trustDomain', trustDomain, TRUST_DOMAIN_RULE,
+      deferCheck(this, 'trustDomain', trustDomain, TRUST_DOMAIN_RULE,
         "Use the mesh's trust domain (MeshConfig trustDomain), usually 'cluster.local'.");
-      VALID_TRUST_DOMAINS.add(trustDomain);
+      if (hasNoDeferredProblems(this)) VALID_TRUST_DOMAINS.add(trustDomain);
     }
     this.trustDomain = trustDomain;
     this.principal = [trustDomain, 'ns', namespace, 'sa', serviceAccount].join('/'); // flat: kept until synth

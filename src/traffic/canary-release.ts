@@ -187,7 +187,7 @@ export class CanaryRelease extends Construct {
         table: model.routeTable(this, {
           host: this.service.host, namespace: this.service.namespace, binding: { kind: 'mesh' }, name: this.service.name,
           // Only non-default values: 10,000-service apps keep these keys.
-          ...(meshApi.api === 'istio' ? {} : { api: meshApi.api, apiReason: meshApi.reason, protocol }),
+          ...(meshApi.api === 'istio' && props.api === undefined ? {} : { api: meshApi.api, apiReason: meshApi.reason, protocol }),
         }),
       });
     } else if (!props.gateway) {
@@ -317,10 +317,13 @@ export class CanaryRelease extends Construct {
         responseHeaders: r.responseHeaders ? headerOperationsIntent(this, `${property}.responseHeaders`, r.responseHeaders) : defaults.responseHeaders,
         cors: r.cors ? corsIntent(this, `${property}.cors`, r.cors) : defaults.cors,
       };
-      routes.push(this.policies({ owner: this, name: r.name, match, route, property }, property, timeout, r.retries ?? props.retries, r.fault, extras));
+      // A setting the route inherits from the release is reported against the release's prop.
+      const inherited = { timeout: r.timeout !== undefined ? `${property}.timeout` : 'timeout', retries: r.retries !== undefined ? `${property}.retries` : 'retries', fault: `${property}.fault` };
+      routes.push(this.policies({ owner: this, name: r.name, match, route, property }, inherited, timeout, r.retries ?? props.retries, r.fault, extras));
     });
     const mirror = props.mirror ? this.renderMirror(props.mirror) : undefined;
-    routes.push(this.policies({ owner: this, route: split, mirror: mirror?.mirror, mirrorPercentage: mirror?.mirrorPercentage }, 'default route', props.timeout, props.retries, props.fault, defaults));
+    routes.push(this.policies({ owner: this, route: split, mirror: mirror?.mirror, mirrorPercentage: mirror?.mirrorPercentage },
+      { timeout: 'timeout', retries: 'retries', fault: 'fault' }, props.timeout, props.retries, props.fault, defaults));
     return routes;
   }
 
@@ -342,8 +345,9 @@ export class CanaryRelease extends Construct {
     });
   }
 
-  private policies(route: HttpRouteIntent, property: string, timeout: Duration | undefined, retries: RetryPolicy | undefined,
-    fault: FaultInjection | undefined, extras: RouteExtras): HttpRouteIntent {
+  /** The route with its timeout, retries and fault checked; `property` names the props they come from. */
+  private policies(route: HttpRouteIntent, property: { timeout: string; retries: string; fault: string }, timeout: Duration | undefined,
+    retries: RetryPolicy | undefined, fault: FaultInjection | undefined, extras: RouteExtras): HttpRouteIntent {
     // Routes that share the release's timeout and retries share their rendering too (large apps).
     const shared = this.renderedDefaults && timeout === this.renderedDefaults.timeoutInput && retries === this.renderedDefaults.retriesInput;
     let timeoutMillis: number | undefined;
@@ -352,8 +356,8 @@ export class CanaryRelease extends Construct {
       timeoutMillis = this.renderedDefaults!.timeoutMillis;
       checkedRetries = this.renderedDefaults!.retries;
     } else {
-      timeoutMillis = timeout && checkDuration(this, `${property}.timeout`, timeout);
-      checkedRetries = retries ? retryIntent(this, `${property}.retries`, retries, timeoutMillis) : undefined;
+      timeoutMillis = timeout && checkDuration(this, property.timeout, timeout);
+      checkedRetries = retries ? retryIntent(this, property.retries, retries, timeoutMillis) : undefined;
     }
     this.renderedDefaults ??= { timeoutInput: timeout, retriesInput: retries, timeoutMillis, retries: checkedRetries };
     // One literal shape for every route of every release (no spread): 10,000-service apps hold
@@ -367,7 +371,7 @@ export class CanaryRelease extends Construct {
       mirrorPercentage: route.mirrorPercentage,
       timeoutMillis,
       retries: checkedRetries,
-      fault: fault ? faultIntent(this, `${property}.fault`, fault) : undefined,
+      fault: fault ? faultIntent(this, property.fault, fault) : undefined,
       requestHeaders: extras.requestHeaders,
       responseHeaders: extras.responseHeaders,
       cors: extras.cors,

@@ -4,6 +4,7 @@ import { portRule } from '../core/numbers';
 import { isEmpty } from '../core/plain-objects';
 import { checkRegex } from '../core/regex';
 import { check, fail } from '../core/validation-error';
+import { checkBoolean, checkEnum, checkInstance, checkObject } from '../core/value-types';
 import { RequestCondition, StringCondition } from '../model/mesh-model';
 
 /** A path prefix of whole segments: absolute, without empty segments, query or fragment. */
@@ -58,6 +59,7 @@ export class StringMatch {
 
   /** The checked condition. `path` says whether it compares a path (the only place `pathPrefix` means something). @internal */
   public _condition(scope: IConstruct, property: string, path = false): StringCondition {
+    if (typeof this.value !== 'string') fail(scope, property, `must match a string (StringMatch.${this.kind})`, this.value, `Pass the text to match, e.g. StringMatch.${this.kind}('v1').`);
     if (this.kind !== 'exact' && this.value.length === 0) {
       fail(scope, property, `must not be an empty ${this.kind}`, this.value, 'An empty prefix or regex matches everything: leave the condition out instead.');
     }
@@ -143,13 +145,26 @@ function headerMatchKey(scope: IConstruct, property: string, rawName: string): s
   return name;
 }
 
+/**
+ * The condition of a StringMatch prop, checked to be a StringMatch first: a plain string (a
+ * frequent slip) has no match kind.
+ */
+export function matchCondition(scope: IConstruct, property: string, value: StringMatch, path = false): StringCondition {
+  checkInstance(scope, property, value, StringMatch, typeof value === 'string'
+    ? `Say how to match it, e.g. StringMatch.exact('${value}') or StringMatch.prefix('${value}').`
+    : "Use StringMatch.exact('v1'), StringMatch.prefix(...), StringMatch.regex(...)" + (path ? ' or StringMatch.pathPrefix(...).' : '.'));
+  return value._condition(scope, property, path);
+}
+
 /** The checked, typed condition of a RequestMatch. */
 export function requestCondition(scope: IConstruct, property: string, match: RequestMatch): RequestCondition {
+  checkObject(scope, property, match);
+  for (const map of ['headers', 'withoutHeaders', 'queryParams', 'cookies', 'sourceLabels'] as const) checkObject(scope, `${property}.${map}`, match[map]);
   const out: { -readonly [K in keyof RequestCondition]: RequestCondition[K] } = {};
   const headers: Record<string, StringCondition> = {};
   for (const [rawName, value] of Object.entries(match.headers ?? {})) {
     const name = headerMatchKey(scope, `${property}.headers`, rawName);
-    headers[name] = value._condition(scope, `${property}.headers['${name}']`);
+    headers[name] = matchCondition(scope, `${property}.headers['${name}']`, value);
   }
   if (match.cookies && Object.keys(match.cookies).length > 0) {
     if (headers.cookie) {
@@ -157,6 +172,7 @@ export function requestCondition(scope: IConstruct, property: string, match: Req
     }
     const parts = Object.entries(match.cookies).map(([name, value]) => {
       if (!/^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/.test(name)) fail(scope, `${property}.cookies`, 'must use valid cookie names', name, 'Cookie names are tokens such as "user".');
+      if (typeof value !== 'string') fail(scope, `${property}.cookies['${name}']`, 'must be a string', value, "Give the cookie's exact value, e.g. 'jason'.");
       return `(?:^|.*;\\s*)${escapeRegex(name)}=${escapeRegex(value)}(?:;.*)?$`;
     });
     // RE2 has no lookahead, so one expression cannot require several cookies in any order.
@@ -170,20 +186,20 @@ export function requestCondition(scope: IConstruct, property: string, match: Req
   const without: Record<string, StringCondition> = {};
   for (const [rawName, value] of Object.entries(match.withoutHeaders ?? {})) {
     const name = headerMatchKey(scope, `${property}.withoutHeaders`, rawName);
-    without[name] = value._condition(scope, `${property}.withoutHeaders['${name}']`);
+    without[name] = matchCondition(scope, `${property}.withoutHeaders['${name}']`, value);
   }
   if (!isEmpty(without)) out.withoutHeaders = without;
-  if (match.uri) out.path = match.uri._condition(scope, `${property}.uri`, true);
-  if (match.method) out.method = match.method;
+  if (match.uri) out.path = matchCondition(scope, `${property}.uri`, match.uri, true);
+  if (match.method) out.method = checkEnum(scope, `${property}.method`, match.method, HttpMethod, 'HttpMethod');
   if (match.queryParams && Object.keys(match.queryParams).length > 0) {
-    out.queryParams = Object.fromEntries(Object.entries(match.queryParams).map(([k, v]) => [k, v._condition(scope, `${property}.queryParams['${k}']`)]));
+    out.queryParams = Object.fromEntries(Object.entries(match.queryParams).map(([k, v]) => [k, matchCondition(scope, `${property}.queryParams['${k}']`, v)]));
   }
   if (match.sourceLabels) {
     for (const [k, v] of Object.entries(match.sourceLabels)) check(scope, `${property}.sourceLabels['${k}']`, v, labelValueRule, 'Label values look like "v1".');
     out.sourceLabels = match.sourceLabels;
   }
   if (match.port !== undefined) out.port = check(scope, `${property}.port`, match.port, portRule, 'Use a port number from 1 to 65535.');
-  if (match.ignoreUriCase) out.ignorePathCase = true;
+  if (checkBoolean(scope, `${property}.ignoreUriCase`, match.ignoreUriCase)) out.ignorePathCase = true;
   if (isEmpty(out)) {
     fail(scope, property, 'must set at least one condition', match, 'An empty match matches every request: leave the route without a match to make it the default.');
   }

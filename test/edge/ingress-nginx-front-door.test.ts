@@ -411,11 +411,11 @@ describe('IngressNginxFrontDoor, generated props (hostile values included)', () 
     // Service CIDRs belong to the sidecar data plane: mostly given there, mostly left out in ambient mode.
     serviceCidrs: ambient
       ? mostly(fc.constant(undefined), fc.array(cidr, { maxLength: 2 }))
-      : mostly(fc.array(cidr, { minLength: 1, maxLength: 3 }), fc.constantFrom(undefined, [])),
+      : mostly(fc.array(cidr, { minLength: 1, maxLength: 3 }), fc.constantFrom<string[] | undefined>(undefined, [])),
     ingressClassName: mostly(pick(undefined, 'nginx', 'internal.nginx'), pick('', 'Nginx', 'a b')),
-    hosts: mostly(fc.array(host, { minLength: 1, maxLength: 3 }), fc.constant([])),
+    hosts: mostly(fc.array(host, { minLength: 1, maxLength: 3 }), fc.constant<string[]>([])),
     paths: mostly(fc.option(fc.array(fc.record({ path: ingressPath, pathType }), { minLength: 1, maxLength: 3 }), { nil: undefined }),
-      fc.constant([])),
+      fc.constant<Array<{ path: string; pathType: IngressNginxPathType | undefined }>>([])),
     port: mostly(pick(undefined, 80, 9080, 65535), fc.oneof(fc.integer({ min: -5, max: 70000 }), pick(1.5, NaN))),
     tlsSecretName: mostly(pick(undefined, 'tls', 'a.b'), pick('', 'TLS', 'a_b')),
     name: mostly(pick(undefined, 'front', 'a.b'), pick('', 'Front', 'a_b', 'x'.repeat(254))),

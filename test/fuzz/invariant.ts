@@ -25,6 +25,8 @@ import {
 import { PRESET_PARAMETERS } from './security';
 import { visibilityProblems } from './visibility';
 import { re2Error, wireProblems } from './wire';
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { FindingLevel, MeshAnalysis } from '../../src';
 
 export type FailureClass = 'let-through' | 'crash-like' | 'dropped-setting' | 're2-disagreement';
@@ -59,6 +61,7 @@ export function evaluate(recipe: AppRecipe): Verdict {
   let failure: StepFailure | undefined;
   try {
     built = buildApp(recipe);
+    app.foreign = foreignObjects(recipe, built);
     manifests = synthesize(built);
   } catch (error) {
     if (error instanceof DanglingReference) return { outcome: 'skipped', failures: [] };
@@ -93,6 +96,8 @@ const CHILD_CREATING_METHODS = new Set(['addWorkloadMtls']);
 class AppFacts {
   /** Paths of the constructs the app created (and children created with the user's ids), longest first. */
   public readonly paths: string[];
+  /** Objects of the app that no construct of this library rendered (cdk8s-plus fixtures), as `kind|namespace|name`. */
+  public foreign = new Set<string>();
   private readonly stepsByPath = new Map<string, NewStep | PresetStep>();
 
   constructor(public readonly recipe: AppRecipe) {
@@ -171,6 +176,7 @@ export function normalizeValues(text: string): string {
   return text
     .replace(/, got [\s\S]*$/, '')
     .replace(/ Fix: [\s\S]*$/, '')
+    .replace(/The Subset \S+/g, 'The Subset …')
     .replace(/'[^']*'/g, "'…'")
     .replace(/"[^"]*"/g, '"…"')
     .replace(/`[^`]*`/g, '`…`')
@@ -209,7 +215,9 @@ function judgeError(failure: StepFailure, app: AppFacts, rejectedValues: Set<unk
       for (const value of quotedValues(entry)) rejectedValues.add(value);
       const finding = ANALYSIS_LINE.exec(entry);
       if (finding) {
-        const [, source, , code, kind, , text] = finding;
+        const [, source, , code, kind, object, text] = finding;
+        // Findings about cdk8s-plus fixtures are not about this library.
+        if (app.foreign.has(`${kind}|${object.includes('/') ? object.replace('/', '|') : `|${object}`}`)) continue;
         // A user's regex that istiod rejects is a re2-disagreement of the construct that accepted it.
         if (/regexp/.test(text) && userRegexes.some((r) => entry.includes(JSON.stringify(r).slice(1, -1)) || entry.includes(r))) continue;
         // The analysis traced the object to a construct and a prop: a clear error after all.
@@ -281,6 +289,7 @@ function judgeOutput(manifests: any[], app: AppFacts): Failure[] {
   // The automatic analysis's levels: references to objects the app does not define are Info.
   const findings = MeshAnalysis.analyze(manifests, { levels: { IST0101: FindingLevel.INFO, IST0174: FindingLevel.INFO } });
   for (const f of findings.filter((x) => x.level === FindingLevel.ERROR)) {
+    if (app.foreign.has(`${f.resource.kind}|${f.resource.namespace ?? ''}|${f.resource.name}`)) continue;
     failures.push({
       kind: 'let-through',
       signature: `${f.code} ${f.resource.kind}: ${app.normalize(f.message)}`,
@@ -289,6 +298,7 @@ function judgeOutput(manifests: any[], app: AppFacts): Failure[] {
   }
   const userRegexes = new Set(regexesOf(app.recipe).map((r) => r.pattern));
   for (const m of manifests) {
+    if (app.foreign.has(`${m.kind}|${m.metadata?.namespace ?? ''}|${m.metadata?.name}`)) continue;
     for (const p of wireProblems(m)) {
       if (p.field.endsWith('.regex') && userRegexes.has(p.value as string)) continue; // a re2-disagreement
       failures.push({
@@ -351,6 +361,19 @@ function regexDisagreements(recipe: AppRecipe, failure: StepFailure | undefined,
     }
   }
   return failures;
+}
+
+/** The objects of the cdk8s-plus fixtures (`kind|namespace|name`): not rendered by this library, not judged. */
+function foreignObjects(recipe: AppRecipe, built: BuiltApp): Set<string> {
+  const keys = new Set<string>();
+  for (const step of createdConstructs(recipe)) {
+    if (!step.type.startsWith('kplus.')) continue;
+    const construct = built.constructs.get(pathOfStep(step, recipe)) as IConstruct | undefined;
+    for (const obj of construct?.node.findAll() ?? []) {
+      if (obj instanceof ApiObject) keys.add(`${obj.kind}|${obj.metadata.namespace ?? ''}|${obj.name}`);
+    }
+  }
+  return keys;
 }
 
 /** The construct type a step creates or calls a method of. */

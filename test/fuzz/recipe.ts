@@ -231,7 +231,7 @@ export function toTypeScript(recipe: AppRecipe): string {
   const lines = [
     `import { ${cdk8s.join(', ')} } from 'cdk8s';`,
     ...(plus ? ["import * as kplus from 'cdk8s-plus-28';"] : []),
-    `import { ${[...used].sort().join(', ')} } from '../../src';`,
+    ...(used.size > 0 ? [`import { ${[...used].sort().join(', ')} } from '../../src';`] : []),
     '',
     'const app = new App();',
   ];

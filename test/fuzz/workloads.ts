@@ -7,15 +7,15 @@
 import * as fc from 'fast-check';
 import { ConstructDraft, Family, FIXTURE_IDS } from './drafts';
 import { call, ref, Value } from './recipe';
-import { Level, mix, namespace, port } from './values';
+import { Level, mix, NAMESPACES, port } from './values';
 
-/** Object metadata: the chart's namespace, or sometimes another one. */
-function metadata(level: Level, name: string): fc.Arbitrary<Value> {
-  return fc.option(namespace(level), { nil: undefined, freq: 3 }).map((ns) => (ns === undefined ? { name } : { name, namespace: ns }));
+/** Object metadata: the chart's namespace, or sometimes another (valid) one. */
+function metadata(name: string): fc.Arbitrary<Value> {
+  return fc.option(fc.constantFrom(...NAMESPACES), { nil: undefined, freq: 3 }).map((ns) => (ns === undefined ? { name } : { name, namespace: ns }));
 }
 
-function deployment(level: Level): fc.Arbitrary<ConstructDraft> {
-  return fc.tuple(metadata(level, 'reviews'), fc.constantFrom(8080, 9080)).map(([m, containerPort]) => ({
+function deployment(): fc.Arbitrary<ConstructDraft> {
+  return fc.tuple(metadata('reviews'), fc.constantFrom(8080, 9080)).map(([m, containerPort]) => ({
     op: 'new' as const,
     type: 'kplus.Deployment',
     props: { metadata: m, containers: [{ image: 'nginx', portNumber: containerPort }] } as Value,
@@ -24,19 +24,19 @@ function deployment(level: Level): fc.Arbitrary<ConstructDraft> {
 
 function service(level: Level): fc.Arbitrary<ConstructDraft> {
   // The Service selects the deployment fixture's pods (or none: a hostile shape, caught by the constructs using it).
-  return fc.tuple(metadata(level, 'reviews'), mix(level.shapes, fc.constant(true), fc.boolean())).map(([m, selects]) => ({
+  return fc.tuple(metadata('reviews'), mix(level.shapes, fc.constant(true), fc.boolean())).map(([m, selects]) => ({
     op: 'new' as const,
     type: 'kplus.Service',
     props: { metadata: m, ports: [{ port: 9080, targetPort: 8080 }], ...(selects ? { selector: ref(FIXTURE_IDS.deployment) } : {}) } as Value,
   }));
 }
 
-function serviceAccount(level: Level): fc.Arbitrary<ConstructDraft> {
-  return metadata(level, 'sleep').map((m) => ({ op: 'new' as const, type: 'kplus.ServiceAccount', props: { metadata: m } as Value }));
+function serviceAccount(): fc.Arbitrary<ConstructDraft> {
+  return metadata('sleep').map((m) => ({ op: 'new' as const, type: 'kplus.ServiceAccount', props: { metadata: m } as Value }));
 }
 
-function kplusNamespace(level: Level): fc.Arbitrary<ConstructDraft> {
-  return namespace(level).map((name) => ({ op: 'new' as const, type: 'kplus.Namespace', props: { metadata: { name } } as Value }));
+function kplusNamespace(): fc.Arbitrary<ConstructDraft> {
+  return fc.constantFrom(...NAMESPACES).map((name) => ({ op: 'new' as const, type: 'kplus.Namespace', props: { metadata: { name } } as Value }));
 }
 
 /** `MeshService.fromService(svc)`, with the service's port or another. */

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { synthExample } from '../../scripts/synth-examples';
-import { CanaryRelease, GraphLayer, MeshGraph, MeshService, ReleaseVersion } from '../../src';
+import { CanaryRelease, GraphLayer, MeshCluster, MeshGraph, MeshService, ReleaseVersion } from '../../src';
 import { main as cli } from '../../src/analysis/cli';
 
 /** The edges of a DOT graph as `from -> to: label` (label lines joined with ' / '), in order. */
@@ -43,7 +43,7 @@ function exampleApp(name: string): App {
 describe('DOT of the examples', () => {
   test.each([
     'bookinfo-shift-50-50', 'bookinfo-jason-v2', 'bookinfo-fault-delay', 'bookinfo-request-timeouts', 'httpbin-mirroring',
-    'bookinfo-https-letsencrypt', 'egress-gateway', 'locked-down-namespace', 'jwt-api-gateway', 'tcp-echo-shift',
+    'bookinfo-https-letsencrypt', 'egress-gateway', 'locked-down-namespace', 'jwt-api-gateway', 'tcp-echo-shift', 'bookinfo-mesh',
   ])('%s', (name) => {
     expect(MeshGraph.of(exampleApp(name)).toDot()).toMatchSnapshot();
   });
@@ -335,10 +335,111 @@ spec:
     ]);
   });
 
+  test('redirects, direct responses and mesh routes of the Gateway API end in what they do', () => {
+    const dot3 = MeshGraph.fromManifests(yamlDocs(`apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: web, namespace: shop }
+spec:
+  hosts: [web]
+  http:
+    - match: [{ uri: { exact: /old } }]
+      redirect: { uri: /new, redirectCode: 301 }
+    - match: [{ uri: { prefix: /health } }]
+      directResponse: { status: 204 }
+    - route: [{ destination: { host: web } }]
+      fault: { abort: { grpcStatus: UNAVAILABLE, percentage: { value: 5 } } }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: cart, namespace: shop }
+spec:
+  parentRefs: [{ kind: Service, group: "", name: cart }]
+  rules: [{ backendRefs: [{ name: cart-v1, port: 80, weight: 0 }, { name: cart-v2, port: 80, weight: 1 }] }]
+---
+apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: { name: jwt, namespace: shop }
+spec: { jwtRules: [{ issuer: https://issuer.example.com }] }
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: { name: web, namespace: shop }
+spec: { workloadSelector: { labels: { app: web } }, outboundTrafficPolicy: { mode: REGISTRY_ONLY } }
+`), { findings: false }).toDot();
+    expect(edges(dot3)).toEqual([
+      'svc:web.shop.svc.cluster.local -> act:VirtualService:shop/web:http:mesh:0: #1 path /old',
+      'svc:web.shop.svc.cluster.local -> act:VirtualService:shop/web:http:mesh:1: #2 path /health*',
+      'svc:web.shop.svc.cluster.local -> svc:web.shop.svc.cluster.local: #3 otherwise / abort UNAVAILABLE (5%)',
+      'svc:cart.shop.svc.cluster.local -> svc:cart-v1.shop.svc.cluster.local: 0%',
+      'svc:cart.shop.svc.cluster.local -> svc:cart-v2.shop.svc.cluster.local: 100%',
+    ]);
+    expect(nodeLine(dot3, 'act:VirtualService:shop/web:http:mesh:0')).toContain('redirect /new (301)');
+    expect(nodeLine(dot3, 'act:VirtualService:shop/web:http:mesh:1')).toContain('respond 204');
+    // A route without traffic is dotted grey
+    expect(dot3.split('\n').find((l) => l.includes('-> "svc:cart-v1.shop.svc.cluster.local"'))).toContain('style=dotted');
+    expect(clusterText(dot3, 'shop')).toContain('JWT from https://issuer.example.com');
+    expect(nodeLine(dot3, 'svc:web.shop.svc.cluster.local')).toContain('egress REGISTRY_ONLY');
+  });
+
+  test('objects of the wrong shape are drawn as far as they make sense, never a crash', () => {
+    const hostile = [
+      { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'a', namespace: 'x' }, spec: { hosts: 'web', http: [null, 7, { match: 'x', route: [{ destination: 5 }, null] }], gateways: [3] } },
+      { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'b' }, spec: { hosts: [1], tcp: [{ route: [{ destination: { host: 'db', subset: 2 } }], match: [{ port: 'p' }] }] } },
+      { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'c' }, spec: { host: 'db', subsets: [null, { name: 'v1', labels: 'x' }], trafficPolicy: { loadBalancer: { localityLbSetting: { failover: [1] } }, portLevelSettings: [null] } } },
+      { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'g' }, spec: { servers: [{ port: 'x', hosts: 'y', tls: 'z' }], selector: 'q' } },
+      { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'p' }, spec: { rules: [{ from: [null, { source: { principals: 'x', namespaces: [null] } }], to: 'y', when: [1] }], selector: { matchLabels: 'z' } } },
+      { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'm' }, spec: { mtls: 'STRICT', portLevelMtls: [1] } },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' }, spec: { parentRefs: [null, { name: 'gw' }], rules: [{ matches: [null], backendRefs: [{ weight: 'x' }, { name: 'svc', weight: -1 }], filters: [{ type: 'RequestMirror' }] }] } },
+      { kind: 'List', items: [null, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: 'x' } }] },
+      null, 'text', [], { metadata: { name: 'no-kind' } },
+    ];
+    for (const layers of [undefined, [GraphLayer.ROUTES], [GraphLayer.SECURITY, GraphLayer.EGRESS]]) {
+      const graph = MeshGraph.fromManifests(hostile, { layers, findings: false });
+      expect(graph.toDot()).toMatch(/^digraph mesh \{[^]*\}\n$/);
+      expect(graph.toMermaid()).toMatch(/^flowchart LR\n/);
+    }
+  });
+
+  test('when the analysis fails, the picture is drawn without findings and says so', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const analyze = jest.spyOn(require('../../src/analysis/analyze'), 'analyzeManifests').mockImplementation(() => {
+      throw new Error('analyzer crashed');
+    });
+    try {
+      const drawn = MeshGraph.fromManifests(yamlDocs(MESH)).toDot();
+      expect(nodeLine(drawn, 'notes:')).toContain('no findings: the analysis failed');
+      expect(nodeLine(drawn, 'notes:')).toContain('analyzer crashed');
+      expect(edges(drawn)).toContain('svc:web.shop.svc.cluster.local -> svc:api.shop.svc.cluster.local: ALLOW GET');
+    } finally {
+      analyze.mockRestore();
+    }
+  });
+
   test('an input without mesh objects draws a note, not an empty graph', () => {
     expect(MeshGraph.fromManifests([], { findings: false }).toDot()).toContain('no mesh objects in the input');
     expect(MeshGraph.fromManifests([], { findings: false }).toMermaid()).toContain('no mesh objects in the input');
   });
+});
+
+test('an app of several clusters: one box per cluster, the same namespace and service in each kept apart', () => {
+  const app = newApp();
+  for (const name of ['east', 'west']) {
+    new CanaryRelease(new MeshCluster(app, name), 'reviews', {
+      service: MeshService.fromName('reviews', 'bookinfo'),
+      versions: [ReleaseVersion.fromLabels('v1'), ReleaseVersion.fromLabels('v2')],
+      canaryWeight: name === 'east' ? 10 : 50,
+    });
+  }
+  const dot = MeshGraph.of(app, { findings: false }).toDot();
+  expect(dot).toContain('subgraph "cluster_c:east" {');
+  expect(dot).toContain('subgraph "cluster_ns:west/bookinfo" {');
+  expect(edges(dot)).toEqual([
+    'east/svc:reviews.bookinfo.svc.cluster.local -> east/sub:reviews.bookinfo.svc.cluster.local|v1: 90%',
+    'east/svc:reviews.bookinfo.svc.cluster.local -> east/sub:reviews.bookinfo.svc.cluster.local|v2: 10%',
+    'west/svc:reviews.bookinfo.svc.cluster.local -> west/sub:reviews.bookinfo.svc.cluster.local|v1: 50%',
+    'west/svc:reviews.bookinfo.svc.cluster.local -> west/sub:reviews.bookinfo.svc.cluster.local|v2: 50%',
+  ]);
+  expect(MeshGraph.of(app, { findings: false }).toMermaid()).toContain('subgraph g0["<b>cluster east</b>"]');
 });
 
 describe('Mermaid', () => {

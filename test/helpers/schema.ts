@@ -17,7 +17,7 @@ const VALUE_KEYWORDS = ['enum', 'required', 'minimum', 'maximum', 'exclusiveMini
   'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'format', 'default'];
 
 /** Kubernetes structural schema -> JSON schema, making pruned (unknown) fields an error. */
-function toJsonSchema(schema: any): any {
+function toJsonSchema(schema: any, branch = false): any {
   if (schema === null || typeof schema !== 'object') return schema;
   const out: any = {};
   for (const keyword of VALUE_KEYWORDS) {
@@ -30,7 +30,9 @@ function toJsonSchema(schema: any): any {
   }
   for (const combinator of ['oneOf', 'anyOf', 'allOf']) {
     if (schema[combinator]) {
-      const converted = schema[combinator].map(toJsonSchema);
+      // Branches constrain values of fields the enclosing schema declares: no pruning of their own
+      // (the API server prunes by the structural schema, not by oneOf branches).
+      const converted = schema[combinator].map((s: any) => toJsonSchema(s, true));
       out[combinator] = out[combinator] ? [...out[combinator], ...converted] : converted;
     }
   }
@@ -42,7 +44,7 @@ function toJsonSchema(schema: any): any {
   if (schema.additionalProperties !== undefined) {
     out.additionalProperties = typeof schema.additionalProperties === 'object'
       ? toJsonSchema(schema.additionalProperties) : schema.additionalProperties;
-  } else if (schema.properties && !schema['x-kubernetes-preserve-unknown-fields']) {
+  } else if (schema.properties && !schema['x-kubernetes-preserve-unknown-fields'] && !branch) {
     out.additionalProperties = false;
   }
   return out;

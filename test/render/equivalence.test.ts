@@ -125,3 +125,29 @@ describe.each(CASES)('%s rendered both ways', (name, istioBuild, gatewayApiBuild
     expect(probed + all.filter((t) => t.tls).length).toBeGreaterThan(0);
   });
 });
+
+test("the evaluator tells Istio's two bookinfo gateways apart exactly at the near miss /staticx", () => {
+  // samples/bookinfo/networking/bookinfo-gateway.yaml (VirtualService `prefix: /static`, a string
+  // prefix) and samples/bookinfo/gateway-api/bookinfo-gateway.yaml (`PathPrefix: /static`, segments).
+  const istio = [
+    { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'bookinfo-gateway', namespace: 'bookinfo' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] } },
+    {
+      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'bookinfo', namespace: 'bookinfo' },
+      spec: {
+        hosts: ['*'], gateways: ['bookinfo/bookinfo-gateway'],
+        http: [{ match: [{ uri: { exact: '/productpage' } }, { uri: { prefix: '/static' } }], route: [{ destination: { host: 'productpage.bookinfo.svc.cluster.local', port: { number: 9080 } } }] }],
+      },
+    },
+  ];
+  const gatewayApi = [
+    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'bookinfo-gateway', namespace: 'bookinfo' }, spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 8080, protocol: 'HTTP' }] } },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'bookinfo', namespace: 'bookinfo' },
+      spec: { parentRefs: [{ name: 'bookinfo-gateway' }], rules: [{ matches: [{ path: { type: 'Exact', value: '/productpage' } }, { path: { type: 'PathPrefix', value: '/static' } }], backendRefs: [{ name: 'productpage', port: 9080 }] }] },
+    },
+  ];
+  const differing = probeRequests([...istio, ...gatewayApi], { host: 'bookinfo.example.com', port: 8080, gateway: 'bookinfo/bookinfo-gateway' })
+    .filter((r) => JSON.stringify(routeWithVirtualServices(istio, r)) !== JSON.stringify(routeWithHttpRoutes(gatewayApi, r)))
+    .map((r) => r.path);
+  expect([...new Set(differing)].sort()).toEqual(['/static.css', '/staticx']);
+});

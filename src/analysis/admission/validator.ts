@@ -123,6 +123,61 @@ function messageOf(rule: { rule: string; message?: string }): string {
   return rule.message ?? `failed rule: ${rule.rule}`;
 }
 
+/**
+ * A schema node with the keywords the walk reads for every value, read once. The schemas come from
+ * JSON, where each node has its own set of keywords (and so its own object shape): reading them
+ * through one class keeps the walk's property accesses fast, which matters at 100,000 objects.
+ */
+class Node {
+  public readonly nullable: boolean;
+  public readonly intOrString: boolean;
+  public readonly type: string | undefined;
+  /** Any value validation besides the type (enum, ranges, lengths, pattern, format, counts). */
+  public readonly constrained: boolean;
+  /** oneOf, anyOf, allOf or not. */
+  public readonly combined: boolean;
+  public readonly hasRules: boolean;
+  public readonly properties: Map<string, Node> | undefined;
+  /** The schema of undeclared properties (a map's values). */
+  public readonly additional: Node | undefined;
+  /** Undeclared properties are kept without a schema (`additionalProperties: true`, preserve-unknown-fields). */
+  public readonly keepsUnknown: boolean;
+  public readonly required: readonly string[] | undefined;
+  public readonly items: Node | undefined;
+  /** A list whose items must be unique (list-type set or map, uniqueItems). */
+  public readonly uniqueItems: boolean;
+
+  constructor(public readonly raw: Schema) {
+    this.nullable = raw.nullable === true;
+    this.intOrString = raw['x-kubernetes-int-or-string'] === true;
+    this.type = typeof raw.type === 'string' ? raw.type : undefined;
+    this.constrained = CONSTRAINTS.some((k) => raw[k] !== undefined);
+    this.combined = COMBINATORS.some((k) => raw[k] !== undefined);
+    this.hasRules = Array.isArray(raw['x-kubernetes-validations']) && raw['x-kubernetes-validations'].length > 0;
+    this.properties = raw.properties ? new Map(Object.entries(raw.properties as Record<string, Schema>).map(([k, s]) => [k, nodeOf(s)])) : undefined;
+    this.additional = typeof raw.additionalProperties === 'object' && raw.additionalProperties !== null ? nodeOf(raw.additionalProperties) : undefined;
+    this.keepsUnknown = raw.additionalProperties === true || raw['x-kubernetes-preserve-unknown-fields'] === true;
+    this.required = Array.isArray(raw.required) && raw.required.length > 0 ? raw.required : undefined;
+    this.items = raw.items ? nodeOf(raw.items) : undefined;
+    const listType = raw['x-kubernetes-list-type'];
+    this.uniqueItems = listType === 'set' || listType === 'map' || raw.uniqueItems === true;
+  }
+}
+
+/** The keywords `constraints` checks. */
+const CONSTRAINTS = ['enum', 'minimum', 'maximum', 'format', 'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'maxProperties', 'minProperties'];
+
+const nodes = new WeakMap<Schema, Node>();
+
+function nodeOf(schema: Schema): Node {
+  let node = nodes.get(schema);
+  if (!node) {
+    node = new Node(schema);
+    nodes.set(schema, node);
+  }
+  return node;
+}
+
 class Walk {
   public readonly problems: AdmissionProblem[] = [];
   /**
@@ -163,32 +218,32 @@ class Walk {
    * Validates `value` against `schema` at the current path; returns false when its type is wrong,
    * so the caller (and the CEL rules of enclosing nodes) do not evaluate it further.
    */
-  public value(schema: Schema, value: unknown, rules: boolean): boolean {
+  public value(node: Node, value: unknown, rules: boolean): boolean {
     if (value === null) {
-      if (schema.nullable) return true;
+      if (node.nullable) return true;
       this.schemaError(this.where(), 'null value: the API server drops it silently (pruning), so the field would not be set');
       return false;
     }
-    if (schema['x-kubernetes-int-or-string']) {
+    if (node.intOrString) {
       if (!(typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value)))) {
         this.schemaError(this.where(), `Invalid value: ${show(value)}: must be an integer or a string, got ${jsType(value)}`);
         return false;
       }
-    } else if (schema.type && !typeMatches(schema.type, value)) {
-      this.schemaError(this.where(), `Invalid value: ${show(value)}: must be of type ${schema.type}, got ${jsType(value)}`);
+    } else if (node.type && !typeMatches(node.type, value)) {
+      this.schemaError(this.where(), `Invalid value: ${show(value)}: must be of type ${node.type}, got ${jsType(value)}`);
       return false;
     }
-    this.constraints(schema, value);
-    if (schema.oneOf || schema.anyOf || schema.allOf || schema.not) {
-      for (const alt of COMBINATORS) if (schema[alt]) this.combinator(alt, schema[alt], value);
+    if (node.constrained) this.constraints(node.raw, value);
+    if (node.combined) {
+      for (const alt of COMBINATORS) if (node.raw[alt]) this.combinator(alt, node.raw[alt], value);
     }
     let ok = true;
     if (Array.isArray(value)) {
-      ok = this.array(schema, value, rules);
+      ok = this.array(node, value, rules);
     } else if (typeof value === 'object') {
-      ok = this.object(schema, value as Record<string, unknown>, rules);
+      ok = this.object(node, value as Record<string, unknown>, rules);
     }
-    if (ok && rules && schema['x-kubernetes-validations']) this.cel(schema, value);
+    if (ok && rules && node.hasRules) this.cel(node.raw, value);
     return true;
   }
 
@@ -291,17 +346,16 @@ class Walk {
     }
   }
 
-  private array(schema: Schema, v: unknown[], rules: boolean): boolean {
+  private array(node: Node, v: unknown[], rules: boolean): boolean {
     let ok = true;
-    const listType = schema['x-kubernetes-list-type'];
-    const seen = listType === 'set' || listType === 'map' || schema.uniqueItems ? new Set<string>() : undefined;
+    const seen = node.uniqueItems ? new Set<string>() : undefined;
     for (let i = 0; i < v.length; i++) {
       const item = v[i];
       this.enter(i);
-      if (schema.items && !this.value(schema.items, item, rules)) ok = false;
+      if (node.items && !this.value(node.items, item, rules)) ok = false;
       if (seen) {
-        const key = elementKey(schema, item);
-        if (seen.has(key)) this.schemaError(this.where(), `Duplicate value: ${listType === 'map' ? key : show(item)}`);
+        const key = elementKey(node.raw, item);
+        if (seen.has(key)) this.schemaError(this.where(), `Duplicate value: ${node.raw['x-kubernetes-list-type'] === 'map' ? key : show(item)}`);
         seen.add(key);
       }
       this.leave();
@@ -309,14 +363,12 @@ class Walk {
     return ok;
   }
 
-  private object(schema: Schema, v: Record<string, unknown>, rules: boolean): boolean {
+  private object(node: Node, v: Record<string, unknown>, rules: boolean): boolean {
     let ok = true;
-    const props: Record<string, Schema> | undefined = schema.properties;
-    const additional = schema.additionalProperties;
-    const required: string[] | undefined = schema.required;
-    if (required) {
-      for (const r of required) {
-        if (v[r] === undefined && props?.[r]?.default === undefined) {
+    const props = node.properties;
+    if (node.required) {
+      for (const r of node.required) {
+        if (v[r] === undefined && props?.get(r)?.raw.default === undefined) {
           this.schemaError(this.where(r), 'Required value');
           ok = false;
         }
@@ -327,13 +379,13 @@ class Walk {
       const child = v[k];
       // metadata is ObjectMeta, checked by the API server itself (see metadata()).
       if (child === undefined || (root && k === 'metadata')) continue;
-      const property = props?.[k];
-      const s = property ?? (typeof additional === 'object' ? additional : undefined);
+      const property = props?.get(k);
+      const s = property ?? node.additional;
       if (s) {
         this.enter(k, !property);
         if (!this.value(s, child, rules)) ok = false;
         this.leave();
-      } else if (!schema['x-kubernetes-preserve-unknown-fields'] && additional !== true && !(root && k in TOP_LEVEL)) {
+      } else if (!node.keepsUnknown && !(root && k in TOP_LEVEL)) {
         this.schemaError('', `unknown field "${this.where(k)}": the API server drops it silently (pruning); check its name and indentation`);
       }
     }
@@ -351,9 +403,13 @@ class Walk {
       }
       // Transition rules (oldSelf) only run on updates; the manifests we analyze are creations.
       if (compiled.usesOldSelf) continue;
-      const result = scalar
-        ? memoized(rule.rule, value, () => evaluate(compiled, toCel(schema, value)))
-        : evaluate(compiled, (self ??= toCel(schema, value)));
+      // A rule's result is kept per value for scalars, and per projection (the fields it reads) for objects where one exists.
+      const key = scalar ? value : projectionKey(rule.rule, schema, value as Record<string, unknown>);
+      let result = key === NO_PROJECTION ? undefined : cachedResult(rule.rule, scalar, key);
+      if (!result) {
+        result = evaluate(compiled, scalar ? toCel(schema, value) : (self ??= toCel(schema, value)));
+        if (key !== NO_PROJECTION) cacheResult(rule.rule, scalar, key, result);
+      }
       if ('passed' in result) {
         if (!result.passed) this.problems.push({ code: 'CIS1002', message: `${this.where() || '<root>'}: Invalid value: ${show(value)}: ${messageOf(rule)}` });
       } else if (result.unevaluable) {
@@ -432,30 +488,85 @@ function runeCount(s: string): number {
 }
 
 /**
- * CEL is pure: on a scalar, a rule's result depends on the value alone. Generated apps repeat the
- * same durations and hosts thousands of times, so results are kept (bounded) per rule and value.
+ * CEL is pure: on a scalar, a rule's result depends on the value alone; on an object, on the parts
+ * of it the rule reads. Generated apps repeat the same durations and hosts, and the same shapes,
+ * thousands of times, so results are kept (bounded) per rule and value, or per rule and projection.
  */
 const scalarResults = new Map<string, Map<unknown, RuleResult>>();
+const objectResults = new Map<string, Map<unknown, RuleResult>>();
 /** How many results are kept in all (a few MB): apps with more distinct values evaluate some twice. */
-const MAX_SCALAR_RESULTS = 200_000;
-let scalarResultCount = 0;
+const MAX_RESULTS = 200_000;
+let resultCount = 0;
 
-function memoized(rule: string, value: unknown, produce: () => RuleResult): RuleResult {
-  // Keyed by rule, then by the value itself (1 and '1' are different keys): no string built per lookup.
-  let results = scalarResults.get(rule);
-  if (!results) scalarResults.set(rule, (results = new Map()));
-  let r = results.get(value);
-  if (!r) {
-    if (scalarResultCount >= MAX_SCALAR_RESULTS) {
-      scalarResults.clear();
-      scalarResultCount = 0;
-      scalarResults.set(rule, results = new Map());
-    }
-    r = produce();
-    results.set(value, r);
-    scalarResultCount++;
+function cachedResult(rule: string, scalar: boolean, key: unknown): RuleResult | undefined {
+  return (scalar ? scalarResults : objectResults).get(rule)?.get(key);
+}
+
+function cacheResult(rule: string, scalar: boolean, key: unknown, result: RuleResult): void {
+  if (resultCount >= MAX_RESULTS) {
+    scalarResults.clear();
+    objectResults.clear();
+    resultCount = 0;
   }
-  return r;
+  const byRule = scalar ? scalarResults : objectResults;
+  let results = byRule.get(rule);
+  if (!results) byRule.set(rule, (results = new Map()));
+  // (1 and '1' are different keys: no string is built per lookup)
+  results.set(key, result);
+  resultCount++;
+}
+
+/** An object rule whose result depends on more than a projection of the object: evaluated every time. */
+const NO_PROJECTION = Symbol('no projection');
+
+/**
+ * What an object rule reads, when that is less than the whole object:
+ * - `presence`: the rule reads `self` only as `has(self.f)` (mutually exclusive fields, "one of" rules);
+ * - `keys`: the rule is `self.all(k, <expression of k alone>)` over a map (label key rules).
+ */
+type Projection = { readonly presence: readonly string[] } | { readonly keys: true } | undefined;
+
+const projections = new Map<string, Projection>();
+const HAS_FIELD = /has\(self\.([A-Za-z_][A-Za-z0-9_]*)\)/g;
+const ALL_KEYS = /^\s*self\.all\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*,([^]*)\)\s*$/;
+
+function projectionOf(rule: string): Projection {
+  if (projections.has(rule)) return projections.get(rule);
+  let projection: Projection;
+  const fields = [...rule.matchAll(HAS_FIELD)].map((m) => m[1]);
+  if (fields.length > 0 && fields.length <= 30 && !/\bself\b/.test(rule.replace(HAS_FIELD, ''))
+    && fields.every((f) => escapeProperty(f) === f)) {
+    projection = { presence: [...new Set(fields)] };
+  } else {
+    const all = ALL_KEYS.exec(rule);
+    if (all && !/\bself\b/.test(all[2])) projection = { keys: true };
+  }
+  projections.set(rule, projection);
+  return projection;
+}
+
+/** The key under which an object rule's result is kept (see `projectionOf`), or `NO_PROJECTION`. */
+function projectionKey(rule: string, schema: Schema, o: Record<string, unknown>): unknown {
+  const projection = projectionOf(rule);
+  if (!projection || Array.isArray(o) || o === null) return NO_PROJECTION;
+  const props: Record<string, Schema> | undefined = schema.properties;
+  // Presence as CEL sees it (see toCel): declared fields after defaulting, others only where the schema keeps them.
+  const keepsOthers = !props || typeof schema.additionalProperties === 'object' || schema['x-kubernetes-preserve-unknown-fields'];
+  const present = (k: string) => {
+    const declared = props?.[k];
+    const v = declared ? o[k] ?? declared.default : keepsOthers ? o[k] : undefined;
+    return v !== undefined && v !== null;
+  };
+  if ('presence' in projection) {
+    let bits = 0;
+    projection.presence.forEach((f, i) => {
+      if (present(f)) bits |= 1 << i;
+    });
+    return bits;
+  }
+  let keys = '';
+  for (const k in o) if (present(k)) keys += `${k}\u0000`;
+  return keys;
 }
 
 /** Fields every object has, validated by the API server itself rather than the CRD schema. */
@@ -526,6 +637,6 @@ export function admit(obj: Record<string, any>): AdmissionProblem[] | undefined 
 export function check(entry: CrdEntry, obj: Record<string, any>): AdmissionProblem[] {
   const walk = new Walk();
   metadata(obj, entry.scope, walk);
-  walk.value(entry.schema, obj, true);
+  walk.value(nodeOf(entry.schema), obj, true);
   return walk.problems;
 }

@@ -104,6 +104,21 @@ function servicesBySelector(ctx: AnalysisContext): (namespace: string, podLabels
   });
 }
 
+/** Whether two ports of a Service share a port number or a target port (the only way one Service can clash with itself). */
+function portsShareNumbers(service: Resource): boolean {
+  const ports = arr(service.spec.ports);
+  const target = (p: any) => {
+    const tp = str(p?.targetPort);
+    return tp === '' || tp === '0' ? String(Number(p?.port)) : tp;
+  };
+  for (let i = 0; i < ports.length; i++) {
+    for (let j = i + 1; j < ports.length; j++) {
+      if (Number(ports[i]?.port) === Number(ports[j]?.port) || target(ports[i]) === target(ports[j])) return true;
+    }
+  }
+  return false;
+}
+
 /** Services selecting one Deployment's pods with clashing protocols or ports (IST0116, IST0137). */
 export const multiServiceAnalyzer: Analyzer = {
   name: 'deployment.MultiServiceAnalyzer',
@@ -113,6 +128,8 @@ export const multiServiceAnalyzer: Analyzer = {
       if (d.labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller' || !deploymentInMesh(ctx, d)) continue;
       const podLabels = d.spec.template?.metadata?.labels ?? {};
       const matching = selecting(d.namespace, podLabels);
+      // Protocols or ports clash between two Services, or between two ports of one: most Deployments have one plain Service.
+      if (matching.length === 0 || (matching.length === 1 && !portsShareNumbers(matching[0]))) continue;
       const byPort = new Map<number, Map<string, string[]>>();
       const byTarget = new Map<string, Map<number, string>>();
       for (const s of matching) {

@@ -269,5 +269,10 @@ export const POLICY_TARGET_KINDS = [
 ];
 
 export function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.map((x) => String(x ?? '')) : [];
+  if (!Array.isArray(v)) return NO_STRINGS;
+  // Lists of strings (nearly all) are used as they are; callers only read them.
+  for (const x of v) if (typeof x !== 'string') return v.map((y) => String(y ?? ''));
+  return v;
 }
+
+const NO_STRINGS: string[] = Object.freeze([]) as unknown as string[];

@@ -77,15 +77,13 @@ export function kubernetesGatewaySpec(g: GatewayIntent, listeners: readonly Gate
     // A separate client CA: the Gateway's frontend validation for the secure port.
     tls: mutual && tls.clientCaSecret ? {
       frontend: {
-        perPort: [{
-          port: g.httpsPort,
-          tls: {
-            validation: {
-              caCertificateRefs: [{ group: '', kind: 'Secret', name: tls.clientCaSecret }],
-              mode: tls.mode === 'MUTUAL' ? 'AllowValidOnly' : 'AllowInsecureFallback',
-            },
+        // The Gateway's only TLS-terminating port is the secure one.
+        default: {
+          validation: {
+            caCertificateRefs: [{ group: '', kind: 'Secret', name: tls.clientCaSecret }],
+            mode: tls.mode === 'MUTUAL' ? 'AllowValidOnly' : 'AllowInsecureFallback',
           },
-        }],
+        },
       },
     } : undefined,
   });

@@ -156,14 +156,14 @@ export function httpRules(table: RouteTable, settings: RoutingSettings, backend:
   routes.forEach((route, index) => {
     // A string prefix ending in '/' renders as a whole-segment prefix (which also matches the
     // path without the '/'); the route that path reaches under VirtualService order comes first.
-    const shadow = segmentShadow(routes, index);
+    const shadow = grpc ? {} : segmentShadow(routes, index);
     if (shadow.error) errors.push(shadow.error);
     if (shadow.rule) {
       // Unnamed: rule names are unique within a route, and this one repeats another rule's action.
       rules.push(rule({ ...shadow.rule.intent, name: undefined }, [shadow.rule.condition], grpc, settings, backend, table));
       matches.push(renderedMatch(shadow.rule.route, shadow.rule.condition));
     }
-    const conditions = (route.match ?? []).map((m) => gatewayCondition(m));
+    const conditions = (route.match ?? []).map((m) => (grpc ? grpcCondition(m) : gatewayCondition(m)));
     rules.push(rule(route, conditions, grpc, settings, backend, table));
     if (conditions.length === 0) matches.push(renderedMatch(index, {}));
     for (const c of conditions) matches.push(renderedMatch(index, c));
@@ -230,6 +230,11 @@ export function gatewayCondition(m: RequestCondition): RequestCondition {
   return out;
 }
 
+/** A GRPCRoute condition: the path stays what grpcMethod reads; header prefixes become expressions. */
+function grpcCondition(m: RequestCondition): RequestCondition {
+  return m.headers ? { path: m.path, headers: exactOrRegex(m.headers) } : { path: m.path };
+}
+
 function gatewayPath(path: StringCondition, ignoreCase: boolean): StringCondition {
   const v = path.value;
   const caseless = ignoreCase ? '(?i)' : '';
@@ -259,7 +264,8 @@ function exactOrRegex(conditions: Readonly<Record<string, StringCondition>>): Re
 function renderedMatch(route: number, c: RequestCondition): RenderedMatch {
   // After API-server defaulting a match without a path is PathPrefix '/', which Istio reads as prefix '/'.
   const path = c.path ?? { kind: 'pathPrefix', value: '/' };
-  const rank = path.kind === 'exact' ? 3 : path.kind === 'pathPrefix' ? 2 : 1;
+  // A string prefix only reaches here for GRPCRoute (a service's methods), which Istio reads as a prefix.
+  const rank = path.kind === 'exact' ? 3 : path.kind === 'pathPrefix' || path.kind === 'prefix' ? 2 : 1;
   return { route, condition: c, rank, length: path.value.length };
 }
 

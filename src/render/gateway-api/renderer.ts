@@ -4,12 +4,12 @@ import { checkHttpIntent, checkStreamIntent, httpRules } from './http-route';
 import { gatewayListenerFor } from '../../core/mesh-gateway';
 import { fitName, MAX_LABEL_NAME, MAX_OBJECT_NAME } from '../../core/naming';
 import { isEmpty, prune } from '../../core/plain-objects';
-import { RoutingSettings, routingSettings } from '../../core/routing-api';
+import { GatewayApiChannel, RoutingSettings, routingSettings } from '../../core/routing-api';
 import { fail, pathOf } from '../../core/validation-error';
 import { Destination, HttpRouteIntent, MeshModel, ModelEvent, RouteDestination, RouteTable, StreamRouteIntent } from '../../model/mesh-model';
 import { wireObject } from '../api-object';
 import { GVK } from '../gvk';
-import { containerFor, ModelSpecProducer, recordRendered, renderedId } from '../rendered';
+import { containerFor, ModelSpecProducer, recordRendered, renderedId, renderedObjectOf } from '../rendered';
 
 /**
  * The Gateway API renderer: each Gateway API route table becomes one HTTPRoute (GRPCRoute for
@@ -63,6 +63,10 @@ class GatewayApiRenderer {
       else checkStreamIntent(table, route as StreamRouteIntent, kind, settings);
       const kindName = kind === 'tls' ? 'TLSRoute' : kind === 'tcp' ? 'TCPRoute' : table.key.protocol === 'GRPC' ? 'GRPCRoute' : 'HTTPRoute';
       this.routeObject(table, kindName, settings);
+      if (kind === 'http' && (route as HttpRouteIntent).retries && settings.channel === GatewayApiChannel.EXPERIMENTAL) {
+        // The analysis knows the standard CRDs only, which prune `retry`: the cluster has the experimental ones.
+        renderedObjectOf(table)?.metadata.addAnnotation('galley.istio.io/analyze-suppress', 'CIS1001');
+      }
       const destinations: RouteDestination[] = [...route.route ?? []];
       const mirror = (route as HttpRouteIntent).mirror;
       if (mirror) destinations.push(mirror);
