@@ -22,7 +22,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // The `cdk8s-istio analyze` CLI reads YAML; bundled so consumers need nothing else.
   // Route and policy regexes are checked the way istiod and Envoy read them: with RE2 (Go's
   // syntax), not JavaScript's. The same engine the admission layer's CEL uses; bundled likewise.
-  bundledDeps: ['yaml@^2.6.0', '@bufbuild/re2@0.6.1'],
+  // js-yaml parses the CLI's input at a fast parser's speed (src/analysis/yaml-input.ts); `yaml` keeps
+  // the detailed error messages and our own YAML output.
+  bundledDeps: ['yaml@^2.6.0', '@bufbuild/re2@0.6.1', 'js-yaml@^4.1.0'],
   devDeps: [
     'cdk8s-cli@^2.207.0',
     'ajv@^8.17.0',
@@ -34,6 +36,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'esbuild@0.28.2',
     // Property-based tests over every public construct (test/fuzz, `npm run fuzz`).
     'fast-check@^4.3.0',
+    // Graphviz (WebAssembly) for `cdk8s-istio graph --output svg` / MeshGraph.toSvg: bundled at compile
+    // into the one module that loads it (see below), loaded only when an SVG is asked for.
+    '@viz-js/viz@3.31.0',
   ],
 
   github: false,
@@ -67,7 +72,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 project.package.addField('overrides', {
   'unrs-resolver': '1.12.2',
 });
-project.npmignore?.exclude('/examples/', '/scripts/', '/.ci/', '/bench/', '/docs/', '/.tmp/');
+project.npmignore?.exclude('/examples/', '/scripts/', '/.ci/', '/bench/', '/docs/', '/.tmp/', '/conformance-ratchet.json');
 // The generated L1 classes are internal and never loaded at runtime (test/imports.test.ts): not shipped.
 project.npmignore?.exclude('/lib/imports/');
 
@@ -90,10 +95,13 @@ project.addTask('schemas', {
 project.compileTask.exec('cp src/analysis/admission/schemas.json lib/analysis/admission/schemas.json');
 // @bufbuild/cel with its dependencies is 11 MB installed (mostly CEL's own conformance test data);
 // the parts we use, bundled and minified into the one module that loads them, are a few hundred KB.
+// RE2 is a runtime dependency of its own (route regexes), so the bundles share it rather than copy it.
 for (const bundle of ['cel-engine', 'cel-parser']) {
   project.compileTask.exec(`esbuild src/analysis/admission/${bundle}.ts --bundle --platform=node --format=cjs --target=node20 --minify `
-    + `--legal-comments=inline --log-level=warning --outfile=lib/analysis/admission/${bundle}.js`);
+    + `--external:@bufbuild/re2 --legal-comments=inline --log-level=warning --outfile=lib/analysis/admission/${bundle}.js`);
 }
+project.compileTask.exec('esbuild src/graph/graphviz.ts --bundle --platform=node --format=cjs --target=node20 --minify --charset=utf8 '
+  + '--legal-comments=inline --log-level=warning --outfile=lib/graph/graphviz.js');
 
 // Synthesize every example app to dist/examples/<name>/.
 project.addTask('examples', {

@@ -413,7 +413,7 @@ export class ExternalService extends Construct {
       const caCertificates = o.credentialName ? undefined : (o.caCertificates ?? SYSTEM_CA_BUNDLE);
       destination.setPolicy(this, 'tls', prune({
         mode, sni: host, credentialName: o.credentialName, caCertificates, subjectAltNames: o.subjectAltNames,
-      }), atGateway ? targetPort : port.number);
+      }), atGateway ? targetPort : port.number, 'tlsOrigination');
     }
     return { port: port.number, targetPort };
   }
@@ -432,6 +432,7 @@ export class ExternalService extends Construct {
         owner: this,
         match: tlsPorts.map((p) => ({ port: p.number, sniHosts: [host] })),
         route: [{ host: o.target.host, port: targetPort }],
+        property: 'sniRouting',
       });
     }
   }
@@ -463,8 +464,8 @@ export class ExternalService extends Construct {
           this.egressHttp(egress, host, port.number, origination ? origination.targetPort : port.number, table);
         } else {
           egress._addServer(this, { host, appPort: port.number, protocol: 'TLS', tls: { mode: 'PASSTHROUGH' } });
-          table.addTls({ owner: this, match: [{ gateways: ['mesh'], port: port.number, sniHosts: [host] }], route: [{ host: egress.service.host, port: 443 }] });
-          table.addTls({ owner: this, match: [{ gateways: [ref], port: 443, sniHosts: [host] }], route: [{ host, port: port.number }] });
+          table.addTls({ owner: this, match: [{ gateways: ['mesh'], port: port.number, sniHosts: [host] }], route: [{ host: egress.service.host, port: 443 }], property: 'egressGateway' });
+          table.addTls({ owner: this, match: [{ gateways: [ref], port: 443, sniHosts: [host] }], route: [{ host, port: port.number }], property: 'egressGateway' });
         }
       }
     }
@@ -480,9 +481,10 @@ export class ExternalService extends Construct {
       labels: egress.selector,
       owner: this,
       trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'ISTIO_MUTUAL', sni: host } }] },
+      property: 'egressGateway',
     });
-    table.addHttp({ owner: this, match: [{ gateways: ['mesh'], port }], route: [{ host: egress.service.host, subset: label, port: 443 }] });
-    table.addHttp({ owner: this, match: [{ gateways: [gatewayRef(egress)], port: 443 }], route: [{ host, port: upstreamPort }] });
+    table.addHttp({ owner: this, match: [{ gateways: ['mesh'], port }], route: [{ host: egress.service.host, subset: label, port: 443 }], property: 'egressGateway' });
+    table.addHttp({ owner: this, match: [{ gateways: [gatewayRef(egress)], port: 443 }], route: [{ host, port: upstreamPort }], property: 'egressGateway' });
   }
 }
 

@@ -12,6 +12,7 @@ import { nameForHost, objectNameFor, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { RoutingApi, routingSettings } from '../core/routing-api';
 import { check, fail } from '../core/validation-error';
+import { checkBoolean, checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 import { meshModel } from '../render/model-renderers';
@@ -20,7 +21,7 @@ import { StringCondition } from '../model/mesh-model';
 import { checkGatewayApiTls, gatewayListeners, GatewayListener, kubernetesGatewaySpec, REDIRECT_LISTENER } from '../render/gateway-api/gateway';
 import { istioGatewaySpec } from '../render/istio/gateway';
 import { gatewayRouteTable } from '../traffic/canary-release';
-import { StringMatch } from '../traffic/http-match';
+import { matchCondition, StringMatch } from '../traffic/http-match';
 import { CorsPolicy, corsIntent, HeaderOperations, headerOperationsIntent } from '../traffic/route-policy';
 
 /** How the gateway handles TLS on its secure port. */
@@ -184,6 +185,24 @@ const CIPHER_SUITES = [
   'ECDHE-ECDSA-AES256-SHA', 'ECDHE-RSA-AES256-SHA', 'AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-SHA', 'AES256-SHA',
 ];
 const VERSION_ORDER = [TlsVersion.TLSV1_0, TlsVersion.TLSV1_1, TlsVersion.TLSV1_2, TlsVersion.TLSV1_3];
+const SERVICE_HINT = "Use MeshService.fromName('productpage', 'bookinfo', { port: 9080 }) or MeshService.fromService(service).";
+
+/** The kinds of the props' values (for callers without a type checker), before any is used. */
+function checkPropTypes(scope: Construct, props: SecureGatewayProps): void {
+  checkObject(scope, 'props', props);
+  checkList(scope, 'hosts', props.hosts);
+  checkList(scope, 'clientSubjectAltNames', props.clientSubjectAltNames);
+  checkList(scope, 'cipherSuites', props.cipherSuites);
+  checkEnum(scope, 'minTlsVersion', props.minTlsVersion, TlsVersion, 'TlsVersion');
+  checkEnum(scope, 'maxTlsVersion', props.maxTlsVersion, TlsVersion, 'TlsVersion');
+  checkBoolean(scope, 'allowLegacyTls', props.allowLegacyTls);
+  checkBoolean(scope, 'httpsRedirect', props.httpsRedirect);
+  checkInstance(scope, 'certificate', props.certificate, GatewayCertificate,
+    'Use GatewayCertificate.fromIssuer(issuer) for a cert-manager certificate, or GatewayCertificate.fromSecret(name) for your own.');
+  checkInstance(scope, 'clientCa', props.clientCa, ClientCaSource, "Use ClientCaSource.fromSecret('client-ca') or ClientCaSource.FROM_CREDENTIAL.");
+  checkInstance(scope, 'api', props.api, RoutingApi, 'Use RoutingApi.ISTIO or RoutingApi.GATEWAY_API.');
+  checkInstance(scope, 'existingService', props.existingService, MeshService, SERVICE_HINT);
+}
 
 /**
  * An Istio ingress Gateway serving HTTPS for a set of hosts, with its certificate.
@@ -225,11 +244,12 @@ export class SecureGateway extends Construct implements IMeshGateway {
 
   constructor(scope: Construct, id: string, props: SecureGatewayProps) {
     super(scope, uniqueChildId(scope, id));
+    checkPropTypes(this, props);
     this.gatewayName = objectNameFor(this, id, props.name, 'label');
     this.gatewayNamespace = check(this, 'namespace', props.namespace ?? 'istio-system', dnsLabelRule,
       "Use the namespace the gateway pods run in, e.g. 'istio-system' or 'istio-ingress'.");
     this.gatewayHosts = this.checkHosts(props.hosts);
-    this.tlsMode = props.tlsMode ?? GatewayTlsMode.SIMPLE;
+    this.tlsMode = checkEnum(this, 'tlsMode', props.tlsMode ?? GatewayTlsMode.SIMPLE, GatewayTlsMode, 'GatewayTlsMode');
     this.httpsPort = check(this, 'httpsPort', props.httpsPort ?? 443, portRule, 'Use the port the gateway Service exposes, usually 443.');
     const httpPort = check(this, 'httpPort', props.httpPort ?? 80, portRule, 'Use the port the gateway Service exposes, usually 80.');
     if (httpPort === this.httpsPort) {
@@ -312,10 +332,12 @@ export class SecureGateway extends Construct implements IMeshGateway {
    * route is a TLS route matched on SNI, and paths cannot be matched (the gateway never sees them).
    */
   public addRoute(options: GatewayRouteOptions): void {
+    checkObject(this, 'addRoute options', options);
+    checkInstance(this, 'addRoute service', options.service, MeshService, SERVICE_HINT);
     const host = this.routeHost(options.host);
     const port = options.port ?? options.service.port;
     if (port !== undefined) check(this, 'addRoute port', port, portRule, 'Use the service port, e.g. 9080.');
-    const table = gatewayRouteTable(this, this, host);
+    const table = gatewayRouteTable(this, this, host, undefined, 'addRoute host');
     const destination = [{ host: options.service.host, port }];
 
     if (this.tlsMode === GatewayTlsMode.PASSTHROUGH) {
@@ -336,7 +358,7 @@ export class SecureGateway extends Construct implements IMeshGateway {
       if (port === undefined) {
         fail(this, 'addRoute port', 'is required for a TLS route', port, 'Give the port where the backend terminates TLS, e.g. 443.');
       }
-      table.addTls({ owner: this, match: [{ sniHosts: [host], port: this.httpsPort }], route: destination });
+      table.addTls({ owner: this, match: [{ sniHosts: [host], port: this.httpsPort }], route: destination, property: 'addRoute' });
       return;
     }
 
@@ -348,7 +370,7 @@ export class SecureGateway extends Construct implements IMeshGateway {
       check(this, 'addRoute pathPrefix', prefix, (p) => (/^\/[^\s?#]*$/.test(p) ? undefined : "must start with '/' and contain no spaces, '?' or '#'"),
         "Use a path such as '/api/'.");
     }
-    const path: StringCondition | undefined = options.path ? options.path._condition(this, 'addRoute path', true)
+    const path: StringCondition | undefined = options.path ? matchCondition(this, 'addRoute path', options.path, true)
       : prefix !== undefined && prefix !== '/' ? { kind: 'prefix', value: prefix } : undefined;
     if (path && path.kind !== 'regex' && !path.value.startsWith('/')) {
       fail(this, 'addRoute path', "must start with '/'", path.value, "Use a path such as '/api'.");
@@ -380,12 +402,13 @@ export class SecureGateway extends Construct implements IMeshGateway {
    * them, e.g. an old path to a new one. The status is 301 unless given.
    */
   public addRedirect(options: GatewayRedirectOptions): void {
+    checkObject(this, 'addRedirect options', options);
     if (this.tlsMode === GatewayTlsMode.PASSTHROUGH) {
       fail(this, 'addRedirect', 'cannot be used with PASSTHROUGH (the gateway does not decrypt, so it cannot answer HTTP)', options.host,
         'Terminate TLS at the gateway (GatewayTlsMode.SIMPLE) to redirect.');
     }
     const host = this.routeHost(options.host);
-    const path = options.path?._condition(this, 'addRedirect path', true);
+    const path = options.path === undefined ? undefined : matchCondition(this, 'addRedirect path', options.path, true);
     const statusCode = check(this, 'addRedirect statusCode', options.statusCode ?? 301, (c) => ([301, 302, 303, 307, 308].includes(c) ? undefined : 'must be 301, 302, 303, 307 or 308'),
       'Use 301 (moved permanently) or 302 (found).');
     if (options.scheme !== undefined) {
@@ -400,7 +423,7 @@ export class SecureGateway extends Construct implements IMeshGateway {
     if (options.scheme === undefined && options.hostname === undefined && options.port === undefined && options.replacePath === undefined) {
       fail(this, 'addRedirect', 'must change the scheme, host, port or path (a redirect to the same URL loops)', options, "Set e.g. replacePath: '/new'.");
     }
-    gatewayRouteTable(this, this, host).addHttp({
+    gatewayRouteTable(this, this, host, undefined, 'addRedirect host').addHttp({
       owner: this,
       name: path ? `redirect-${toDnsLabel(path.value) || 'root'}` : 'redirect',
       match: path ? [{ path }] : undefined,

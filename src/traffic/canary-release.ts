@@ -172,8 +172,8 @@ export class CanaryRelease extends Construct {
     const destination = model.destination(this, this.service.host, this.service.namespace, this.service.name, usesIstio);
     destination.service ??= this.service;
     this.destinationOfService = destination;
-    for (const version of versions) {
-      destination.addSubset({ name: version.name, labels: version.labels, owner: this });
+    for (const [i, version] of versions.entries()) {
+      destination.addSubset({ name: version.name, labels: version.labels, owner: this, property: `versions[${i}]` });
       if (version.deployment) this.labelDeployment(version);
     }
     if (props.sessionAffinity) this.applyAffinity(props, destination);
@@ -185,7 +185,7 @@ export class CanaryRelease extends Construct {
     if (meshApi) {
       bindings.push({
         table: model.routeTable(this, {
-          host: this.service.host, namespace: this.service.namespace, binding: { kind: 'mesh' }, name: this.service.name,
+          host: this.service.host, namespace: this.service.namespace, binding: { kind: 'mesh' }, name: this.service.name, property: 'service',
           // Only non-default values: 10,000-service apps keep these keys.
           ...(meshApi.api === 'istio' && props.api === undefined ? {} : { api: meshApi.api, apiReason: meshApi.reason, protocol }),
         }),
@@ -195,7 +195,7 @@ export class CanaryRelease extends Construct {
     }
     if (props.gateway) {
       for (const host of this.gatewayHosts(props.gateway, props.gatewayHosts)) {
-        bindings.push({ table: gatewayRouteTable(this, props.gateway, host, protocol), gatewayPort: props.gatewayPort });
+        bindings.push({ table: gatewayRouteTable(this, props.gateway, host, protocol, props.gatewayHosts ? 'gatewayHosts' : 'gateway'), gatewayPort: props.gatewayPort });
       }
     } else if (props.gatewayHosts || props.gatewayPort) {
       fail(this, props.gatewayHosts ? 'gatewayHosts' : 'gatewayPort', 'needs a gateway', props.gatewayHosts ?? props.gatewayPort,
@@ -208,7 +208,7 @@ export class CanaryRelease extends Construct {
         for (const route of routes) table.addHttp(route);
       } else {
         const matchPort = check(this, 'gatewayPort', gatewayPort ?? port!, portRule, 'Use the port clients connect to.');
-        table.addTcp({ owner: this, match: [{ port: matchPort }], route: split });
+        table.addTcp({ owner: this, match: [{ port: matchPort }], route: split, property: 'service' });
       }
     }
     this.renderedDefaults = undefined; // only needed while the routes are built
@@ -322,7 +322,8 @@ export class CanaryRelease extends Construct {
       routes.push(this.policies({ owner: this, name: r.name, match, route, property }, inherited, timeout, r.retries ?? props.retries, r.fault, extras));
     });
     const mirror = props.mirror ? this.renderMirror(props.mirror) : undefined;
-    routes.push(this.policies({ owner: this, route: split, mirror: mirror?.mirror, mirrorPercentage: mirror?.mirrorPercentage },
+    // The default route routes the service: a second one for its host is reported against `service`.
+    routes.push(this.policies({ owner: this, route: split, mirror: mirror?.mirror, mirrorPercentage: mirror?.mirrorPercentage, property: 'service' },
       { timeout: 'timeout', retries: 'retries', fault: 'fault' }, props.timeout, props.retries, props.fault, defaults));
     return routes;
   }
@@ -410,7 +411,7 @@ export class CanaryRelease extends Construct {
     if (!affinity.isSessionAffinity) {
       fail(this, 'sessionAffinity', 'must be a consistent-hash load balancer', 'simple', 'Use LoadBalancer.consistentHashOnHeader/Cookie/SourceIp.');
     }
-    destination.setPolicy(this, 'loadBalancer', affinity._render(this, 'sessionAffinity'));
+    destination.setPolicy(this, 'loadBalancer', affinity._render(this, 'sessionAffinity'), undefined, 'sessionAffinity');
     const weighted = props.canaryWeight !== undefined ? props.canaryWeight > 0 && props.canaryWeight < 100
       : Object.values(props.weights ?? {}).filter((w) => w > 0).length > 1;
     if (weighted) {
@@ -450,10 +451,11 @@ export class CanaryRelease extends Construct {
  * The one route table of an external host at a gateway. It lives in the gateway's namespace
  * (next to the Gateway it binds to) and is named `<gateway>-<host>`.
  */
-export function gatewayRouteTable(owner: Construct, gateway: IMeshGateway, host: string, protocol?: string): RouteTable {
+export function gatewayRouteTable(owner: Construct, gateway: IMeshGateway, host: string, protocol?: string, property?: string): RouteTable {
   const api = gatewayApiOf(gateway);
   return meshModel(owner).routeTable(owner, {
     host,
+    property,
     namespace: gateway.gatewayNamespace,
     binding: { kind: 'gateway', gateway: gatewayRef(gateway) },
     name: `${gateway.gatewayName}-${nameForHost(host)}`,

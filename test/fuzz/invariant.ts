@@ -17,6 +17,8 @@
  * - dropped-setting: a prop set by the generator missing from the output, or replaced;
  * - re2-disagreement: a construct accepts a regex RE2 rejects, or rejects one RE2 accepts.
  */
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { apiProps } from './api-props';
 import {
   AppRecipe, buildApp, BuiltApp, createdConstructs, DanglingReference, isCall, isRef, NewStep, pathOfStep, PresetStep, Step, StepFailure,
@@ -25,8 +27,6 @@ import {
 import { PRESET_PARAMETERS } from './security';
 import { visibilityProblems } from './visibility';
 import { re2Error, wireProblems } from './wire';
-import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import { FindingLevel, MeshAnalysis } from '../../src';
 
 export type FailureClass = 'let-through' | 'crash-like' | 'dropped-setting' | 're2-disagreement';

@@ -7,8 +7,8 @@ export interface ServiceLike {
 }
 
 export interface ServiceHostIndex {
-  /** `scope/fqdn` -> service; scope is `*` or a namespace. */
-  readonly exact: Map<string, ServiceLike>;
+  /** scope -> fqdn -> service; scope is `*` or a namespace (nested: a lookup builds no key string). */
+  readonly exact: Map<string, Map<string, ServiceLike>>;
   /** Wildcard hosts: scope, host without the `*`, service. */
   readonly wildcards: { scope: string; suffix: string; svc: ServiceLike }[];
 }
@@ -16,11 +16,13 @@ export interface ServiceHostIndex {
 /** Every host that Services and ServiceEntries define, keyed by visibility scope (exportTo). */
 export function serviceHostIndex(ctx: AnalysisContext): ServiceHostIndex {
   return ctx.cached('serviceHostIndex', () => {
-    const exact = new Map<string, ServiceLike>();
+    const exact = new Map<string, Map<string, ServiceLike>>();
     const wildcards: ServiceHostIndex['wildcards'] = [];
     const put = (scope: string, ns: string, host: string, svc: ServiceLike) => {
       const fqdn = toFqdn(ns, host);
-      exact.set(`${scope}/${fqdn}`, svc);
+      let hosts = exact.get(scope);
+      if (!hosts) exact.set(scope, (hosts = new Map()));
+      hosts.set(fqdn, svc);
       if (fqdn.startsWith('*')) wildcards.push({ scope, suffix: fqdn.slice(1), svc });
     };
     for (const r of ctx.all('ServiceEntry')) {
@@ -51,11 +53,14 @@ export function serviceHostIndex(ctx: AnalysisContext): ServiceHostIndex {
 /** The service a destination host of an object in `sourceNs` (exporting to `exportTo`) reaches. */
 export function destinationService(index: ServiceHostIndex, sourceNs: string, exportTo: readonly string[], host: string): ServiceLike | undefined {
   const fqdn = toFqdn(sourceNs, host);
-  const all = index.exact.get(`*/${fqdn}`);
+  const all = index.exact.get('*')?.get(fqdn);
   if (all) return all;
-  const scopes = exportTo.length === 0 ? [sourceNs] : exportTo.map((e) => (e === '.' ? sourceNs : e));
-  for (const s of scopes) {
-    const svc = index.exact.get(`${s}/${fqdn}`);
+  if (exportTo.length === 0) {
+    const svc = index.exact.get(sourceNs)?.get(fqdn);
+    if (svc) return svc;
+  }
+  for (const e of exportTo) {
+    const svc = index.exact.get(e === '.' ? sourceNs : e)?.get(fqdn);
     if (svc) return svc;
   }
   const bare = host.startsWith('*') ? host.slice(1) : host;

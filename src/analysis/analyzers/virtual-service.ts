@@ -8,9 +8,11 @@ interface RouteDestination {
   readonly destination: any;
 }
 
+const ROUTE_SECTIONS = ['tcp', 'tls', 'http'];
+
 function routeDestinations(vs: any): RouteDestination[] {
   const out: RouteDestination[] = [];
-  for (const section of ['tcp', 'tls', 'http']) {
+  for (const section of ROUTE_SECTIONS) {
     for (const r of arr(vs[section])) {
       for (const d of arr(r?.route)) out.push({ rule: section, destination: d?.destination ?? {} });
     }
@@ -84,43 +86,50 @@ export const destinationHostAnalyzer: Analyzer = {
   name: 'virtualservice.DestinationHostAnalyzer',
   analyze(ctx: AnalysisContext) {
     const index = serviceHostIndex(ctx);
-    // host -> VirtualServices routing to it by subset (one entry per such destination)
+    const check = (r: Resource, destination: any, what: string) => {
+      const host = str(destination.host);
+      const svc = destinationService(index, r.namespace, arr<string>(r.spec.exportTo), host);
+      if (!svc) {
+        ctx.report(this.name, 'IST0101', FindingLevel.ERROR, r, `Referenced ${what} not found: "${host}".`,
+          'Route to a Service or ServiceEntry that exists and is exported to this namespace.');
+        return;
+      }
+      const port = destination.port?.number;
+      if (port === undefined || port === null) {
+        if (svc.ports.length > 1) {
+          ctx.report(this.name, 'IST0112', FindingLevel.ERROR, r,
+            `Destination ${host} exposes several ports ${goList(svc.ports.map((p) => p.number))}; the route must name one.`,
+            'Set destination.port.number.');
+        }
+      } else if (!svc.ports.some((p) => p.number === Number(port))) {
+        ctx.report(this.name, 'IST0101', FindingLevel.ERROR, r, `Referenced host:port not found: "${host}:${port}".`,
+          `Use one of the ports ${goList(svc.ports.map((p) => p.number))}.`);
+      }
+    };
+    // host -> VirtualServices routing to it by subset (one entry per such destination); only gateway-bound ones consult it
     const subsetRouted = new Map<string, string[]>();
-    for (const r of ctx.all('VirtualService')) {
-      const hosts = arr<string>(r.spec.hosts);
-      for (const http of arr(r.spec.http)) {
-        for (const rd of arr(http?.route)) {
-          const d = rd?.destination ?? {};
-          if (!d.subset || !hosts.includes(d.host)) continue;
-          let l = subsetRouted.get(d.host);
-          if (!l) subsetRouted.set(d.host, (l = []));
-          l.push(r.fullName);
+    if (ctx.all('VirtualService').some((r) => arr(r.spec.gateways).length > 0)) {
+      for (const r of ctx.all('VirtualService')) {
+        const hosts = arr<string>(r.spec.hosts);
+        for (const http of arr(r.spec.http)) {
+          for (const rd of arr(http?.route)) {
+            const d = rd?.destination ?? {};
+            if (!d.subset || !hosts.includes(d.host)) continue;
+            let l = subsetRouted.get(d.host);
+            if (!l) subsetRouted.set(d.host, (l = []));
+            l.push(r.fullName);
+          }
         }
       }
     }
     for (const r of ctx.all('VirtualService')) {
-      const exportTo = arr<string>(r.spec.exportTo);
-      for (const [list, what] of [[routeDestinations(r.spec), 'host'], [mirrorDestinations(r.spec), 'mirror host']] as const) {
-        for (const d of list) {
-          const host = str(d.destination.host);
-          const svc = destinationService(index, r.namespace, exportTo, host);
-          if (!svc) {
-            ctx.report(this.name, 'IST0101', FindingLevel.ERROR, r, `Referenced ${what} not found: "${host}".`,
-              'Route to a Service or ServiceEntry that exists and is exported to this namespace.');
-            continue;
-          }
-          const port = d.destination.port?.number;
-          if (port === undefined || port === null) {
-            if (svc.ports.length > 1) {
-              ctx.report(this.name, 'IST0112', FindingLevel.ERROR, r,
-                `Destination ${host} exposes several ports ${goList(svc.ports.map((p) => p.number))}; the route must name one.`,
-                'Set destination.port.number.');
-            }
-          } else if (!svc.ports.some((p) => p.number === Number(port))) {
-            ctx.report(this.name, 'IST0101', FindingLevel.ERROR, r, `Referenced host:port not found: "${host}:${port}".`,
-              `Use one of the ports ${goList(svc.ports.map((p) => p.number))}.`);
-          }
-        }
+      // Route destinations, then mirrors (the order of routeDestinations and mirrorDestinations, without building their lists).
+      for (const section of ROUTE_SECTIONS) {
+        for (const rule of arr(r.spec[section])) for (const d of arr(rule?.route)) check(r, d?.destination ?? {}, 'host');
+      }
+      for (const rule of arr(r.spec.http)) {
+        if (rule?.mirror) check(r, rule.mirror, 'mirror host');
+        for (const m of arr(rule?.mirrors)) check(r, m?.destination ?? {}, 'mirror host');
       }
       if (arr(r.spec.gateways).length === 0) continue;
       for (const http of arr(r.spec.http)) {

@@ -74,6 +74,17 @@ function dnsPreconditions(domain: string): string | undefined {
 
 /** `ValidateWildcardDomain`: a wildcard only in the first label (`*`, `*foo`, `*-foo`). */
 export function validateWildcardDomain(domain: string): string | undefined {
+  // A host is named by its VirtualService, each route destination and its DestinationRule: checked once.
+  if (checkedDomains.has(domain)) return checkedDomains.get(domain);
+  if (checkedDomains.size >= 50_000) checkedDomains.clear();
+  const result = wildcardDomainProblem(domain);
+  checkedDomains.set(domain, result);
+  return result;
+}
+
+const checkedDomains = new Map<string, string | undefined>();
+
+function wildcardDomainProblem(domain: string): string | undefined {
   const pre = dnsPreconditions(domain);
   if (pre) return pre;
   const dot = domain.indexOf('.');

@@ -249,8 +249,10 @@ function validateRewrite(issues: Issues, rewrite: unknown): void {
 }
 
 function validateAuthorityRewrite(issues: Issues, rewrite: unknown, headers: unknown): void {
+  // Only header operations can set the authority a second time.
+  if (!isRecord(headers) || !isRecord(headers.request)) return;
   let current = isRecord(rewrite) && rewrite.authority ? String(rewrite.authority) : '';
-  const request = isRecord(headers) && isRecord(headers.request) ? headers.request : {};
+  const request = headers.request;
   for (const op of ['set', 'add']) {
     for (const [k, v] of Object.entries(isRecord(request[op]) ? request[op] : {})) {
       if (!isAuthority(k)) continue;
