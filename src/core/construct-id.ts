@@ -38,5 +38,7 @@ export function uniqueChildId(scope: IConstruct, id: string): string {
  * constructor needs, checked before `super`).
  */
 export function childPath(scope: IConstruct, id: string): string {
+  // A scope that is no construct is reported by uniqueChildId; until then the id alone says where.
+  if (!Construct.isConstruct(scope)) return String(id);
   return scope.node.scope === undefined ? id : `${pathOf(scope)}/${id}`;
 }

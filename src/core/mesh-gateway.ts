@@ -1,8 +1,10 @@
 import { IConstruct } from 'constructs';
+import { deferCheck, deferFailure, reportDeferred } from './deferred-checks';
 import { dnsLabelRule, gatewayHostRule } from './hosts';
 import { perApp } from './per-app';
 import { RoutingApi } from './routing-api';
-import { check } from './validation-error';
+import { fail } from './validation-error';
+import { checkInstance, checkList, checkObject } from './value-types';
 
 /**
  * A gateway that routes can be bound to (a SecureGateway of this app, or an existing one): an
@@ -38,16 +40,36 @@ export interface MeshGatewayOptions {
 export class MeshGateway {
   /** A Gateway defined elsewhere, by name and namespace, with the hosts it serves. */
   public static fromName(name: string, namespace: string, options: MeshGatewayOptions): IMeshGateway {
-    const where = `gateway '${namespace}/${name}'`;
-    check(where, 'name', name, dnsLabelRule, "Gateway names are DNS labels such as 'public-gateway'.");
-    check(where, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'istio-system'.");
-    for (const host of options.hosts) {
-      check(where, 'hosts', host, gatewayHostRule({ wildcard: true }), 'Gateway hosts are FQDNs such as bookinfo.example.com or *.example.com.');
+    const where = 'MeshGateway.fromName(name, namespace, options)';
+    checkObject(where, 'options', options);
+    checkList(where, 'options.hosts', options.hosts);
+    checkInstance(where, 'options.api', options.api, RoutingApi, 'Use RoutingApi.ISTIO or RoutingApi.GATEWAY_API.');
+    const gateway: IMeshGateway = { gatewayName: name, gatewayNamespace: namespace, hosts: [...(options.hosts ?? [])], routingApi: options.api };
+    // Checked where the gateway is used (a CanaryRelease's gateway), against that prop (see core/deferred-checks).
+    deferCheck(gateway, 'name', name, dnsLabelRule, "Gateway names are DNS labels such as 'public-gateway'.");
+    deferCheck(gateway, 'namespace', namespace, dnsLabelRule, "Namespaces are DNS labels such as 'istio-system'.");
+    if (gateway.hosts.length === 0) deferFailure(gateway, 'hosts', 'must list at least one host', options.hosts, "List the hosts the gateway serves, e.g. ['bookinfo.example.com'].");
+    for (const host of gateway.hosts) {
+      deferCheck(gateway, 'hosts', host, gatewayHostRule({ wildcard: true }), 'Gateway hosts are FQDNs such as bookinfo.example.com or *.example.com.');
     }
-    return { gatewayName: name, gatewayNamespace: namespace, hosts: [...options.hosts], routingApi: options.api };
+    return gateway;
   }
 
   private constructor() {}
+}
+
+/**
+ * An IMeshGateway prop (a SecureGateway or EgressGateway of the app, or MeshGateway.fromName):
+ * checked by shape, with what MeshGateway.fromName postponed reported against `property`.
+ */
+export function checkGateway(scope: IConstruct | string, property: string, value: IMeshGateway): IMeshGateway {
+  if (value === null || typeof value !== 'object' || typeof value.gatewayName !== 'string' || typeof value.gatewayNamespace !== 'string'
+    || !Array.isArray(value.hosts)) {
+    fail(scope, property, 'must be a gateway', value,
+      "Pass a SecureGateway of this app, or MeshGateway.fromName('public-gateway', 'istio-system', { hosts: ['bookinfo.example.com'] }).");
+  }
+  reportDeferred(scope, property, value);
+  return value;
 }
 
 /** `namespace/name`, as a VirtualService's `gateways` lists a gateway. */

@@ -8,13 +8,14 @@ import { meshRouteApi } from './routing-defaults';
 import { uniqueChildId } from '../core/construct-id';
 import { checkDuration } from '../core/durations';
 import { gatewayHostRule } from '../core/hosts';
-import { IMeshGateway, gatewayRef } from '../core/mesh-gateway';
+import { checkGateway, gatewayRef, IMeshGateway } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
 import { nameForHost } from '../core/naming';
 import { RoutingApi } from '../core/routing-api';
 import { percentageRule, portRule, weightRule } from '../core/numbers';
 import { Protocol, isHttpProtocol } from '../core/protocol';
 import { check, describeValue, fail } from '../core/validation-error';
+import { checkBoolean, checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
 import { addWarning } from '../core/warnings';
 import { CorsIntent, Destination, HeaderOperationsIntent, HttpRouteIntent, RequestCondition, RetryIntent, RouteApi, RouteDestination, RouteTable } from '../model/mesh-model';
 import { meshModel, renderedObject } from '../render/model-renderers';
@@ -137,17 +138,28 @@ export class CanaryRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
     super(scope, uniqueChildId(scope, id));
-    this.service = props.service;
-    const versions = props.versions ?? [];
+    checkObject(this, 'props', props);
+    this.service = checkInstance(this, 'service', props.service, MeshService, "Use MeshService.fromName('reviews', 'bookinfo', { port: 9080 }) or MeshService.fromService(service).");
+    const versions = checkList(this, 'versions', props.versions ?? []);
     if (versions.length === 0) {
       fail(this, 'versions', 'must list at least one version', versions, "Add ReleaseVersion.fromLabels('v1').");
     }
-    versions.forEach((v, i) => v._validate(this, i));
+    versions.forEach((v, i) => {
+      checkInstance(this, `versions[${i}]`, v, ReleaseVersion, "Use ReleaseVersion.fromLabels('v1') or ReleaseVersion.fromDeployment('v1', deployment).");
+      v._validate(this, i);
+    });
+    checkList(this, 'matchRoutes', props.matchRoutes);
+    checkList(this, 'gatewayHosts', props.gatewayHosts);
+    checkBoolean(this, 'meshRouting', props.meshRouting);
+    checkInstance(this, 'sessionAffinity', props.sessionAffinity, LoadBalancer, 'Use LoadBalancer.consistentHashOnCookie(...), consistentHashOnHeader(...) or another LoadBalancer.');
+    checkInstance(this, 'api', props.api, RoutingApi, 'Use RoutingApi.ISTIO or RoutingApi.GATEWAY_API.');
+    if (props.gateway !== undefined) checkGateway(this, 'gateway', props.gateway);
+    for (const field of ['fault', 'mirror', 'retries', 'requestHeaders', 'responseHeaders', 'cors'] as const) checkObject(this, field, props[field]);
     this.versionNames = versions.map((v) => v.name);
     const duplicate = this.versionNames.find((n, i) => this.versionNames.indexOf(n) !== i);
     if (duplicate) fail(this, 'versions', 'must have distinct names', this.versionNames, `'${duplicate}' appears twice.`);
 
-    const protocol = props.protocol ?? Protocol.HTTP;
+    const protocol = checkEnum(this, 'protocol', props.protocol ?? Protocol.HTTP, Protocol, 'Protocol');
     const http = isHttpProtocol(protocol);
     if (!http && protocol !== Protocol.TCP) {
       fail(this, 'protocol', 'must be HTTP, HTTP2, GRPC, GRPC-WEB or TCP for a release', protocol,
@@ -293,6 +305,8 @@ export class CanaryRelease extends Construct {
     };
     (props.matchRoutes ?? []).forEach((r, i) => {
       const property = `matchRoutes[${i}]`;
+      checkObject(this, property, r);
+      checkList(this, `${property}.matches`, r.matches);
       if (!r.matches || r.matches.length === 0) {
         fail(this, `${property}.matches`, 'must list at least one match', r.matches, 'A route without matches is the default route: use weights/canaryWeight for it.');
       }

@@ -7,6 +7,7 @@ import { MeshService } from '../core/mesh-service';
 import { int32Rule, portRule, uint32Rule } from '../core/numbers';
 import { isEmpty, prune } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
+import { checkBoolean, checkInstance, checkList, checkObject } from '../core/value-types';
 import { Destination } from '../model/mesh-model';
 import { meshModel, renderedObject } from '../render/model-renderers';
 
@@ -138,7 +139,17 @@ export class CircuitBreaker extends Construct {
 
   constructor(scope: Construct, id: string, props: CircuitBreakerProps) {
     super(scope, uniqueChildId(scope, id));
-    this.service = props.service;
+    checkObject(this, 'props', props);
+    this.service = checkInstance(this, 'service', props.service, MeshService, "Use MeshService.fromName('httpbin', 'default') or MeshService.fromService(service).");
+    checkInstance(this, 'preset', props.preset, CircuitBreakerPreset, 'Use CircuitBreakerPreset.BALANCED or another preset.');
+    checkInstance(this, 'loadBalancer', props.loadBalancer, LoadBalancer, 'Use LoadBalancer.LEAST_REQUEST, LoadBalancer.consistentHashOnHeader(...) or another LoadBalancer.');
+    checkObject(this, 'connectionPool', props.connectionPool);
+    checkObject(this, 'outlierDetection', props.outlierDetection);
+    checkBoolean(this, 'connectionPool.h2Upgrade', props.connectionPool?.h2Upgrade);
+    checkList(this, 'localityFailover', props.localityFailover);
+    props.localityFailover?.forEach((f, i) => checkObject(this, `localityFailover[${i}]`, f));
+    checkObject(this, 'localityDistribute', props.localityDistribute);
+    for (const [from, to] of Object.entries(props.localityDistribute ?? {})) checkObject(this, `localityDistribute['${from}']`, to);
     const pool = { ...props.preset?.connectionPool, ...props.connectionPool };
     const outlier = props.preset?.outlierDetection || props.outlierDetection
       ? { ...props.preset?.outlierDetection, ...props.outlierDetection } : undefined;

@@ -2,7 +2,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { dnsLabelRule } from '../core/hosts';
 import { checkLabels, labelsAreValid } from '../core/labels';
-import { check, fail } from '../core/validation-error';
+import { brokenRule, check, fail } from '../core/validation-error';
+import { checkApiObject } from '../core/value-types';
 
 /** The label Istio's subsets, telemetry and Kiali use to tell versions apart. */
 export const VERSION_LABEL = 'version';
@@ -16,6 +17,9 @@ export class ReleaseVersion {
    * pod template, so the subset selects exactly its pods.
    */
   public static fromDeployment(name: string, deployment: kplus.Deployment): ReleaseVersion {
+    // The release labels the Deployment's pods: without one there is nothing to label.
+    checkApiObject(`ReleaseVersion.fromDeployment('${name}', deployment)`, 'deployment', deployment,
+      "Pass the version's cdk8s-plus Deployment, or use ReleaseVersion.fromLabels('v1') for pods labelled elsewhere.");
     return new ReleaseVersion(name, { [VERSION_LABEL]: name }, deployment);
   }
 
@@ -40,9 +44,9 @@ export class ReleaseVersion {
   /** @internal */
   public _validate(scope: IConstruct, index: number): void {
     // The common case, valid, without building property names (every release checks its versions).
-    if (dnsLabelRule(this.name) === undefined && labelsAreValid(this.labels) && VERSION_LABEL in this.labels) return;
+    if (typeof this.name === 'string' && dnsLabelRule(this.name) === undefined && labelsAreValid(this.labels) && VERSION_LABEL in this.labels) return;
     const property = `versions[${index}]`;
-    const nameError = dnsLabelRule(this.name);
+    const nameError = brokenRule(this.name, dnsLabelRule);
     if (nameError !== undefined) fail(scope, `${property}.name`, nameError, this.name, "Version names become subset names: use DNS labels such as 'v1' or 'canary'.");
     checkLabels(scope, `${property}.labels`, this.labels);
     if (!(VERSION_LABEL in this.labels)) {

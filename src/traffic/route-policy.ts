@@ -4,6 +4,7 @@ import { HttpMethod } from './http-match';
 import { checkDuration, DurationLimits } from '../core/durations';
 import { int32Rule, percentageRule, wholeNumberRule } from '../core/numbers';
 import { check, fail } from '../core/validation-error';
+import { checkBoolean, checkEnum, checkEnumList, checkList, checkObject } from '../core/value-types';
 import { addWarning } from '../core/warnings';
 import { CorsIntent, FaultIntent, HeaderOperationsIntent, RetryIntent } from '../model/mesh-model';
 
@@ -93,6 +94,8 @@ export interface RetryPolicy {
 
 /** The checked, typed form of a fault. */
 export function faultIntent(scope: IConstruct, property: string, fault: FaultInjection): FaultIntent {
+  checkObject(scope, property, fault);
+  checkEnum(scope, `${property}.abortGrpcStatus`, fault.abortGrpcStatus, GrpcStatus, 'GrpcStatus');
   let delay: FaultIntent['delay'];
   let abort: FaultIntent['abort'];
   if (fault.delay) {
@@ -128,6 +131,10 @@ export function faultIntent(scope: IConstruct, property: string, fault: FaultInj
  * (`routeTimeoutMillis`, already checked by the caller).
  */
 export function retryIntent(scope: IConstruct, property: string, retries: RetryPolicy, routeTimeoutMillis?: number): RetryIntent {
+  checkObject(scope, property, retries);
+  checkEnumList(scope, `${property}.retryOn`, retries.retryOn, RetryOn, 'RetryOn');
+  checkList(scope, `${property}.retryOnStatusCodes`, retries.retryOnStatusCodes);
+  checkBoolean(scope, `${property}.retryRemoteLocalities`, retries.retryRemoteLocalities);
   const attempts = check(scope, `${property}.attempts`, retries.attempts, int32Rule(0), 'Use a whole number of retries, 0 to disable.');
   if (attempts === 0) {
     if (retries.perTryTimeout || retries.retryOn || retries.retryOnStatusCodes) {
@@ -200,6 +207,10 @@ function headerNameRule(name: string): string | undefined {
 
 /** The checked, typed form of header operations (names lowercased: headers are case-insensitive). */
 export function headerOperationsIntent(scope: IConstruct, property: string, ops: HeaderOperations): HeaderOperationsIntent {
+  checkObject(scope, property, ops);
+  checkObject(scope, `${property}.set`, ops.set);
+  checkObject(scope, `${property}.add`, ops.add);
+  checkList(scope, `${property}.remove`, ops.remove);
   const entries = (field: 'set' | 'add'): Record<string, string> | undefined => {
     const given = ops[field];
     if (given === undefined) return undefined;
@@ -240,6 +251,10 @@ const MAX_CORS_HEADERS = 64;
 
 /** The checked, typed form of a CORS policy. */
 export function corsIntent(scope: IConstruct, property: string, cors: CorsPolicy): CorsIntent {
+  checkObject(scope, property, cors);
+  for (const list of ['allowOrigins', 'allowHeaders', 'exposeHeaders'] as const) checkList(scope, `${property}.${list}`, cors[list]);
+  checkEnumList(scope, `${property}.allowMethods`, cors.allowMethods, HttpMethod, 'HttpMethod');
+  checkBoolean(scope, `${property}.allowCredentials`, cors.allowCredentials);
   const origins = cors.allowOrigins ?? [];
   if (origins.length === 0) fail(scope, `${property}.allowOrigins`, 'must list at least one origin', origins, "List the origins of the pages that call this route, e.g. 'https://app.example.com'.");
   if (origins.length > MAX_CORS_ORIGINS) fail(scope, `${property}.allowOrigins`, `must have at most ${MAX_CORS_ORIGINS} origins`, origins.length, 'Serve fewer origins from one route.');

@@ -3,31 +3,20 @@ import { AnalysisContext, Analyzer, Resource } from '../context';
 import { FindingLevel } from '../finding';
 import { arr, goList, hostMatches, hostsForNamespace, resourceNameFromHost, str, toFqdn } from '../util';
 
-interface RouteDestination {
-  readonly rule: string;
-  readonly destination: any;
-}
-
 const ROUTE_SECTIONS = ['tcp', 'tls', 'http'];
 
-function routeDestinations(vs: any): RouteDestination[] {
-  const out: RouteDestination[] = [];
+/** Every route destination (tcp, tls, http), then every mirror destination, of a VirtualService spec. */
+function forEachDestination(vs: any, visit: (destination: any, mirror: boolean) => void): void {
   for (const section of ROUTE_SECTIONS) {
-    for (const r of arr(vs[section])) {
-      for (const d of arr(r?.route)) out.push({ rule: section, destination: d?.destination ?? {} });
-    }
+    for (const rule of arr(vs[section])) for (const d of arr(rule?.route)) visit(d?.destination ?? {}, false);
   }
-  return out;
+  for (const rule of arr(vs.http)) {
+    if (rule?.mirror) visit(rule.mirror, true);
+    for (const m of arr(rule?.mirrors)) visit(m?.destination ?? {}, true);
+  }
 }
 
-function mirrorDestinations(vs: any): RouteDestination[] {
-  const out: RouteDestination[] = [];
-  for (const r of arr(vs.http)) {
-    if (r?.mirror) out.push({ rule: 'http.mirror', destination: r.mirror });
-    for (const m of arr(r?.mirrors)) out.push({ rule: 'http.mirrors', destination: m?.destination ?? {} });
-  }
-  return out;
-}
+const MESH_WIDE = ['*'];
 
 function boundToMesh(vs: any): boolean {
   const gws = arr<string>(vs.gateways);
@@ -38,20 +27,31 @@ function boundToMesh(vs: any): boolean {
 export const conflictingMeshGatewayHostsAnalyzer: Analyzer = {
   name: 'virtualservice.ConflictingMeshGatewayHostsAnalyzer',
   analyze(ctx: AnalysisContext) {
-    const byHost = new Map<string, Resource[]>();
-    for (const r of ctx.all('VirtualService')) {
-      if (!boundToMesh(r.spec)) continue;
+    const meshBound = ctx.all('VirtualService').filter((r) => boundToMesh(r.spec));
+    const scopesOf = (r: Resource) => {
       const exportTo = arr<string>(r.spec.exportTo);
-      const scopes = exportTo.length === 0 || exportTo.includes('*')
-        ? ['*'] : [...new Set(exportTo.map((e) => (e === '.' ? r.namespace : e)))];
-      for (const scope of scopes) {
+      return exportTo.length === 0 || exportTo.includes('*') ? MESH_WIDE : [...new Set(exportTo.map((e) => (e === '.' ? r.namespace : e)))];
+    };
+    // When every VirtualService is exported mesh-wide (the common case), hosts are keyed by themselves: no `*/host` string per host.
+    const allMeshWide = meshBound.every((r) => scopesOf(r) === MESH_WIDE);
+    const byHost = new Map<string, Resource[]>();
+    for (const r of meshBound) {
+      for (const scope of scopesOf(r)) {
         for (const h of arr<string>(r.spec.hosts)) {
-          const key = `${scope}/${toFqdn(r.namespace, str(h))}`;
+          const host = toFqdn(r.namespace, str(h));
+          const key = allMeshWide ? host : `${scope}/${host}`;
           let l = byHost.get(key);
           if (!l) byHost.set(key, (l = []));
           l.push(r);
         }
       }
+    }
+    if (allMeshWide) {
+      const reported = new Set<Resource>();
+      for (const [host, list] of byHost) {
+        if (list.length > 1) reportClash(ctx, this.name, `*/${host}`, list, reported);
+      }
+      return;
     }
     // Mesh-wide hosts also clash with same-named hosts of namespace-scoped VirtualServices.
     const meshWide = [...byHost.keys()].filter((k) => k.startsWith('*/'));
@@ -68,18 +68,22 @@ export const conflictingMeshGatewayHostsAnalyzer: Analyzer = {
         }
         if (extra.length > 0) list = [...own, ...extra];
       }
-      if (list.length < 2) continue;
-      const names = list.map((r) => r.fullName).join(',');
-      for (const r of list) {
-        if (reported.has(r)) continue;
-        reported.add(r);
-        ctx.report(this.name, 'IST0109', FindingLevel.ERROR, r,
-          `VirtualServices ${names} bound to the mesh all define host ${key}; Istio uses only one of them.`,
-          'Merge them into one VirtualService per host (the cdk8s-istio route table does this for you).');
-      }
+      if (list.length >= 2) reportClash(ctx, this.name, key, list, reported);
     }
   },
 };
+
+/** IST0109 on each VirtualService of a clash not reported yet. */
+function reportClash(ctx: AnalysisContext, analyzer: string, key: string, list: readonly Resource[], reported: Set<Resource>): void {
+  const names = list.map((r) => r.fullName).join(',');
+  for (const r of list) {
+    if (reported.has(r)) continue;
+    reported.add(r);
+    ctx.report(analyzer, 'IST0109', FindingLevel.ERROR, r,
+      `VirtualServices ${names} bound to the mesh all define host ${key}; Istio uses only one of them.`,
+      'Merge them into one VirtualService per host (the cdk8s-istio route table does this for you).');
+  }
+}
 
 /** Route and mirror destinations that reach no service or port (IST0101, IST0112, IST0140). */
 export const destinationHostAnalyzer: Analyzer = {
@@ -123,14 +127,7 @@ export const destinationHostAnalyzer: Analyzer = {
       }
     }
     for (const r of ctx.all('VirtualService')) {
-      // Route destinations, then mirrors (the order of routeDestinations and mirrorDestinations, without building their lists).
-      for (const section of ROUTE_SECTIONS) {
-        for (const rule of arr(r.spec[section])) for (const d of arr(rule?.route)) check(r, d?.destination ?? {}, 'host');
-      }
-      for (const rule of arr(r.spec.http)) {
-        if (rule?.mirror) check(r, rule.mirror, 'mirror host');
-        for (const m of arr(rule?.mirrors)) check(r, m?.destination ?? {}, 'mirror host');
-      }
+      forEachDestination(r.spec, (d, mirror) => check(r, d, mirror ? 'mirror host' : 'host'));
       if (arr(r.spec.gateways).length === 0) continue;
       for (const http of arr(r.spec.http)) {
         for (const rd of arr(http?.route)) {
@@ -151,23 +148,25 @@ export const destinationHostAnalyzer: Analyzer = {
 export const destinationRuleAnalyzer: Analyzer = {
   name: 'virtualservice.DestinationRuleAnalyzer',
   analyze(ctx: AnalysisContext) {
-    const subsets = new Set<string>();
+    // target (`namespace/name` of the host) -> subset names
+    const subsets = new Map<string, Set<string>>();
     for (const r of ctx.all('DestinationRule')) {
       const host = toFqdn(r.namespace, str(r.spec.host));
       const target = resourceNameFromHost(r.namespace, host);
-      for (const s of arr(r.spec.subsets)) subsets.add(`${target}+${str(s?.name)}`);
+      let names = subsets.get(target);
+      if (!names) subsets.set(target, (names = new Set()));
+      for (const s of arr(r.spec.subsets)) names.add(str(s?.name));
     }
+    const check = (r: Resource, destination: any, what: string) => {
+      const subset = str(destination.subset);
+      if (!subset) return;
+      const host = str(destination.host);
+      if (subsets.get(resourceNameFromHost(r.namespace, host))?.has(subset)) return;
+      ctx.report(this.name, 'IST0101', FindingLevel.ERROR, r, `Referenced ${what} not found: "${host}+${subset}".`,
+        `Define subset '${subset}' in the DestinationRule of ${host}.`);
+    };
     for (const r of ctx.all('VirtualService')) {
-      for (const [list, what] of [[routeDestinations(r.spec), 'host+subset'], [mirrorDestinations(r.spec), 'mirror+subset']] as const) {
-        for (const d of list) {
-          const subset = str(d.destination.subset);
-          if (!subset) continue;
-          const host = str(d.destination.host);
-          if (subsets.has(`${resourceNameFromHost(r.namespace, host)}+${subset}`)) continue;
-          ctx.report(this.name, 'IST0101', FindingLevel.ERROR, r, `Referenced ${what} not found: "${host}+${subset}".`,
-            `Define subset '${subset}' in the DestinationRule of ${host}.`);
-        }
-      }
+      forEachDestination(r.spec, (d, mirror) => check(r, d, mirror ? 'mirror+subset' : 'host+subset'));
     }
   },
 };
