@@ -24,8 +24,8 @@ import {
   conflictingMeshGatewayHostsAnalyzer, destinationHostAnalyzer, destinationRuleAnalyzer, gatewayRefAnalyzer,
 } from './analyzers/virtual-service';
 import { webhookAnalyzer } from './analyzers/webhook';
-import { yamlDecodingAnalyzer } from './analyzers/yaml-decoding';
 import { applicationUidAnalyzer, multiServiceAnalyzer, portNameAnalyzer } from './analyzers/workloads';
+import { yamlDecodingAnalyzer } from './analyzers/yaml-decoding';
 import { AnalysisContext, Analyzer, isRecord, Manifest, Resource } from './context';
 import { DEFAULT_RESOURCES_SOURCE, defaultResources } from './default-resources';
 import { Finding } from './finding';

@@ -28,19 +28,19 @@ export class Resource {
   public readonly spec: any;
 
   constructor(public readonly obj: Manifest, public readonly source?: string) {
-    const apiVersion = String(obj.apiVersion ?? '');
-    const slash = apiVersion.lastIndexOf('/');
-    this.group = slash >= 0 ? apiVersion.slice(0, slash) : '';
-    this.version = slash >= 0 ? apiVersion.slice(slash + 1) : apiVersion;
+    const [group, version] = groupVersion(String(obj.apiVersion ?? ''));
+    this.group = group;
+    this.version = version;
     this.kind = String(obj.kind ?? '');
     this.key = kindKey(this.group, this.kind);
-    const md = obj.metadata ?? {};
+    const md = obj.metadata ?? NOTHING;
     this.name = String(md.name ?? '');
     this.declaredNamespace = md.namespace ? String(md.namespace) : '';
     this.namespace = CLUSTER_SCOPED.has(this.kind) ? '' : this.declaredNamespace || 'default';
-    this.labels = isRecord(md.labels) ? md.labels : {};
-    this.annotations = isRecord(md.annotations) ? md.annotations : {};
-    this.spec = isRecord(obj.spec) ? obj.spec : {};
+    // Absent maps are one shared, frozen empty object: analyzers read them, and most objects have no labels.
+    this.labels = isRecord(md.labels) ? md.labels : NOTHING;
+    this.annotations = isRecord(md.annotations) ? md.annotations : NOTHING;
+    this.spec = isRecord(obj.spec) ? obj.spec : NOTHING;
   }
 
   /** `namespace/name`, or `name` for cluster-scoped objects (Istio's FullName). */
@@ -51,6 +51,21 @@ export class Resource {
   public get ref(): FindingResource {
     return { kind: this.kind, namespace: this.declaredNamespace || undefined, name: this.name };
   }
+}
+
+const NOTHING: Record<string, any> = Object.freeze({});
+
+/** Group and version of each apiVersion, split once (a mesh has a handful of them). */
+const groupVersions = new Map<string, readonly [string, string]>();
+
+function groupVersion(apiVersion: string): readonly [string, string] {
+  let gv = groupVersions.get(apiVersion);
+  if (!gv) {
+    const slash = apiVersion.lastIndexOf('/');
+    gv = slash >= 0 ? [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)] : ['', apiVersion];
+    if (groupVersions.size < 1000) groupVersions.set(apiVersion, gv);
+  }
+  return gv;
 }
 
 /** Index key of a kind: Istio and core kinds by name; Gateway API kinds qualified by group. */

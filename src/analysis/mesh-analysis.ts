@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AnalysisCheck } from './analysis-check';
 import type * as AnalyzeModule from './analyze';
 import { Finding, FindingLevel } from './finding';
@@ -8,6 +8,7 @@ import { messageWithFix } from './finding-text';
 import { claimantOf } from '../core/naming';
 import { clusterScopeOf, rootOf } from '../core/per-app';
 import { fail } from '../core/validation-error';
+import { checkBoolean, checkEnum, checkEnumList, checkList, checkObject } from '../core/value-types';
 import { recordWarning } from '../core/warnings';
 import { MeshConfig } from '../mesh/mesh-config';
 
@@ -139,6 +140,7 @@ export class MeshAnalysis {
    * Calling it twice on one scope returns the first analysis.
    */
   public static enable(scope: IConstruct, options: MeshAnalysisOptions = {}): MeshAnalysis {
+    checkScope('MeshAnalysis.enable(scope)', scope);
     DISABLED.delete(scope);
     const existing = ENABLED.get(scope);
     if (existing?.automatic) {
@@ -158,23 +160,27 @@ export class MeshAnalysis {
    * without it, or while migrating an app with known findings: prefer suppressions).
    */
   public static disable(scope: IConstruct): void {
+    checkScope('MeshAnalysis.disable(scope)', scope);
     DISABLED.add(scope);
   }
 
   /**
    * Called by every construct of this library for its app: analysis runs at synth unless the
    * app disabled it. References to objects the app does not define (a Service, a Gateway or a
-   * gateway workload deployed elsewhere: IST0101, IST0174) are informational in this automatic mode,
-   * since the cluster may well have them; `MeshAnalysis.enable(app)` restores istioctl's level.
+   * gateway workload deployed elsewhere: IST0101, IST0174; a subset whose version runs elsewhere:
+   * IST0173) are informational in this automatic mode, since the cluster may well have them;
+   * `MeshAnalysis.enable(app)` restores istioctl's level. The pods an app does define are checked
+   * by the constructs that use them (CanaryRelease versions from Deployments, EgressGateway service).
    *
    * @internal
    */
   public static _automatic(scope: IConstruct): void {
     const root = rootOf(scope);
     if (ENABLED.has(root) || DISABLED.has(root)) return;
-    // IST0101: referenced object not found; IST0174: DestinationRule host without a Service.
+    // IST0101: referenced object not found; IST0174: DestinationRule host without a Service;
+    // IST0173: a subset selecting no pod of the files (the app may deploy that version elsewhere).
     // CIS4001/CIS4002: a Gateway API route's parent or backend not found, the same for Gateway API routes.
-    const analysis = new MeshAnalysis({ levels: { IST0101: FindingLevel.INFO, IST0174: FindingLevel.INFO, CIS4001: FindingLevel.INFO, CIS4002: FindingLevel.INFO } }, true);
+    const analysis = new MeshAnalysis({ levels: { IST0101: FindingLevel.INFO, IST0173: FindingLevel.INFO, IST0174: FindingLevel.INFO, CIS4001: FindingLevel.INFO, CIS4002: FindingLevel.INFO } }, true);
     ENABLED.set(root, analysis);
     root.node.addValidation({ validate: () => analysis.validate(root) });
   }
@@ -189,6 +195,15 @@ export class MeshAnalysis {
   }
 
   private configure(options: MeshAnalysisOptions): void {
+    checkObject('MeshAnalysis', 'options', options);
+    checkEnum('MeshAnalysis', 'failOn', options.failOn, FindingLevel, 'FindingLevel');
+    checkEnumList('MeshAnalysis', 'checks', options.checks, AnalysisCheck, 'AnalysisCheck');
+    checkList('MeshAnalysis', 'suppressions', options.suppressions);
+    for (const [code, level] of Object.entries(checkObject('MeshAnalysis', 'levels', options.levels) ?? {})) {
+      checkEnum('MeshAnalysis', `levels['${code}']`, level, FindingLevel, 'FindingLevel');
+    }
+    checkBoolean('MeshAnalysis', 'defaultResources', options.defaultResources);
+    checkBoolean('MeshAnalysis', 'printWarnings', options.printWarnings);
     this.options = options;
     this.automatic = false;
     this.suppressions = [];
@@ -302,6 +317,13 @@ function renderedByConstruct(scope: IConstruct, manifests: any[], f: Finding): b
   const m = manifests.find((x) => x?.kind === f.resource.kind && x?.metadata?.name === f.resource.name
     && x?.metadata?.namespace === f.resource.namespace);
   return m !== undefined && claimantOf(scope, m.apiVersion, m.kind, m.metadata?.namespace, m.metadata?.name) !== undefined;
+}
+
+/** The construct an analysis is attached to: a WeakMap key with a node, not whatever a JavaScript caller passed. */
+function checkScope(where: string, scope: IConstruct): void {
+  if (!Construct.isConstruct(scope)) {
+    fail(where, 'scope', 'must be a construct (the App, or a Chart)', scope, 'Pass the app (or a chart) to analyze.');
+  }
 }
 
 const ENABLED = new WeakMap<IConstruct, MeshAnalysis>();

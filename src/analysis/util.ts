@@ -22,9 +22,18 @@ export function nameFromFqdn(fqdn: string): { namespace: string; name: string } 
 
 /** The `namespace/name` a destination host refers to (short names resolve in `defaultNs`). */
 export function resourceNameFromHost(defaultNs: string, host: string): string {
-  const n = nameFromFqdn(host);
-  return n ? `${n.namespace}/${n.name}` : `${defaultNs}/${host}`;
+  // A Service FQDN names the same object from every namespace: worked out once per host.
+  let name = fqdnNames.get(host);
+  if (name === undefined) {
+    const n = nameFromFqdn(host);
+    name = n ? `${n.namespace}/${n.name}` : null;
+    if (fqdnNames.size >= 50_000) fqdnNames.clear();
+    fqdnNames.set(host, name);
+  }
+  return name ?? `${defaultNs}/${host}`;
 }
+
+const fqdnNames = new Map<string, string | null>();
 
 /** Istio's host matching: true when the two hosts (either may be a wildcard) share any name. */
 export function hostMatches(a: string, b: string): boolean {

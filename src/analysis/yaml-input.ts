@@ -327,7 +327,7 @@ function documentStarts(text: string): { starts: number[]; lines: number[] } {
         directives = pos;
         directivesLine = line;
       }
-    } else if (directives >= 0 && c !== 0x23 /* # */ && !/^[ \t\r]*$/.test(text.slice(pos, text.indexOf('\n', pos) >>> 0))) {
+    } else if (directives >= 0 && c !== 0x23 /* # */ && !/^[ \t\r]*(\n|$)/.test(text.slice(pos, pos + 200))) {
       directives = -1;
     }
     const eol = text.indexOf('\n', pos);

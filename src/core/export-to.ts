@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { dnsLabelRule } from './hosts';
 import { fail } from './validation-error';
+import { checkInstance, checkList } from './value-types';
 
 /**
  * Where an Istio object (VirtualService, DestinationRule, ServiceEntry) is visible.
@@ -38,6 +39,9 @@ export function renderExportTo(
   options: { allowNone?: boolean } = {},
 ): string[] | undefined {
   if (exportTo === undefined) return undefined;
+  checkList(scope, property, exportTo as ExportTo[]);
+  exportTo.forEach((entry, i) => checkInstance(scope, `${property}[${i}]`, entry, ExportTo,
+    "Use ExportTo.THIS_NAMESPACE, ExportTo.ALL_NAMESPACES or ExportTo.namespace('shop')."));
   const values = exportTo.map((entry) => entry.value);
   const seen = new Set<string>();
   for (const value of values) {

@@ -1,9 +1,10 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { deferCheck, deferFailure, hasNoDeferredProblems } from './deferred-checks';
 import { dnsLabelRule, hostRule, MAX_HOST_LENGTH, qualifyServiceHost } from './hosts';
 import { checkLabels } from './labels';
 import { portRule } from './numbers';
+import { objectNamespace } from './object-namespace';
 import { ValidationError } from './validation-error';
 import { checkApiObject, checkObject } from './value-types';
 
@@ -46,7 +47,7 @@ export class MeshService {
     checkApiObject('MeshService.fromService(service)', 'service', service,
       "Pass a cdk8s-plus Service of this app, or use MeshService.fromName('reviews', 'bookinfo').");
     checkObject('MeshService.fromService(service, options)', 'options', options);
-    const namespace = service.metadata.namespace ?? Chart.of(service).namespace ?? 'default';
+    const namespace = objectNamespace(service);
     const ports = (service.ports ?? []).map((p) => p.port);
     const port = options.port ?? (ports.length === 1 ? ports[0] : undefined);
     const meshService = new MeshService(service.name, namespace, port, options.clusterDomain, service, options.selector);

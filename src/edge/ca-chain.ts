@@ -8,6 +8,7 @@ import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule } from '../core/hosts';
 import { claimantOf, objectNameFor } from '../core/naming';
 import { check, fail } from '../core/validation-error';
+import { checkBoolean, checkObject } from '../core/value-types';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -56,8 +57,9 @@ export class CaChain extends Construct implements IIssuer {
 
   constructor(scope: Construct, id: string, props: CaChainProps) {
     super(scope, uniqueChildId(scope, id));
+    checkObject(this, 'props', props);
     const name = objectNameFor(this, id, props.name, 'label');
-    const cluster = props.cluster ?? true;
+    const cluster = checkBoolean(this, 'cluster', props.cluster) ?? true;
     this.rootNamespace = check(this, 'namespace', props.namespace ?? 'cert-manager', dnsLabelRule, "Namespaces look like 'cert-manager'.");
     check(this, 'commonName', props.commonName, (c) => (c.length > 0 && c.length <= 64 ? undefined : 'must be 1 to 64 characters'),
       "Use a readable name such as 'Example Internal Root CA' (X.509 limits it to 64 characters).");

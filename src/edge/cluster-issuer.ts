@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 import { IIssuer, IssuerKind } from './issuer';
 import { IssuerConfig, IssuerTraits } from './issuer-config';
 import { uniqueChildId } from '../core/construct-id';
+import { deferCheck } from '../core/deferred-checks';
 import { dnsSubdomainRule } from '../core/hosts';
 import { objectNameFor } from '../core/naming';
-import { check } from '../core/validation-error';
+import { checkInstance, checkObject } from '../core/value-types';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -37,8 +38,11 @@ export interface ClusterIssuerProps {
 export class ClusterIssuer extends Construct implements IIssuer {
   /** A ClusterIssuer this app does not define. */
   public static fromName(name: string, traits: IssuerTraits = {}): IIssuer {
-    check(`cluster issuer '${name}'`, 'name', name, dnsSubdomainRule, "ClusterIssuer names look like 'letsencrypt-prod'.");
-    return { issuerName: name, issuerKind: IssuerKind.CLUSTER_ISSUER, issuerTraits: traits };
+    checkObject('ClusterIssuer.fromName(name, traits)', 'traits', traits);
+    const issuer: IIssuer = { issuerName: name, issuerKind: IssuerKind.CLUSTER_ISSUER, issuerTraits: traits };
+    // Checked where the issuer is used, against that prop (see core/deferred-checks).
+    deferCheck(issuer, 'name', name, dnsSubdomainRule, "ClusterIssuer names look like 'letsencrypt-prod'.");
+    return issuer;
   }
 
   public readonly issuerName: string;
@@ -47,6 +51,8 @@ export class ClusterIssuer extends Construct implements IIssuer {
 
   constructor(scope: Construct, id: string, props: ClusterIssuerProps) {
     super(scope, uniqueChildId(scope, id));
+    checkObject(this, 'props', props);
+    checkInstance(this, 'config', props.config, IssuerConfig, "Use IssuerConfig.acme({...}), IssuerConfig.ca({ secretName }) or IssuerConfig.selfSigned().");
     this.issuerName = objectNameFor(this, id, props.name);
     this.issuerTraits = props.config.traits;
     const spec = props.config._render(this, this.issuerName);

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { uniqueChildId } from '../core/construct-id';
 import { overlappingGatewayErrors, registerGatewayServers, selectorKeyOf } from '../core/gateway-overlap';
@@ -6,9 +7,14 @@ import { checkLabels } from '../core/labels';
 import { IMeshGateway } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
 import { fitName, MAX_OBJECT_NAME, nameForHost, objectNameFor } from '../core/naming';
+import { objectNamespace } from '../core/object-namespace';
 import { check, fail, pathOf, ValidationError } from '../core/validation-error';
+import { checkInstance, checkObject } from '../core/value-types';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
+
+/** Kinds whose pods a Service may select. */
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod']);
 
 /** Properties of an {@link EgressGateway}. */
 export interface EgressGatewayProps {
@@ -66,6 +72,8 @@ export class EgressGateway extends Construct implements IMeshGateway {
 
   constructor(scope: Construct, id: string, props: EgressGatewayProps = {}) {
     super(scope, uniqueChildId(scope, id));
+    checkObject(this, 'props', props);
+    checkInstance(this, 'service', props.service, MeshService, "Use MeshService.fromName('istio-egressgateway', 'istio-system').");
     this.gatewayName = objectNameFor(this, id, props.name, 'label');
     this.gatewayNamespace = check(this, 'namespace', props.namespace ?? 'istio-system', dnsLabelRule, "Namespaces look like 'istio-system'.");
     this.selector = checkLabels(this, 'selector', props.selector ?? { istio: 'egressgateway' });
@@ -86,8 +94,30 @@ export class EgressGateway extends Construct implements IMeshGateway {
       validate: () => (this.servers.length === 0
         ? [new ValidationError(this.node.path, 'hosts', `must have at least one host routed through egress gateway '${this.gatewayName}' (istiod rejects a Gateway without servers)`, [],
           'Route an ExternalService through it (ExternalService egressGateway), or remove the EgressGateway.').message]
-        : overlappingGatewayErrors(servers)),
+        : [...this.serviceSelectionErrors(), ...overlappingGatewayErrors(servers)]),
     });
+  }
+
+  /**
+   * A cdk8s-plus `service` of the app that selects the app's own pods, none of them the gateway's
+   * (they lack its selector labels): routed traffic would reach those pods instead of the gateway.
+   * Pods the files do not hold (the gateway's, installed with Istio) cannot be checked here.
+   */
+  private serviceSelectionErrors(): string[] {
+    if (!this.service.kplusService) return [];
+    const serviceSelector = this.service._selectorLabels();
+    if (Object.keys(serviceSelector).length === 0) return [];
+    const has = (labels: Record<string, string>, wanted: Record<string, string>) => Object.entries(wanted).every(([k, v]) => labels[k] === v);
+    const selected: Array<{ path: string; labels: Record<string, string> }> = [];
+    for (const obj of this.node.root.node.findAll()) {
+      if (!(obj instanceof ApiObject) || !WORKLOAD_KINDS.has(obj.kind) || objectNamespace(obj) !== this.service.namespace) continue;
+      const json = obj.toJson();
+      const labels: Record<string, string> = (obj.kind === 'Pod' ? json.metadata?.labels : json.spec?.template?.metadata?.labels) ?? {};
+      if (has(labels, serviceSelector)) selected.push({ path: (obj.node.scope ?? obj).node.path, labels });
+    }
+    if (selected.length === 0 || selected.some((w) => has(w.labels, this.selector))) return [];
+    return [new ValidationError(this.node.path, 'service', `selects the pods of '${selected[0].path}', which lack the gateway's selector labels ${JSON.stringify(this.selector)}`,
+      this.service.name, "Pass the egress gateway's own Service (default istio-egressgateway in the gateway's namespace), or set selector to its pods' labels.").message];
   }
 
   /** The external hosts routed through this gateway. */

@@ -12,6 +12,7 @@ import { portRule, uint32Rule } from '../core/numbers';
 import { prune } from '../core/plain-objects';
 import { isHttpProtocol, isTlsProtocol, Protocol } from '../core/protocol';
 import { check, fail } from '../core/validation-error';
+import { checkBoolean, checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
 import { Destination } from '../model/mesh-model';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
@@ -187,12 +188,13 @@ export class ExternalService extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, uniqueChildId(scope, id));
+    checkPropTypes(this, props);
     this.serviceName = objectNameFor(this, id, props.name);
     this.namespace = check(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default', dnsLabelRule, "Namespaces look like 'payments'.");
     this.hosts = this.checkHosts(props.hosts);
     const wildcard = this.hosts.find((h) => h.startsWith('*'));
     const endpoints = props.endpoints ?? [];
-    this.resolution = props.resolution
+    this.resolution = checkEnum(this, 'resolution', props.resolution, ServiceResolution, 'ServiceResolution')
       ?? (wildcard ? ServiceResolution.NONE
         : endpoints.length > 0 && endpoints.every((e) => isIpAddress(e.address)) ? ServiceResolution.STATIC : ServiceResolution.DNS);
     const ports = this.checkPorts(props);
@@ -231,7 +233,7 @@ export class ExternalService extends Construct {
       hosts: this.hosts,
       addresses: addresses.length > 0 ? addresses : undefined,
       ports: ports.map((p) => prune({ number: p.number, protocol: p.protocol, name: p.name, targetPort: p.targetPort })),
-      location: props.location ?? ServiceLocation.MESH_EXTERNAL,
+      location: checkEnum(this, 'location', props.location ?? ServiceLocation.MESH_EXTERNAL, ServiceLocation, 'ServiceLocation'),
       resolution: this.resolution,
       endpoints: renderedEndpoints.length > 0 ? renderedEndpoints : undefined,
       exportTo: exported,
@@ -257,6 +259,9 @@ export class ExternalService extends Construct {
     const names = new Set<string>();
     const numbers = new Set<number>();
     return props.ports.map((p, i) => {
+      checkObject(this, `ports[${i}]`, p);
+      if (p.protocol === undefined) fail(this, `ports[${i}].protocol`, 'must be set', p.protocol, 'Say what the port carries, e.g. Protocol.TLS or Protocol.HTTP.');
+      checkEnum(this, `ports[${i}].protocol`, p.protocol, Protocol, 'Protocol');
       check(this, `ports[${i}].number`, p.number, portRule, 'Use a port from 1 to 65535.');
       if (p.targetPort !== undefined) check(this, `ports[${i}].targetPort`, p.targetPort, portRule, 'Use a port from 1 to 65535.');
       const name = p.name ?? `${p.protocol.toLowerCase()}-${p.number}`;
@@ -369,7 +374,7 @@ export class ExternalService extends Construct {
     const targetPort = o.targetPort !== undefined
       ? check(this, 'tlsOrigination.targetPort', o.targetPort, portRule, 'Usually 443.')
       : port.targetPort ?? 443;
-    const mode = o.mode ?? OriginationTlsMode.SIMPLE;
+    const mode = checkEnum(this, 'tlsOrigination.mode', o.mode ?? OriginationTlsMode.SIMPLE, OriginationTlsMode, 'OriginationTlsMode');
     const wildcard = this.hosts.find((h) => h.startsWith('*'));
     if (wildcard) {
       fail(this, 'tlsOrigination', 'needs exact hosts (the certificate is verified against the host name)', wildcard, 'List the hosts you call.');
@@ -408,7 +413,9 @@ export class ExternalService extends Construct {
     }
     for (const host of this.hosts) {
       const destination = meshModel(this).destination(this, host, this.namespace, nameForHost(host));
-      if (!atGateway && destination.exportTo === undefined) destination.exportTo = exported;
+      // istiod accepts '~' (exported nowhere) on ServiceEntries only: a DestinationRule for a host
+      // no namespace sees stays private to its own namespace.
+      if (!atGateway && destination.exportTo === undefined) destination.exportTo = exported?.map((e) => (e === '~' ? '.' : e));
       // With credentialName the CA comes from the Secret's ca.crt; otherwise verify against the bundle.
       const caCertificates = o.credentialName ? undefined : (o.caCertificates ?? SYSTEM_CA_BUNDLE);
       destination.setPolicy(this, 'tls', prune({
@@ -486,6 +493,18 @@ export class ExternalService extends Construct {
     table.addHttp({ owner: this, match: [{ gateways: ['mesh'], port }], route: [{ host: egress.service.host, subset: label, port: 443 }], property: 'egressGateway' });
     table.addHttp({ owner: this, match: [{ gateways: [gatewayRef(egress)], port: 443 }], route: [{ host, port: upstreamPort }], property: 'egressGateway' });
   }
+}
+
+/** The kinds of the props' values (for callers without a type checker), before any is used. */
+function checkPropTypes(scope: Construct, props: ExternalServiceProps): void {
+  checkObject(scope, 'props', props);
+  for (const list of ['hosts', 'ports', 'addresses', 'endpoints', 'exportTo', 'subjectAltNames'] as const) checkList(scope, list, props[list] as unknown[] | undefined);
+  props.endpoints?.forEach((e, i) => checkObject(scope, `endpoints[${i}]`, e));
+  checkBoolean(scope, 'addressAutoAllocation', props.addressAutoAllocation);
+  checkObject(scope, 'tlsOrigination', props.tlsOrigination);
+  checkObject(scope, 'sniRouting', props.sniRouting);
+  if (props.sniRouting) checkInstance(scope, 'sniRouting.target', props.sniRouting.target, MeshService, "Use MeshService.fromName('sni-proxy', 'egress', { port: 443 }).");
+  checkInstance(scope, 'egressGateway', props.egressGateway, EgressGateway, "Pass an EgressGateway of this app, e.g. new EgressGateway(chart, 'egress').");
 }
 
 /** The TLS origination as resolved: the plain port the application calls, the port TLS is sent to. */

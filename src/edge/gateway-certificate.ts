@@ -1,10 +1,12 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { IIssuer } from './issuer';
+import { checkIssuer, IIssuer } from './issuer';
+import { deferCheck } from '../core/deferred-checks';
 import { CERTIFICATE_DURATION, CERTIFICATE_RENEW_BEFORE, checkDuration } from '../core/durations';
 import { dnsLabelRule, dnsSubdomainRule } from '../core/hosts';
 import { prune } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
+import { checkEnum, checkObject } from '../core/value-types';
 
 
 /** Private key algorithms cert-manager can generate. */
@@ -80,14 +82,22 @@ const KEY_SIZES: Record<string, number[]> = { RSA: [2048, 4096, 8192], ECDSA: [2
 export class GatewayCertificate {
   /** A cert-manager Certificate for the gateway's hosts, signed by `issuer`. */
   public static fromIssuer(issuer: IIssuer, options: CertificateOptions = {}): GatewayCertificate {
-    if (options.namespace !== undefined) check('GatewayCertificate.fromIssuer', 'namespace', options.namespace, dnsLabelRule, "Namespaces look like 'certs'.");
-    return new GatewayCertificate(issuer, options.secretName, options.namespace, options);
+    // The gateway reads the issuer's traits when it is created: a value that is no issuer cannot wait for it.
+    checkIssuer('GatewayCertificate.fromIssuer(issuer)', 'issuer', issuer);
+    checkObject('GatewayCertificate.fromIssuer(issuer, options)', 'options', options);
+    const certificate = new GatewayCertificate(issuer, options.secretName, options.namespace, options);
+    // Checked where the certificate is used (a SecureGateway's certificate), against that prop.
+    if (options.namespace !== undefined) deferCheck(certificate, 'namespace', options.namespace, dnsLabelRule, "Namespaces look like 'certs'.");
+    return certificate;
   }
 
   /** A Secret you create yourself (keys `tls.crt`, `tls.key`, and `ca.crt` for MUTUAL). */
   public static fromSecret(secretName: string, options: ExistingSecretOptions = {}): GatewayCertificate {
-    check('GatewayCertificate.fromSecret', 'secretName', secretName, dnsSubdomainRule, "Secret names look like 'bookinfo-tls'.");
-    return new GatewayCertificate(undefined, secretName, options.namespace, {});
+    checkObject('GatewayCertificate.fromSecret(secretName, options)', 'options', options);
+    const certificate = new GatewayCertificate(undefined, secretName, options.namespace, {});
+    // Checked where the certificate is used (a SecureGateway's certificate), against that prop.
+    deferCheck(certificate, 'secretName', secretName, dnsSubdomainRule, "Secret names look like 'bookinfo-tls'.");
+    return certificate;
   }
 
   private constructor(
@@ -133,8 +143,9 @@ export function certificateSpec(scope: IConstruct, input: {
     fail(scope, 'certificate.renewBefore', `must be shorter than the duration (${certManagerDuration(duration)})`, certManagerDuration(renewBefore),
       'Otherwise the certificate is renewed continuously; use a third of the duration.');
   }
-  const key = options.privateKey ?? {};
-  const algorithm = key.algorithm ?? PrivateKeyAlgorithm.ECDSA;
+  const key = checkObject(scope, 'certificate.privateKey', options.privateKey) ?? {};
+  const algorithm = checkEnum(scope, 'certificate.privateKey.algorithm', key.algorithm ?? PrivateKeyAlgorithm.ECDSA, PrivateKeyAlgorithm, 'PrivateKeyAlgorithm');
+  checkEnum(scope, 'certificate.privateKey.rotationPolicy', key.rotationPolicy, RotationPolicy, 'RotationPolicy');
   if (key.size !== undefined) {
     const sizes = KEY_SIZES[algorithm];
     if (!sizes) {

@@ -10,6 +10,7 @@ import { perApp } from '../core/per-app';
 import { prune } from '../core/plain-objects';
 import { ingressPathRule } from '../core/urls';
 import { check, fail, ValidationError } from '../core/validation-error';
+import { checkApiObject, checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
 import { claimValuesFile, valuesFileRule, valuesYaml, writeBesideManifests } from '../core/values-file';
 import { addWarning } from '../core/warnings';
 import { MeshConfig } from '../mesh/mesh-config';
@@ -122,7 +123,6 @@ const BYPASS_INBOUND_CAPTURE = 'ambient.istio.io/bypass-inbound-capture';
 
 /** Ingress hosts: FQDNs or whole-label wildcards; no IPs, short names or `*` alone. */
 const INGRESS_HOST_RULE = hostRule({ wildcard: true });
-const PATH_TYPES: string[] = Object.values(IngressNginxPathType);
 
 /** A checked path, with the key that tells which paths match the same requests. */
 interface CheckedPath {
@@ -194,7 +194,12 @@ export class IngressNginxFrontDoor extends Construct {
 
   constructor(scope: Construct, id: string, props: IngressNginxFrontDoorProps = {}) {
     super(scope, uniqueChildId(scope, id));
-    this.dataplane = props.dataplane ?? Dataplane.SIDECAR;
+    checkObject(this, 'props', props);
+    this.dataplane = checkInstance(this, 'dataplane', props.dataplane ?? Dataplane.SIDECAR, Dataplane, 'Use Dataplane.SIDECAR, Dataplane.AMBIENT or Dataplane.revision(...).');
+    checkList(this, 'serviceCidrs', props.serviceCidrs);
+    if (props.controllerNamespace !== undefined) {
+      checkApiObject(this, 'controllerNamespace', props.controllerNamespace, "Pass the controller's cdk8s-plus Namespace, or leave it out.");
+    }
     this.ambient = this.dataplane.mode === 'ambient';
     this.ingressClassName = check(this, 'ingressClassName', props.ingressClassName ?? 'nginx', dnsSubdomainRule,
       "IngressClass names look like 'nginx' (the chart's controller.ingressClassResource.name).");
@@ -253,6 +258,10 @@ export class IngressNginxFrontDoor extends Construct {
   public addIngress(id: string, options: IngressNginxIngressOptions): ApiObject {
     const hint = "Pass an id such as 'productpage'; it names the Ingress.";
     check(this, 'addIngress id', id, (v) => (typeof v !== 'string' || v.length === 0 ? 'must not be empty' : undefined), hint);
+    checkObject(this, 'addIngress options', options);
+    checkInstance(this, 'addIngress service', options.service, MeshService, "Use MeshService.fromName('productpage', 'bookinfo', { port: 9080 }).");
+    checkList(this, 'addIngress hosts', options.hosts);
+    checkList(this, 'addIngress paths', options.paths);
     if (this.node.tryFindChild(id.replace(/\//g, '--')) !== undefined) {
       fail(this, 'addIngress id', 'must be unique within the front door', id, 'Give each Ingress its own id.');
     }
@@ -374,10 +383,9 @@ export class IngressNginxFrontDoor extends Construct {
       "Leave paths out to route every path, or list some, e.g. [{ path: '/api' }].");
     const keys = new Map<string, string>();
     return paths.map((p, i) => {
+      checkObject(scope, `paths[${i}]`, p);
       check(scope, `paths[${i}].path`, p.path, ingressPathRule, "Use a path such as '/api' or '/static/images'.");
-      const pathType = p.pathType ?? IngressNginxPathType.PREFIX;
-      check(scope, `paths[${i}].pathType`, pathType, (t) => (PATH_TYPES.includes(t) ? undefined : `must be one of ${PATH_TYPES.join(', ')}`),
-        'Use IngressNginxPathType.PREFIX or IngressNginxPathType.EXACT.');
+      const pathType = checkEnum(scope, `paths[${i}].pathType`, p.pathType ?? IngressNginxPathType.PREFIX, IngressNginxPathType, 'IngressNginxPathType');
       const key = pathKey(p.path, pathType);
       const earlier = keys.get(key);
       if (earlier !== undefined) {

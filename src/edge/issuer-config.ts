@@ -1,8 +1,10 @@
 import { IConstruct } from 'constructs';
+import { deferCheck } from '../core/deferred-checks';
 import { dnsSubdomainRule, hostRule, isIpAddress } from '../core/hosts';
 import { fitName, MAX_OBJECT_NAME } from '../core/naming';
 import { prune } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
+import { checkInstance, checkList, checkObject } from '../core/value-types';
 
 
 /** A key in a Kubernetes Secret, as cert-manager references credentials. */
@@ -15,6 +17,7 @@ export interface SecretKeyReference {
 
 /** Renders and checks a secret key reference. */
 export function secretKeyRef(scope: IConstruct | string, property: string, ref: SecretKeyReference): Record<string, string> {
+  checkObject(scope, property, ref);
   check(scope, `${property}.name`, ref.name, dnsSubdomainRule, "Secret names look like 'cloudflare-api-token'.");
   check(scope, `${property}.key`, ref.key, (k) => (typeof k === 'string' && /^[-._a-zA-Z0-9]+$/.test(k) ? undefined
     : "must be a Secret key (letters, digits, '-', '_' or '.')"), "Secret keys look like 'api-token'.");
@@ -30,9 +33,11 @@ export class AcmeServer {
 
   /** Another ACME directory (ZeroSSL, an internal step-ca, ...), by its https URL. */
   public static custom(url: string): AcmeServer {
-    check('AcmeServer.custom', 'url', url, (u) => (/^https:\/\/[^\s/]+(\/\S*)?$/.test(u) ? undefined : 'must be an https URL'),
+    const server = new AcmeServer(url);
+    // Checked where the server is used (IssuerConfig.acme's server), against that prop (see core/deferred-checks).
+    deferCheck(server, 'url', url, (u) => (/^https:\/\/[^\s/]+(\/\S*)?$/.test(u) ? undefined : 'must be an https URL'),
       "Use the directory URL, e.g. 'https://acme.zerossl.com/v2/DV90'.");
-    return new AcmeServer(url);
+    return server;
   }
 
   private constructor(
@@ -251,6 +256,9 @@ export class AcmeSolver {
   /** @internal */
   public _render(scope: IConstruct, index: number): Record<string, any> {
     const where = `solvers[${index}]`;
+    checkObject(scope, `acme.${where}`, this.selector);
+    checkList(scope, `acme.${where}.dnsZones`, this.selector.dnsZones);
+    checkList(scope, `acme.${where}.dnsNames`, this.selector.dnsNames);
     for (const zone of this.selector.dnsZones ?? []) {
       check(scope, `${where}.dnsZones`, zone, hostRule(), "DNS zones look like 'example.com'.");
     }
@@ -312,10 +320,17 @@ export interface IssuerTraits {
 export class IssuerConfig {
   /** An ACME issuer (Let's Encrypt by default) with HTTP-01 and/or DNS-01 solvers. */
   public static acme(options: AcmeIssuerOptions): IssuerConfig {
-    const http01 = options.solvers.filter((s) => s.challenge === 'http01').length;
+    checkObject('IssuerConfig.acme(options)', 'options', options);
+    // The traits are read when the issuer is used; what is wrong with the solvers is reported by the issuer.
+    const solvers: unknown[] = Array.isArray(options.solvers) ? options.solvers : [];
+    const http01 = solvers.filter((s) => s instanceof AcmeSolver && s.challenge === 'http01').length;
     return new IssuerConfig('acme', (scope, name) => {
-      check(scope, 'acme.solvers', options.solvers, (s) => (s.length === 0 ? 'must have at least one solver' : undefined),
+      checkList(scope, 'acme.solvers', options.solvers);
+      check(scope, 'acme.solvers', options.solvers, (s) => (s === undefined || s.length === 0 ? 'must have at least one solver' : undefined),
         'Add AcmeSolver.http01() or a DNS-01 solver such as AcmeSolver.dns01Cloudflare(...).');
+      options.solvers.forEach((s, i) => checkInstance(scope, `acme.solvers[${i}]`, s, AcmeSolver,
+        'Use AcmeSolver.http01() or a DNS-01 solver such as AcmeSolver.dns01Cloudflare(...).'));
+      checkInstance(scope, 'acme.server', options.server, AcmeServer, "Use AcmeServer.LETS_ENCRYPT, AcmeServer.LETS_ENCRYPT_STAGING or AcmeServer.custom('https://...').");
       if (options.email !== undefined) {
         check(scope, 'acme.email', options.email, (e) => (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e) ? undefined : 'must be an email address'),
           "Use an address such as 'ops@example.com'.");
@@ -331,7 +346,7 @@ export class IssuerConfig {
           solvers: options.solvers.map((s, i) => s._render(scope, i)),
         }),
       };
-    }, { acme: true, http01: http01 > 0, http01Only: http01 > 0 && http01 === options.solvers.length });
+    }, { acme: true, http01: http01 > 0, http01Only: http01 > 0 && http01 === solvers.length });
   }
 
   /** Signs each certificate with its own key: for bootstrapping a CA (see CaChain), not for serving. */
@@ -341,6 +356,7 @@ export class IssuerConfig {
 
   /** Signs with a CA whose certificate and key are in a Secret. */
   public static ca(options: CaIssuerOptions): IssuerConfig {
+    checkObject('IssuerConfig.ca(options)', 'options', options);
     return new IssuerConfig('ca', (scope) => {
       check(scope, 'ca.secretName', options.secretName, dnsSubdomainRule, "Secret names look like 'internal-root-ca'.");
       return { ca: { secretName: options.secretName } };

@@ -1,10 +1,12 @@
 import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IssuerConfig, IssuerTraits } from './issuer-config';
 import { uniqueChildId } from '../core/construct-id';
+import { deferCheck, reportDeferred } from '../core/deferred-checks';
 import { dnsLabelRule } from '../core/hosts';
 import { objectNameFor } from '../core/naming';
-import { check } from '../core/validation-error';
+import { check, fail } from '../core/validation-error';
+import { checkInstance, checkObject } from '../core/value-types';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -29,6 +31,18 @@ export interface IIssuer {
   readonly issuerNamespace?: string;
   /** What the issuer is known to sign. */
   readonly issuerTraits: IssuerTraits;
+}
+
+/**
+ * An IIssuer prop (an Issuer or ClusterIssuer of the app, or one by name): checked by shape,
+ * with what `fromName` postponed reported against `property`.
+ */
+export function checkIssuer(scope: IConstruct | string, property: string, value: IIssuer): IIssuer {
+  if (value === null || typeof value !== 'object' || typeof value.issuerName !== 'string' || typeof value.issuerTraits !== 'object') {
+    fail(scope, property, 'must be an issuer', value, "Pass an Issuer or ClusterIssuer of this app, or ClusterIssuer.fromName('letsencrypt-prod').");
+  }
+  reportDeferred(scope, property, value);
+  return value;
 }
 
 /** Properties of an {@link Issuer}. */
@@ -58,9 +72,12 @@ export interface IssuerProps {
 export class Issuer extends Construct implements IIssuer {
   /** A namespaced Issuer this app does not define. */
   public static fromName(name: string, namespace: string, traits: IssuerTraits = {}): IIssuer {
-    check(`issuer '${namespace}/${name}'`, 'name', name, dnsLabelRule, "Issuer names look like 'letsencrypt'.");
-    check(`issuer '${namespace}/${name}'`, 'namespace', namespace, dnsLabelRule, "Namespaces look like 'istio-system'.");
-    return { issuerName: name, issuerKind: IssuerKind.ISSUER, issuerNamespace: namespace, issuerTraits: traits };
+    checkObject('Issuer.fromName(name, namespace, traits)', 'traits', traits);
+    const issuer: IIssuer = { issuerName: name, issuerKind: IssuerKind.ISSUER, issuerNamespace: namespace, issuerTraits: traits };
+    // Checked where the issuer is used, against that prop (see core/deferred-checks).
+    deferCheck(issuer, 'name', name, dnsLabelRule, "Issuer names look like 'letsencrypt'.");
+    deferCheck(issuer, 'namespace', namespace, dnsLabelRule, "Namespaces look like 'istio-system'.");
+    return issuer;
   }
 
   public readonly issuerName: string;
@@ -70,6 +87,8 @@ export class Issuer extends Construct implements IIssuer {
 
   constructor(scope: Construct, id: string, props: IssuerProps) {
     super(scope, uniqueChildId(scope, id));
+    checkObject(this, 'props', props);
+    checkInstance(this, 'config', props.config, IssuerConfig, "Use IssuerConfig.acme({...}), IssuerConfig.ca({ secretName }) or IssuerConfig.selfSigned().");
     this.issuerName = objectNameFor(this, id, props.name);
     const namespace = check(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default', dnsLabelRule,
       "Namespaces look like 'istio-system'.");

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { certificateSpec, GatewayCertificate } from './gateway-certificate';
 import { uniqueChildId } from '../core/construct-id';
+import { deferCheck } from '../core/deferred-checks';
 import { checkDuration } from '../core/durations';
 import { overlappingGatewayErrors, registerGatewayServers, selectorKeyOf } from '../core/gateway-overlap';
 import { dnsLabelRule, dnsSubdomainRule, hostCovers, hostRule } from '../core/hosts';
@@ -13,13 +14,13 @@ import { portRule } from '../core/numbers';
 import { RoutingApi, routingSettings } from '../core/routing-api';
 import { check, fail } from '../core/validation-error';
 import { checkBoolean, checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
-import { wireObject } from '../render/api-object';
-import { GVK } from '../render/gvk';
-import { meshModel } from '../render/model-renderers';
 import { GatewayIntent, ServerTlsIntent } from '../model/gateway-model';
 import { StringCondition } from '../model/mesh-model';
+import { wireObject } from '../render/api-object';
 import { checkGatewayApiTls, gatewayListeners, GatewayListener, kubernetesGatewaySpec, REDIRECT_LISTENER } from '../render/gateway-api/gateway';
+import { GVK } from '../render/gvk';
 import { istioGatewaySpec } from '../render/istio/gateway';
+import { meshModel } from '../render/model-renderers';
 import { gatewayRouteTable } from '../traffic/canary-release';
 import { matchCondition, StringMatch } from '../traffic/http-match';
 import { CorsPolicy, corsIntent, HeaderOperations, headerOperationsIntent } from '../traffic/route-policy';
@@ -60,8 +61,10 @@ export class ClientCaSource {
 
   /** A separate Secret (key `ca.crt`) in the gateway's namespace, named as Istio's `caCertCredentialName`. */
   public static fromSecret(secretName: string): ClientCaSource {
-    check('ClientCaSource.fromSecret', 'secretName', secretName, dnsSubdomainRule, "Secret names look like 'client-ca'.");
-    return new ClientCaSource(secretName);
+    const source = new ClientCaSource(secretName);
+    // Checked where the source is used (a SecureGateway's clientCa), against that prop (see core/deferred-checks).
+    deferCheck(source, 'secretName', secretName, dnsSubdomainRule, "Secret names look like 'client-ca'.");
+    return source;
   }
 
   private constructor(
@@ -342,8 +345,13 @@ export class SecureGateway extends Construct implements IMeshGateway {
 
     if (this.tlsMode === GatewayTlsMode.PASSTHROUGH) {
       const l7 = {
-        pathPrefix: options.pathPrefix, path: options.path?.value, rewritePrefix: options.rewritePrefix, timeout: options.timeout,
-        requestHeaders: options.requestHeaders, responseHeaders: options.responseHeaders, cors: options.cors,
+        pathPrefix: options.pathPrefix,
+        path: options.path?.value,
+        rewritePrefix: options.rewritePrefix,
+        timeout: options.timeout,
+        requestHeaders: options.requestHeaders,
+        responseHeaders: options.responseHeaders,
+        cors: options.cors,
       };
       for (const [field, value] of Object.entries(l7)) {
         if (value !== undefined) {

@@ -14,7 +14,7 @@ import { clusterScopeOf } from '../core/per-app';
  * elsewhere (a Service, a Gateway, a route's parent or backend) are no finding in an app's picture.
  */
 const AUTOMATIC_LEVELS: Record<string, FindingLevel> = {
-  IST0101: FindingLevel.INFO, IST0174: FindingLevel.INFO, CIS4001: FindingLevel.INFO, CIS4002: FindingLevel.INFO,
+  IST0101: FindingLevel.INFO, IST0173: FindingLevel.INFO, IST0174: FindingLevel.INFO, CIS4001: FindingLevel.INFO, CIS4002: FindingLevel.INFO,
 };
 
 /** A layer of the mesh picture. */

@@ -5,6 +5,7 @@ import { portRule, uint32Rule, wholeNumberRule } from '../core/numbers';
 import { prune } from '../core/plain-objects';
 import { httpHeaderNameRule, providerNameRule, singleLineRule } from '../core/telemetry-values';
 import { check, fail, Rule } from '../core/validation-error';
+import { checkEnumList, checkList, checkObject } from '../core/value-types';
 
 /** The kinds of extension provider (the key of the provider's entry in MeshConfig `extensionProviders`). */
 export enum ExtensionProviderKind {
@@ -269,7 +270,7 @@ const SERVICE_HOST = hostRule({ shortName: false });
 export class ExtensionProvider {
   /** Traces to an OpenTelemetry collector (OTLP over gRPC, or HTTP with `http`). */
   public static openTelemetry(name: string, options: OpenTelemetryTracingOptions): ExtensionProvider {
-    const where = whereOf(name);
+    const where = whereOf('openTelemetry', name, options);
     const http = options.http;
     return new ExtensionProvider(name, ExtensionProviderKind.OPENTELEMETRY, {
       ...serviceFields(where, options),
@@ -285,7 +286,7 @@ export class ExtensionProvider {
 
   /** Traces to a Zipkin-compatible collector (Zipkin, Jaeger's Zipkin port). */
   public static zipkin(name: string, options: ZipkinTracingOptions): ExtensionProvider {
-    const where = whereOf(name);
+    const where = whereOf('zipkin', name, options);
     return new ExtensionProvider(name, ExtensionProviderKind.ZIPKIN, {
       ...serviceFields(where, options),
       maxTagLength: maxTagLength(where, options.maxTagLength),
@@ -295,7 +296,7 @@ export class ExtensionProvider {
 
   /** Traces to a Datadog agent. */
   public static datadog(name: string, options: DatadogTracingOptions): ExtensionProvider {
-    const where = whereOf(name);
+    const where = whereOf('datadog', name, options);
     return new ExtensionProvider(name, ExtensionProviderKind.DATADOG, {
       ...serviceFields(where, options),
       maxTagLength: maxTagLength(where, options.maxTagLength),
@@ -304,7 +305,7 @@ export class ExtensionProvider {
 
   /** Traces to an Apache SkyWalking OAP server. */
   public static skyWalking(name: string, options: SkyWalkingTracingOptions): ExtensionProvider {
-    const where = whereOf(name);
+    const where = whereOf('skyWalking', name, options);
     return new ExtensionProvider(name, ExtensionProviderKind.SKYWALKING, {
       ...serviceFields(where, options),
       accessToken: options.accessToken === undefined ? undefined
@@ -314,7 +315,7 @@ export class ExtensionProvider {
 
   /** Access logs written by each proxy to a file or standard stream (`/dev/stdout` by default). */
   public static envoyFileAccessLog(name: string, options: EnvoyFileAccessLogOptions = {}): ExtensionProvider {
-    const where = whereOf(name);
+    const where = whereOf('envoyFileAccessLog', name, options);
     if (options.textFormat !== undefined && options.jsonFormat !== undefined) {
       fail(where, 'jsonFormat', 'cannot be combined with textFormat', options.jsonFormat, 'A log format is either text or JSON; keep one of them.');
     }
@@ -330,7 +331,7 @@ export class ExtensionProvider {
 
   /** Access logs sent to an OpenTelemetry collector (OTLP logs over gRPC). */
   public static envoyOtelAccessLog(name: string, options: EnvoyOtelAccessLogOptions): ExtensionProvider {
-    const where = whereOf(name);
+    const where = whereOf('envoyOtelAccessLog', name, options);
     const logFormat = prune({
       text: options.textFormat === undefined ? undefined
         : check(where, 'textFormat', options.textFormat, nonEmpty, 'Give a format with Envoy command operators, or leave textFormat out.'),
@@ -346,7 +347,7 @@ export class ExtensionProvider {
 
   /** An external authorizer implementing Envoy's ext_authz HTTP API, for AuthorizationPolicy CUSTOM. */
   public static envoyExtAuthzHttp(name: string, options: ExtAuthzHttpOptions): ExtensionProvider {
-    const where = whereOf(name);
+    const where = whereOf('envoyExtAuthzHttp', name, options);
     return new ExtensionProvider(name, ExtensionProviderKind.ENVOY_EXT_AUTHZ_HTTP, {
       ...extAuthzFields(where, options),
       pathPrefix: options.pathPrefix === undefined ? undefined
@@ -363,7 +364,7 @@ export class ExtensionProvider {
 
   /** An external authorizer implementing Envoy's ext_authz gRPC API, for AuthorizationPolicy CUSTOM. */
   public static envoyExtAuthzGrpc(name: string, options: ExtAuthzGrpcOptions): ExtensionProvider {
-    const where = whereOf(name);
+    const where = whereOf('envoyExtAuthzGrpc', name, options);
     const body = options.includeRequestBodyInCheck;
     return new ExtensionProvider(name, ExtensionProviderKind.ENVOY_EXT_AUTHZ_GRPC, {
       ...extAuthzFields(where, options),
@@ -388,10 +389,15 @@ export class ExtensionProvider {
   }
 }
 
-/** Where a provider's errors point; checks the name first, so every later message names a valid provider. */
-function whereOf(name: string): string {
-  const where = `extension provider '${name}'`;
+/**
+ * Where a provider's errors point: the factory call, as the user wrote it
+ * (`ExtensionProvider.zipkin('zipkin', ...)`), since the provider exists before the MeshConfig
+ * that takes it. Checks the name and options first, so every later message names a valid provider.
+ */
+function whereOf(factory: string, name: string, options: object | undefined): string {
+  const where = `ExtensionProvider.${factory}(${typeof name === 'string' ? `'${name}'` : 'name'}, ...)`;
   check(where, 'name', name, providerNameRule, "Name the provider as Telemetry and AuthorizationPolicy objects will, e.g. 'otel' or 'ext-authz'.");
+  checkObject(where, 'options', options);
   return where;
 }
 
@@ -439,12 +445,9 @@ function maxTagLength(where: string, value: number | undefined): number | undefi
 
 function resourceDetectors(where: string, detectors: OpenTelemetryResourceDetector[] | undefined): Record<string, object> | undefined {
   if (detectors === undefined) return undefined;
-  const known = Object.values(OpenTelemetryResourceDetector) as string[];
+  checkEnumList(where, 'resourceDetectors', detectors, OpenTelemetryResourceDetector, 'OpenTelemetryResourceDetector');
   const out: Record<string, object> = {};
-  for (const d of detectors) {
-    check(where, 'resourceDetectors', d, (v) => (known.includes(v) ? undefined : `must be one of ${known.join(', ')}`), 'Use OpenTelemetryResourceDetector values.');
-    out[d] = {};
-  }
+  for (const d of detectors) out[d] = {};
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
@@ -484,6 +487,7 @@ function fieldMap(where: string, property: string, fields: { [field: string]: st
 /** Header patterns of ext-authz lists: exact names, `prefix*` or `*suffix`. */
 function headerPatterns(where: string, property: string, patterns: string[] | undefined): string[] | undefined {
   if (patterns === undefined) return undefined;
+  checkList(where, property, patterns);
   check(where, property, patterns, (p) => (p.length === 0 ? 'must not be an empty list' : undefined), 'Leave the field out instead.');
   for (const pattern of patterns) {
     check(where, property, pattern, (p) => {

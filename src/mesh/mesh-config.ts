@@ -11,6 +11,7 @@ import { dnsLabelRule, hostRule } from '../core/hosts';
 import { clusterScopeOf, perApp, rootOf } from '../core/per-app';
 import { prune } from '../core/plain-objects';
 import { check, fail, ValidationError } from '../core/validation-error';
+import { checkInstance, checkList, checkObject } from '../core/value-types';
 
 /** The providers Istio uses where a Telemetry section (or a policy) names none. */
 export interface DefaultProviders {
@@ -123,6 +124,7 @@ export class MeshConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshConfigProps = {}) {
     super(scope, uniqueChildId(scope, id));
+    checkObject(this, 'props', props);
     const holder = holderOf(this);
     if (holder.config) {
       fail(this, 'id', `must not declare a second MeshConfig in one app, but '${holder.config.node.path}' is the app's MeshConfig`, id,
@@ -150,15 +152,18 @@ export class MeshConfig extends Construct {
     this.valuesFile = check(this, 'valuesFile', props.valuesFile ?? (cluster ? `${cluster.fileStem}.istiod-values.yaml` : 'istiod-values.yaml'),
       (f) => (VALUES_FILE.test(f) && !f.endsWith('.k8s.yaml') ? undefined : 'must be a file name ending in .yaml (not .k8s.yaml, the manifests\' suffix)'),
       "Use a name such as 'istiod-values.yaml'; it is written into the app's output directory.");
-    this.defaults = props.defaultProviders ?? {};
+    this.defaults = checkObject(this, 'defaultProviders', props.defaultProviders) ?? {};
     for (const [use, names] of Object.entries(this.defaults)) {
+      checkList(this, `defaultProviders.${use}`, names as string[] | undefined);
       for (const [i, name] of (names as string[] | undefined ?? []).entries()) {
         check(this, `defaultProviders.${use}[${i}]`, name, (n) => (typeof n === 'string' && n.length > 0 ? undefined : 'must not be empty'),
           'Name a provider, e.g. ExtensionProvider.openTelemetry(...).name.');
       }
     }
-    for (const provider of props.extensionProviders ?? []) this.addExtensionProvider(provider);
-    for (const anchor of props.caCertificates ?? []) this.addCaCertificate(anchor);
+    checkList(this, 'extensionProviders', props.extensionProviders);
+    checkList(this, 'caCertificates', props.caCertificates);
+    props.extensionProviders?.forEach((provider, i) => this.addProvider(provider, `extensionProviders[${i}]`));
+    props.caCertificates?.forEach((anchor, i) => this.addAnchor(anchor, `caCertificates[${i}]`));
 
     this.node.addValidation({ validate: () => this.validateDefaults() });
     writeOnSynth(this);
@@ -169,6 +174,16 @@ export class MeshConfig extends Construct {
 
   /** Adds an extension provider; names are unique within the mesh. */
   public addExtensionProvider(provider: ExtensionProvider): void {
+    this.addProvider(provider, 'addExtensionProvider provider');
+  }
+
+  /** Adds a root workloads trust (MeshConfig `caCertificates`); the same root twice is kept once. */
+  public addCaCertificate(anchor: TrustAnchor): void {
+    this.addAnchor(anchor, 'addCaCertificate anchor');
+  }
+
+  private addProvider(provider: ExtensionProvider, property: string): void {
+    checkInstance(this, property, provider, ExtensionProvider, "Use a factory such as ExtensionProvider.openTelemetry('otel', { service, port }).");
     const existing = this.providers.get(provider.name);
     if (existing) {
       fail(this, 'extensionProviders', `must not define provider '${provider.name}' twice`, provider.kind,
@@ -177,8 +192,8 @@ export class MeshConfig extends Construct {
     this.providers.set(provider.name, provider);
   }
 
-  /** Adds a root workloads trust (MeshConfig `caCertificates`); the same root twice is kept once. */
-  public addCaCertificate(anchor: TrustAnchor): void {
+  private addAnchor(anchor: TrustAnchor, property: string): void {
+    checkInstance(this, property, anchor, TrustAnchor, 'Use TrustAnchor.fromPem(pem) or TrustAnchor.fromSpiffeBundleUrl(url).');
     const wire = JSON.stringify(anchor._wire());
     if (!this.caCertificates.some((a) => JSON.stringify(a._wire()) === wire)) this.caCertificates.push(anchor);
   }

@@ -327,9 +327,10 @@ export class RouteTable {
   public tls: readonly StreamRouteIntent[] = NO_ROUTES;
   /**
    * Set by the renderer of tables whose API cannot express every intent: it checks each route
-   * as it is added, so an inexpressible one fails at the construct that adds it.
+   * as it is added, so an inexpressible one fails at the construct that adds it. (One shared
+   * object, not a closure per table: large apps have tens of thousands of tables.)
    */
-  public checkRoute?: (route: HttpRouteIntent | StreamRouteIntent, kind: 'http' | 'tcp' | 'tls') => void;
+  public routeChecker?: RouteChecker;
   private extraHosts?: Set<string>;
 
   constructor(public readonly key: RouteTableKey, public readonly firstOwner: IConstruct) {}
@@ -351,19 +352,19 @@ export class RouteTable {
 
   public addHttp(route: HttpRouteIntent): void {
     this.rejectDuplicateMatch(route, this.http, 'http');
-    this.checkRoute?.(route, 'http');
+    this.routeChecker?.checkRoute(this, route, 'http');
     this.http = this.http.concat([route]);
   }
 
   public addTcp(route: StreamRouteIntent): void {
     this.rejectDuplicateMatch(route, this.tcp, 'tcp');
-    this.checkRoute?.(route, 'tcp');
+    this.routeChecker?.checkRoute(this, route, 'tcp');
     this.tcp = this.tcp.concat([route]);
   }
 
   public addTls(route: StreamRouteIntent): void {
     this.rejectDuplicateMatch(route, this.tls, 'tls');
-    this.checkRoute?.(route, 'tls');
+    this.routeChecker?.checkRoute(this, route, 'tls');
     this.tls = this.tls.concat([route]);
   }
 
@@ -402,6 +403,11 @@ export class RouteTable {
 }
 
 const NO_ROUTES: readonly never[] = Object.freeze([]);
+
+/** What a renderer checks (and renders) as each route is added to one of its tables. */
+export interface RouteChecker {
+  checkRoute(table: RouteTable, route: HttpRouteIntent | StreamRouteIntent, kind: 'http' | 'tcp' | 'tls'): void;
+}
 
 interface MatchedRoute {
   readonly owner: IConstruct;

@@ -7,6 +7,7 @@ import { objectNameFor } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { clusterScopeOf } from '../core/per-app';
 import { check } from '../core/validation-error';
+import { checkObject } from '../core/value-types';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -69,6 +70,7 @@ export class EastWestGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: EastWestGatewayProps = {}) {
     super(scope, uniqueChildId(scope, id));
+    checkObject(this, 'props', props);
     this.gatewayName = props.name === undefined ? 'cross-network-gateway' : objectNameFor(this, id, props.name, 'label');
     this.gatewayNamespace = check(this, 'namespace', props.namespace ?? 'istio-system', dnsLabelRule, "Namespaces look like 'istio-system'.");
     this.selector = checkLabels(this, 'selector', props.selector ?? { istio: 'eastwestgateway' });

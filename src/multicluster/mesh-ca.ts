@@ -4,16 +4,18 @@ import { App, Chart, Duration, Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { MeshCluster } from './mesh-cluster';
 import { uniqueChildId } from '../core/construct-id';
+import { deferCheck, deferFailure } from '../core/deferred-checks';
 import { CERTIFICATE_DURATION, checkDuration } from '../core/durations';
 import { dnsLabelRule, dnsSubdomainRule } from '../core/hosts';
 import { claimantOf, objectNameFor } from '../core/naming';
 import { rootOf } from '../core/per-app';
 import { check, fail } from '../core/validation-error';
+import { checkEnum, checkInstance, checkObject } from '../core/value-types';
 import { addWarning } from '../core/warnings';
 import { CaChain } from '../edge/ca-chain';
 import { ClusterIssuer } from '../edge/cluster-issuer';
 import { certificateSpec, certManagerDuration, PrivateKeyAlgorithm, PrivateKeyOptions, RotationPolicy } from '../edge/gateway-certificate';
-import { IIssuer, Issuer } from '../edge/issuer';
+import { checkIssuer, IIssuer, Issuer } from '../edge/issuer';
 import { IssuerConfig } from '../edge/issuer-config';
 import { MeshConfig } from '../mesh/mesh-config';
 import { wireObject } from '../render/api-object';
@@ -53,11 +55,14 @@ export class MeshCaRoot {
    * ClusterIssuer, a private CA. ACME issuers cannot sign CA certificates and are rejected.
    */
   public static fromIssuer(issuer: IIssuer): MeshCaRoot {
+    checkIssuer('MeshCaRoot.fromIssuer(issuer)', 'issuer', issuer);
+    const root = new MeshCaRoot('issuer', {}, issuer);
+    // Checked where the root is used (a MeshCa's root), against that prop (see core/deferred-checks).
     if (issuer.issuerTraits.acme) {
-      fail('MeshCaRoot.fromIssuer', 'issuer', 'must be able to sign CA certificates, but ACME issuers (Let\'s Encrypt...) only issue leaf certificates', issuer.issuerName,
+      deferFailure(root, 'issuer', 'must be able to sign CA certificates, but ACME issuers (Let\'s Encrypt...) only issue leaf certificates', issuer.issuerName,
         'Use a CA issuer (IssuerConfig.ca), Vault or a private CA, or MeshCaRoot.selfSigned().');
     }
-    return new MeshCaRoot('issuer', {}, issuer);
+    return root;
   }
 
   /**
@@ -65,8 +70,10 @@ export class MeshCaRoot {
    * resource namespace (`cert-manager` by default): a CA ClusterIssuer signs with it.
    */
   public static fromSecret(secretName: string): MeshCaRoot {
-    check('MeshCaRoot.fromSecret', 'secretName', secretName, dnsSubdomainRule, "Secret names look like 'mesh-root-ca'.");
-    return new MeshCaRoot('secret', {}, undefined, secretName);
+    const root = new MeshCaRoot('secret', {}, undefined, secretName);
+    // Checked where the root is used (a MeshCa's root), against that prop (see core/deferred-checks).
+    deferCheck(root, 'secretName', secretName, dnsSubdomainRule, "Secret names look like 'mesh-root-ca'.");
+    return root;
   }
 
   private constructor(
@@ -224,8 +231,12 @@ export class MeshCa extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshCaProps = {}) {
     super(scope, uniqueChildId(scope, id));
-    this.root = props.root ?? MeshCaRoot.selfSigned();
-    this.mode = props.mode ?? MeshCaMode.PLUGIN_CA;
+    checkObject(this, 'props', props);
+    this.root = checkInstance(this, 'root', props.root ?? MeshCaRoot.selfSigned(), MeshCaRoot,
+      'Use MeshCaRoot.selfSigned(), MeshCaRoot.fromIssuer(issuer) or MeshCaRoot.fromSecret(name).');
+    this.mode = checkEnum(this, 'mode', props.mode ?? MeshCaMode.PLUGIN_CA, MeshCaMode, 'MeshCaMode');
+    checkObject(this, 'istioCsr', props.istioCsr);
+    checkObject(this, 'intermediate', props.intermediate);
     this.istioCsr = props.istioCsr ?? {};
     if (props.istioCsr !== undefined && this.mode !== MeshCaMode.ISTIO_CSR) {
       fail(this, 'istioCsr', 'is only read in the istio-csr mode', props.istioCsr, 'Set mode: MeshCaMode.ISTIO_CSR, or leave istioCsr out.');
@@ -253,6 +264,8 @@ export class MeshCa extends Construct {
    */
   public addCluster(cluster: MeshCluster, options: IntermediateCaOptions = {}): void {
     const where = `${this.node.path}.addCluster`;
+    checkInstance(this, 'addCluster cluster', cluster, MeshCluster, "Pass a MeshCluster of this app, e.g. new MeshCluster(app, 'cluster-b').");
+    checkObject(this, 'addCluster options', options);
     if (this.clusters.has(cluster)) {
       fail(where, 'cluster', 'already has an intermediate of this MeshCa', cluster.clusterName, 'Add each cluster once (the MeshCa\'s own cluster has its intermediate already).');
     }

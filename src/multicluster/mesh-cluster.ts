@@ -8,6 +8,7 @@ import { toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { clusterScopeOf, markClusterScope, perApp, rootOf } from '../core/per-app';
 import { check, fail } from '../core/validation-error';
+import { checkInstance, checkObject } from '../core/value-types';
 import { MeshConfig, MeshConfigProps } from '../mesh/mesh-config';
 import { TrustAnchor } from '../mesh/trust-anchor';
 import { SecurityRegistry } from '../security/security-registry';
@@ -138,6 +139,7 @@ export class MeshCluster extends Chart {
 
   constructor(scope: Construct, id: string, props: MeshClusterProps = {}) {
     super(scope, uniqueChildId(scope, id));
+    checkObject(this, 'props', props);
     const enclosing = clusterScopeOf(scope);
     if (enclosing) {
       fail(this, 'scope', `must not be inside another MeshCluster ('${enclosing.construct.node.path}')`, scope.node.path,
@@ -160,8 +162,8 @@ export class MeshCluster extends Chart {
     }
     this.gatewayPort = check(this, 'gatewayPort', props.gatewayPort ?? 15443, portRule, "Istio's east-west gateways use 15443.");
     if (props.metadataEndpoint !== undefined) this.metadataEndpoint = checkMetadataEndpoint(this, props.metadataEndpoint);
-    this.rootCertificate = props.rootCertificate;
-    this.meshConfigProps = props.meshConfig;
+    this.rootCertificate = checkInstance(this, 'rootCertificate', props.rootCertificate, TrustAnchor, 'Use TrustAnchor.fromPem(pem) or TrustAnchor.fromSpiffeBundleUrl(url).');
+    this.meshConfigProps = checkObject(this, 'meshConfig', props.meshConfig);
     this.fileStem = Names.toDnsLabel(this);
 
     const clusters = perApp(rootOf(scope), 'mesh-clusters', () => [] as MeshCluster[]);

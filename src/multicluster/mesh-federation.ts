@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { DECKHOUSE_GVK, DECKHOUSE_PUBLIC_SERVICE_LABEL } from './deckhouse-kinds';
 import { MeshCluster } from './mesh-cluster';
@@ -6,9 +6,11 @@ import { MeshFlavour } from './mesh-flavour';
 import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule, isIpAddress, qualifyServiceHost } from '../core/hosts';
 import { DerivedNames, MAX_OBJECT_NAME, toDnsLabel } from '../core/naming';
+import { checkObjectNamespace, objectNamespace } from '../core/object-namespace';
 import { perApp } from '../core/per-app';
 import { prune } from '../core/plain-objects';
 import { check, fail } from '../core/validation-error';
+import { checkEnum, checkObject } from '../core/value-types';
 import { addWarning } from '../core/warnings';
 import { SpecProducer, wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
@@ -114,7 +116,7 @@ function servicesOf(cluster: MeshCluster): Map<string, ApiObject> {
   if (!index) {
     index = new Map();
     for (const c of cluster.node.findAll()) {
-      if (c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1') index.set(`${c.metadata.namespace ?? Chart.of(c).namespace ?? 'default'}/${c.name}`, c);
+      if (c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1') index.set(`${objectNamespace(c)}/${c.name}`, c);
     }
     SERVICE_INDEX.set(cluster, index);
     // Constructs added after this synth are found by the next one.
@@ -187,7 +189,8 @@ export class MeshFederation extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshFederationProps = {}) {
     super(scope, uniqueChildId(scope, id));
-    this.flavour = props.flavour ?? MeshFlavour.ISTIO;
+    checkObject(this, 'props', props);
+    this.flavour = checkEnum(this, 'flavour', props.flavour ?? MeshFlavour.ISTIO, MeshFlavour, 'MeshFlavour');
     this.node.addValidation({ validate: () => this.validateFederation() });
   }
 
@@ -208,7 +211,7 @@ export class MeshFederation extends Construct {
       fail(this, 'publish', 'must be given a Service inside a MeshCluster', object.node.path, 'Define the Service inside the MeshCluster that runs it.');
     }
     if (this.flavour === MeshFlavour.DECKHOUSE) object.metadata.addLabel(DECKHOUSE_PUBLIC_SERVICE_LABEL, '');
-    this.addPublished(new PublishedService(this, cluster, object.metadata.namespace ?? Chart.of(object).namespace ?? 'default', object.name, object));
+    this.addPublished(new PublishedService(this, cluster, checkObjectNamespace(this, 'publish', object), object.name, object));
   }
 
   /**

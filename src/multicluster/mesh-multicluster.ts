@@ -6,6 +6,7 @@ import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule } from '../core/hosts';
 import { toDnsLabel } from '../core/naming';
 import { check, fail } from '../core/validation-error';
+import { checkBoolean, checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
 import { addWarning } from '../core/warnings';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
@@ -75,7 +76,11 @@ export class MeshMulticluster extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshMulticlusterProps) {
     super(scope, uniqueChildId(scope, id));
-    this.flavour = props.flavour ?? MeshFlavour.ISTIO;
+    checkObject(this, 'props', props);
+    this.flavour = checkEnum(this, 'flavour', props.flavour ?? MeshFlavour.ISTIO, MeshFlavour, 'MeshFlavour');
+    checkBoolean(this, 'meshNetworks', props.meshNetworks);
+    checkList(this, 'clusters', props.clusters);
+    props.clusters?.forEach((cluster, i) => checkInstance(this, `clusters[${i}]`, cluster, MeshCluster, "Create each cluster with new MeshCluster(app, ...)."));
     this.meshId = check(this, props.meshId === undefined ? 'id' : 'meshId', props.meshId ?? toDnsLabel(id), dnsLabelRule, "Mesh IDs look like 'mesh1'.");
     this.clusters = this.checkClusters(props.clusters ?? []);
     this.multiNetwork = this.checkNetworks();

@@ -5,6 +5,7 @@ import { dnsLabelRule } from '../core/hosts';
 import { checkLabels } from '../core/labels';
 import { prometheusDuration } from '../core/telemetry-values';
 import { check } from '../core/validation-error';
+import { checkBoolean, checkObject } from '../core/value-types';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
 
@@ -85,6 +86,7 @@ export class PrometheusMonitors extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusMonitorsProps = {}) {
     super(scope, uniqueChildId(scope, id));
+    checkObject(this, 'props', props);
     const namespace = check(this, 'namespace', props.namespace ?? 'istio-system', dnsLabelRule,
       "Use a namespace the Prometheus Operator watches, e.g. 'istio-system' or 'monitoring'.");
     const istioNamespace = check(this, 'istioNamespace', props.istioNamespace ?? 'istio-system', dnsLabelRule,
@@ -92,8 +94,7 @@ export class PrometheusMonitors extends Construct {
     const interval = prometheusDuration(this, 'interval', props.interval ?? Duration.seconds(15));
     const extraLabels = props.labels === undefined ? {} : { ...checkLabels(this, 'labels', props.labels) };
     const labels = (monitoring: string) => ({ monitoring, release: 'istio', ...extraLabels });
-    const ztunnel = props.ztunnel ?? false;
-    check(this, 'ztunnel', ztunnel, (z) => (typeof z === 'boolean' ? undefined : 'must be true or false'), 'Use a boolean.');
+    const ztunnel = checkBoolean(this, 'ztunnel', props.ztunnel) ?? false;
 
     const envoySelector: Record<string, any>[] = [{ key: 'istio-prometheus-ignore', operator: 'DoesNotExist' }];
     // ztunnel pods also carry an istio-proxy container and scrape annotations: with their own monitor, not this one too.

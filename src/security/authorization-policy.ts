@@ -15,6 +15,7 @@ import { portRule } from '../core/numbers';
 import { isEmpty, prune } from '../core/plain-objects';
 import { check, fail, Rule, ValidationError } from '../core/validation-error';
 import { checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
+import { MeshConfig } from '../mesh/mesh-config';
 import { providerNameError } from '../mesh/provider-resolution';
 import { DeferredSpec, renderWire } from '../render/api-object';
 import { GVK } from '../render/gvk';
@@ -542,10 +543,12 @@ export class AuthorizationPolicy extends ApiObject {
     const attachment = this.attachment();
     if ('error' in attachment && this._targetOwner === undefined) errors.push(this.targetError(attachment.error).message);
 
-    const mode = this.target._kind === 'mesh' ? registry.meshMtls?.mode : registry.effectiveMtls(this.namespace);
+    const rootNamespace = MeshConfig.of(this)?.rootNamespace ?? 'istio-system';
+    const mode = this.target._kind === 'mesh' ? registry.meshWideMtls(rootNamespace) : registry.effectiveMtls(this.namespace, rootNamespace);
     const identityFields = facts.identityFields;
     if (mode !== undefined && mode !== MtlsMode.STRICT && identityFields.length > 0) {
-      const where = this.target._kind === 'mesh' ? 'the mesh' : `namespace '${this.namespace}'`;
+      const ownMode = this.target._kind === 'mesh' ? undefined : registry.namespaces.get(this.namespace)?.mtlsMode;
+      const where = ownMode !== undefined ? `namespace '${this.namespace}'` : `the mesh (root namespace '${registry.meshMtls?.rootNamespace ?? rootNamespace}')`;
       if (this.action === AuthorizationAction.DENY && identityFields.some((f) => !f.startsWith('not'))) {
         errors.push(new ValidationError(this.node.path, 'rules', `use ${identityFields.join(', ')}, which only exist with mutual TLS, but ${where} is ${mode}`,
           identityFields, 'Plaintext requests carry no identity, so they would bypass this DENY policy; make mTLS STRICT, or deny by IP block.').message);

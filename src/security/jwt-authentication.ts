@@ -11,7 +11,7 @@ import { checkObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { prune } from '../core/plain-objects';
 import { httpUrlRule } from '../core/urls';
-import { check, fail, Rule, ValidationError } from '../core/validation-error';
+import { brokenRule, check, fail, Rule, ValidationError } from '../core/validation-error';
 import { checkBoolean, checkInstance, checkList, checkObject } from '../core/value-types';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
@@ -33,10 +33,27 @@ export interface ClaimToHeader {
   readonly header: string;
 }
 
-/** A claim the token must carry with one of these values. */
+/**
+ * A claim the token must carry with one of these values: named by `claim`, or by `claimPath`
+ * when a claim's name contains dots.
+ */
 export interface ClaimRequirement {
-  /** The claim, e.g. `groups` or `scope` (space-delimited `scope` values are split by Istio). */
-  readonly claim: string;
+  /**
+   * The claim, e.g. `groups` or `scope` (space-delimited `scope` values are split by Istio).
+   * Dots separate nested claims: `realm_access.roles` is the `roles` claim inside
+   * `realm_access`. A claim whose own name has dots (a URL such as
+   * `https://example.com/roles`, as Auth0 and Okta namespace custom claims) cannot be written
+   * here: use `claimPath`.
+   * @default - `claimPath` must be given
+   */
+  readonly claim?: string;
+  /**
+   * The claim as a path of claim names, outermost first, taken literally (dots included):
+   * `['https://example.com/roles']` for a top-level claim with dots in its name,
+   * `['realm_access', 'roles']` for a nested claim. Exclusive with `claim`.
+   * @default - `claim` must be given
+   */
+  readonly claimPath?: string[];
   /** Accepted values; the request is allowed when the claim has any of them. */
   readonly values: string[];
 }
@@ -151,6 +168,17 @@ const claimNameRule: Rule<string> = (claim) => {
   if (typeof claim !== 'string' || claim.length === 0) return 'must not be empty';
   if (/[[\]]/.test(claim)) return "must not contain '[' or ']'";
   if (claim.split('.').some((part) => part.length === 0)) return "must not have an empty part (nested claims are written 'a.b')";
+  // 'https://example.com/roles' would be read as claim 'https://example' holding 'com/roles'.
+  if (claim.includes('.') && /[/:]/.test(claim)) {
+    return "must not be a name with dots and '/' or ':' (a URL-like claim): its dots would be read as nested claims";
+  }
+  return undefined;
+};
+
+/** One name of a claimPath: taken literally inside `claims[...]`, where only brackets cannot appear. */
+const claimPathPartRule: Rule<string> = (part) => {
+  if (typeof part !== 'string' || part.length === 0) return 'must not contain an empty claim name';
+  if (/[[\]]/.test(part)) return "must not contain '[' or ']' (Istio's claim keys are bracketed)";
   return undefined;
 };
 
@@ -260,12 +288,13 @@ export class JwtAuthentication extends Construct {
         claims.length, 'Merge requirements on the same claim into one entry with several values.');
     }
     for (const [i, claim] of claims.entries()) {
-      check(this, `requiredClaims[${i}].claim`, claim.claim, claimNameRule, "Name the claim, e.g. 'groups' (or 'realm_access.roles' for a nested claim).");
+      checkObject(this, `requiredClaims[${i}]`, claim);
+      const path = this.claimPath(i, claim);
       check(this, `requiredClaims[${i}].values`, claim.values, (v) => (!Array.isArray(v) || v.length === 0 ? 'must not be empty' : undefined),
         "List the accepted values, e.g. ['admin'].");
       this.checkList(`requiredClaims[${i}].values`, claim.values, (v) => (typeof v !== 'string' || v.length === 0 ? 'must not contain an empty value' : undefined),
         "List the accepted values, e.g. ['admin'].", "List the accepted values, e.g. ['admin'].");
-      rules.push({ to, when: [{ key: ConditionKey.claim(...claim.claim.split('.') as [string, ...string[]]), notValues: claim.values }] });
+      rules.push({ to, when: [{ key: ConditionKey.claim(...path as [string, ...string[]]), notValues: claim.values }] });
     }
     if (rules.length > 0) {
       if (this.name.length + REQUIRE_JWT_SUFFIX.length > 253) {
@@ -289,6 +318,33 @@ export class JwtAuthentication extends Construct {
         return 'error' in attachment ? [this.targetError(attachment.error).message] : [];
       },
     });
+  }
+
+  /**
+   * The claim names of a requirement, outermost first: `claim` split at its dots, or
+   * `claimPath` as given (names with dots in them, such as URL-like custom claims).
+   */
+  private claimPath(index: number, requirement: ClaimRequirement): string[] {
+    const where = `requiredClaims[${index}]`;
+    if ((requirement.claim === undefined) === (requirement.claimPath === undefined)) {
+      fail(this, where, 'must set exactly one of claim and claimPath', requirement,
+        "Use claim: 'groups' (dots for nested claims, 'realm_access.roles'), or claimPath: ['https://example.com/roles'] for a claim whose name has dots.");
+    }
+    if (requirement.claimPath !== undefined) {
+      this.checkList(`${where}.claimPath`, requirement.claimPath, claimPathPartRule,
+        "Give each claim name as it is in the token, e.g. ['https://example.com/roles'] or ['realm_access', 'roles'].",
+        "Give the claim's name, e.g. ['https://example.com/roles'].", false);
+      return [...requirement.claimPath];
+    }
+    const claim = requirement.claim!;
+    const broken = brokenRule(claim, claimNameRule);
+    if (broken !== undefined) {
+      const urlLike = typeof claim === 'string' && claim.includes('.') && /[/:]/.test(claim);
+      fail(this, `${where}.claim`, broken, claim, urlLike
+        ? `Istio reads '${claim}' as the nested claims [${claim.split('.').map((p) => `'${p}'`).join(', ')}]; for a claim named '${claim}' use claimPath: ['${claim}'].`
+        : "Name the claim, e.g. 'groups' (or 'realm_access.roles' for a nested claim; claimPath for a name with dots).");
+    }
+    return claim.split('.');
   }
 
   /** A list prop whose values reach the companion policy: non-empty, each value valid, (optionally) none repeated. */

@@ -4,10 +4,12 @@ import { Construct } from 'constructs';
 import { SecurityRegistry } from './security-registry';
 import { checkWaypoint, IWaypoint, Waypoint, WaypointTrafficType } from './waypoint';
 import { uniqueChildId } from '../core/construct-id';
+import { deferCheck } from '../core/deferred-checks';
 import { dnsLabelRule, dnsSubdomainRule, hostRule } from '../core/hosts';
 import { checkLabels, labelValueRule } from '../core/labels';
 import { checkObjectName, claimObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
+import { objectNamespace } from '../core/object-namespace';
 import { prune } from '../core/plain-objects';
 import { check, fail, ValidationError } from '../core/validation-error';
 import { checkBoolean, checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
@@ -42,9 +44,11 @@ export class Dataplane {
 
   /** Sidecar injection by the istiod of a revision (`istio.io/rev=<revision>`), for canary upgrades. */
   public static revision(revision: string): Dataplane {
-    check(`revision '${revision}'`, 'revision', revision, (r) => labelValueRule(r) ?? (r.length === 0 ? 'must not be empty' : undefined),
+    const dataplane = new Dataplane('sidecar', 'istio.io/rev', revision);
+    // Checked where the data plane is used (a namespace's dataplane), against that prop (see core/deferred-checks).
+    deferCheck(dataplane, 'revision', revision, (r) => labelValueRule(r) ?? (r.length === 0 ? 'must not be empty' : undefined),
       "Use the revision name istiod was installed with, e.g. '1-30-3' or 'canary'.");
-    return new Dataplane('sidecar', 'istio.io/rev', revision);
+    return dataplane;
   }
 
   private constructor(
@@ -372,7 +376,7 @@ export class MtlsNamespace extends Construct {
     }
     if (options.selector) checkLabels(scope, 'selector', options.selector);
     if (options.workload) {
-      const workloadNamespace = options.workload.metadata.namespace ?? Chart.of(options.workload).namespace ?? 'default';
+      const workloadNamespace = objectNamespace(options.workload);
       if (workloadNamespace !== this.name) {
         fail(scope, 'workload', `must be in namespace '${this.name}'`, `${workloadNamespace}/${options.workload.name}`,
           'Add the override to the MtlsNamespace of the workload\'s namespace.');

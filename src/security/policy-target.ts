@@ -1,9 +1,10 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { checkWaypoint, IWaypoint } from './waypoint';
 import { dnsLabelRule } from '../core/hosts';
 import { deferCheck, deferFailure, deferProblemsOf } from '../core/deferred-checks';
 import { checkLabels, labelsAreValid } from '../core/labels';
+import { deferObjectNamespaceCheck, objectNamespace } from '../core/object-namespace';
 import { ValidationError } from '../core/validation-error';
 import { checkApiObject, checkObject } from '../core/value-types';
 
@@ -47,8 +48,9 @@ export class PolicyTarget {
   /** The pods of a cdk8s-plus workload (its pod selector labels). */
   public static workload(workload: kplus.Workload): PolicyTarget {
     checkApiObject('PolicyTarget.workload(workload)', 'workload', workload, 'Pass a cdk8s-plus workload (Deployment, StatefulSet...), or use PolicyTarget.selector.');
-    const namespace = workload.metadata.namespace ?? Chart.of(workload).namespace ?? 'default';
-    return new PolicyTarget('selector', namespace, () => workload.matchLabels, workload.name);
+    const target = new PolicyTarget('selector', objectNamespace(workload), () => workload.matchLabels, workload.name);
+    deferObjectNamespaceCheck(target, 'namespace', workload);
+    return target;
   }
 
   /** The pods of a namespace with these labels. */
@@ -73,8 +75,9 @@ export class PolicyTarget {
    */
   public static service(service: kplus.Service): PolicyTarget {
     checkApiObject('PolicyTarget.service(service)', 'service', service, 'Pass a cdk8s-plus Service, or use PolicyTarget.serviceName.');
-    const namespace = service.metadata.namespace ?? Chart.of(service).namespace ?? 'default';
-    return new PolicyTarget('service', namespace, () => ApiObject.of(service).toJson()?.spec?.selector, service.name);
+    const target = new PolicyTarget('service', objectNamespace(service), () => ApiObject.of(service).toJson()?.spec?.selector, service.name);
+    deferObjectNamespaceCheck(target, 'namespace', service);
+    return target;
   }
 
   /**

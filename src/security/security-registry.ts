@@ -88,8 +88,16 @@ export class SecurityRegistry {
    * The mTLS mode that applies to a namespace according to this app: the namespace's own
    * PeerAuthentication, else the mesh-wide one, else undefined (the app does not say; the
    * cluster may).
+   *
+   * @param rootNamespace the mesh's root namespace (MeshConfig): a namespace-wide
+   * PeerAuthentication there, such as an MtlsNamespace's, applies mesh-wide
    */
-  public effectiveMtls(namespace: string): string | undefined {
-    return this.namespaces.get(namespace)?.mtlsMode ?? this.meshMtls?.mode;
+  public effectiveMtls(namespace: string, rootNamespace: string): string | undefined {
+    return this.namespaces.get(namespace)?.mtlsMode ?? this.meshWideMtls(rootNamespace);
+  }
+
+  /** The mesh-wide mTLS mode: MeshMtls, or the PeerAuthentication of an MtlsNamespace on the root namespace. */
+  public meshWideMtls(rootNamespace: string): string | undefined {
+    return this.meshMtls?.mode ?? this.namespaces.get(this.meshMtls?.rootNamespace ?? rootNamespace)?.mtlsMode;
   }
 }

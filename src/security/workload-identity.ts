@@ -1,7 +1,7 @@
-import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { deferCheck, hasNoDeferredProblems } from '../core/deferred-checks';
 import { dnsLabelRule, dnsSubdomainRule, hostRule } from '../core/hosts';
+import { objectNamespace } from '../core/object-namespace';
 import { checkApiObject, checkObject } from '../core/value-types';
 
 /** Options shared by the {@link WorkloadIdentity} factories. */
@@ -51,7 +51,7 @@ export class WorkloadIdentity {
     checkApiObject('WorkloadIdentity.fromServiceAccount(serviceAccount)', 'serviceAccount', serviceAccount,
       "Pass a cdk8s-plus ServiceAccount of this app, or use WorkloadIdentity.fromName('sleep', 'foo').");
     checkObject('WorkloadIdentity.fromServiceAccount(serviceAccount, options)', 'options', options);
-    const namespace = serviceAccount.metadata.namespace ?? Chart.of(serviceAccount).namespace ?? 'default';
+    const namespace = objectNamespace(serviceAccount);
     return new WorkloadIdentity(serviceAccount.name, namespace, options.trustDomain);
   }
 

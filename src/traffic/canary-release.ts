@@ -11,9 +11,10 @@ import { gatewayHostRule } from '../core/hosts';
 import { checkGateway, gatewayRef, IMeshGateway } from '../core/mesh-gateway';
 import { MeshService } from '../core/mesh-service';
 import { nameForHost } from '../core/naming';
-import { RoutingApi } from '../core/routing-api';
 import { percentageRule, portRule, weightRule } from '../core/numbers';
+import { objectNamespace } from '../core/object-namespace';
 import { Protocol, isHttpProtocol } from '../core/protocol';
+import { RoutingApi } from '../core/routing-api';
 import { check, describeValue, fail } from '../core/validation-error';
 import { checkBoolean, checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
 import { addWarning } from '../core/warnings';
@@ -197,7 +198,11 @@ export class CanaryRelease extends Construct {
     if (meshApi) {
       bindings.push({
         table: model.routeTable(this, {
-          host: this.service.host, namespace: this.service.namespace, binding: { kind: 'mesh' }, name: this.service.name, property: 'service',
+          host: this.service.host,
+          namespace: this.service.namespace,
+          binding: { kind: 'mesh' },
+          name: this.service.name,
+          property: 'service',
           // Only non-default values: 10,000-service apps keep these keys.
           ...(meshApi.api === 'istio' && props.api === undefined ? {} : { api: meshApi.api, apiReason: meshApi.reason, protocol }),
         }),
@@ -333,7 +338,8 @@ export class CanaryRelease extends Construct {
       };
       // A setting the route inherits from the release is reported against the release's prop.
       const inherited = { timeout: r.timeout !== undefined ? `${property}.timeout` : 'timeout', retries: r.retries !== undefined ? `${property}.retries` : 'retries', fault: `${property}.fault` };
-      routes.push(this.policies({ owner: this, name: r.name, match, route, property }, inherited, timeout, r.retries ?? props.retries, r.fault, extras));
+      routes.push(this.policies({ owner: this, name: r.name, match, route, property }, inherited, timeout, r.retries ?? props.retries, r.fault,
+        extras));
     });
     const mirror = props.mirror ? this.renderMirror(props.mirror) : undefined;
     // The default route routes the service: a second one for its host is reported against `service`.
@@ -447,6 +453,13 @@ export class CanaryRelease extends Construct {
 
   /** The service must select the version's pods, or the subset would have no endpoints. */
   private checkSelects(version: ReleaseVersion): string[] {
+    // Subsets select pods in the service's namespace only.
+    const deploymentNamespace = objectNamespace(version.deployment!);
+    if (deploymentNamespace !== this.service.namespace) {
+      return [`${this.node.path}: versions['${version.name}'] deployment '${version.deployment!.node.path}' must run in the service's namespace `
+        + `'${this.service.namespace}', got '${deploymentNamespace}'. Deploy the version next to the service: a subset only selects pods of `
+        + "its service's namespace, so requests to this version would fail with 503."];
+    }
     const service = this.service.kplusService;
     if (!service) return [];
     const selector: Record<string, string> = ApiObject.of(service).toJson().spec?.selector ?? {};

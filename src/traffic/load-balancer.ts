@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { istioDuration } from '../core/durations';
 import { check } from '../core/validation-error';
+import { checkObject } from '../core/value-types';
 
 /** Options for cookie-based session affinity. */
 export interface CookieAffinityOptions {
@@ -71,7 +72,7 @@ export class LoadBalancer {
     if (this.type === 'simple') return { simple: this.key };
     if (this.key === 'useSourceIp') return { consistentHash: { useSourceIp: true } };
     if (this.key === 'httpCookie') {
-      const cookie = this.cookie!;
+      const cookie = checkObject(scope, `${property}.cookie`, this.cookie!);
       check(scope, `${property}.cookie.name`, cookie.name, (n) => (n ? undefined : 'must not be empty'), "Name the cookie, e.g. 'session'.");
       const httpCookie: Record<string, any> = { name: cookie.name };
       if (cookie.path) httpCookie.path = cookie.path;

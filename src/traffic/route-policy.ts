@@ -236,7 +236,7 @@ export function headerOperationsIntent(scope: IConstruct, property: string, ops:
     remove = ops.remove.length > 0 ? [...new Set(ops.remove.map((n) => n.toLowerCase()))] : undefined;
   }
   for (const name of Object.keys(set ?? {})) {
-    if (add && name in add) fail(scope, `${property}.add`, `must not name a header that set also names`, name, 'Either set the header or add a value to it.');
+    if (add && name in add) fail(scope, `${property}.add`, 'must not name a header that set also names', name, 'Either set the header or add a value to it.');
     if (remove?.includes(name)) fail(scope, `${property}.remove`, 'must not name a header that set also names', name, 'Either set the header or remove it.');
   }
   if (!set && !add && !remove) fail(scope, property, 'must set, add or remove at least one header', ops, 'Leave the option out instead.');

@@ -3,6 +3,7 @@ import { uniqueChildId } from '../core/construct-id';
 import { perApp } from '../core/per-app';
 import { declareRoutingSettings, GatewayApiChannel, routingSettings, RoutingApi } from '../core/routing-api';
 import { check, fail, pathOf, ValidationError } from '../core/validation-error';
+import { checkEnum, checkInstance, checkObject } from '../core/value-types';
 import { addWarning } from '../core/warnings';
 import { MeshModel, RouteApi } from '../model/mesh-model';
 import { SecurityRegistry } from '../security/security-registry';
@@ -59,7 +60,9 @@ export class RoutingDefaults extends Construct {
       fail(this, 'id', `must be created before the constructs that route, but '${pathOf(routed[0].firstOwner)}' already routes '${routed[0].key.host}'`, id,
         'Create RoutingDefaults first (right after the App), so every route renders with the same API.');
     }
-    this.api = props.api ?? RoutingApi.ISTIO;
+    checkObject(this, 'props', props);
+    this.api = checkInstance(this, 'api', props.api ?? RoutingApi.ISTIO, RoutingApi, 'Use RoutingApi.ISTIO or RoutingApi.GATEWAY_API.');
+    checkEnum(this, 'gatewayApiChannel', props.gatewayApiChannel, GatewayApiChannel, 'GatewayApiChannel');
     const version = check(this, 'istioVersion', props.istioVersion ?? '1.30', (v) => (/^1\.\d{1,3}$/.test(v) ? undefined : "must be '1.<minor>'"),
       "Give the Istio minor version, e.g. '1.30'.");
     const minor = Number(version.slice(2));
@@ -94,13 +97,19 @@ export function meshRouteApi(scope: IConstruct, namespace: string, explicit: Rou
       addWarning(scope, `routes of namespace '${namespace}' render as a VirtualService (api: RoutingApi.ISTIO), but the namespace is ambient with a waypoint, `
         + 'where VirtualServices are alpha; leave api unset to render HTTPRoutes.');
     }
-    return { api: explicit._kind, reason: `api: RoutingApi.${explicit === RoutingApi.ISTIO ? 'ISTIO' : 'GATEWAY_API'}` };
+    return explicit === RoutingApi.ISTIO ? EXPLICIT_ISTIO : EXPLICIT_GATEWAY_API;
   }
   if (waypoint) return { api: 'gateway-api', reason: `namespace '${namespace}' is ambient with a waypoint` };
   rememberDecision(scope, namespace);
-  const settings = routingSettings(scope);
-  return { api: settings.api, reason: settings.declaredBy ? `the default of '${pathOf(settings.declaredBy)}'` : undefined };
+  // One answer per app (10,000-service apps ask for every release).
+  return perApp(scope, 'routing-default-choice', () => {
+    const settings = routingSettings(scope);
+    return { api: settings.api, reason: settings.declaredBy ? `the default of '${pathOf(settings.declaredBy)}'` : undefined };
+  });
 }
+
+const EXPLICIT_ISTIO: MeshRouteApi = { api: 'istio', reason: 'api: RoutingApi.ISTIO' };
+const EXPLICIT_GATEWAY_API: MeshRouteApi = { api: 'gateway-api', reason: 'api: RoutingApi.GATEWAY_API' };
 
 /**
  * Namespaces whose routes took the app default; an MtlsNamespace declared later that makes one

@@ -11,15 +11,22 @@ const gateway = (listeners: any[], name = 'public', namespace = 'edge') => ({
   apiVersion: GROUP, kind: 'Gateway', metadata: { name, namespace }, spec: { gatewayClassName: 'istio', listeners },
 });
 const https = (hostname: string, extra: any = {}) => ({
-  name: `https-${hostname.replace(/[^a-z0-9]+/g, '-')}`, hostname, port: 443, protocol: 'HTTPS',
-  tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'cert' }] }, allowedRoutes: { namespaces: { from: 'Same' } }, ...extra,
+  name: `https-${hostname.replace(/[^a-z0-9]+/g, '-')}`,
+  hostname,
+  port: 443,
+  protocol: 'HTTPS',
+  tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'cert' }] },
+  allowedRoutes: { namespaces: { from: 'Same' } },
+  ...extra,
 });
 const service = (name: string, namespace: string, port = 9080) => ({
   apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { selector: { app: name }, ports: [{ name: 'http', port }] },
 });
 const route = (spec: any, name = 'app', namespace = 'edge', kind = 'HTTPRoute') => ({ apiVersion: GROUP, kind, metadata: { name, namespace }, spec });
 const grant = (namespace: string, from: { kind: string; namespace: string }, to: { kind: string; name?: string }) => ({
-  apiVersion: GROUP, kind: 'ReferenceGrant', metadata: { name: 'grant', namespace },
+  apiVersion: GROUP,
+  kind: 'ReferenceGrant',
+  metadata: { name: 'grant', namespace },
   spec: { from: [{ group: 'gateway.networking.k8s.io', ...from }], to: [{ group: '', ...to }] },
 });
 

@@ -215,7 +215,8 @@ spec:
   test('a key that YAML 1.1 reads as a boolean is renamed: a warning', () => {
     const file = write('key.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: answers}\ndata:\n  y: "1"\n');
     expect(JSON.parse(run('analyze', '-o', 'json', file).stdout)).toEqual([expect.objectContaining({
-      code: 'CIS1003', level: FindingLevel.WARNING,
+      code: 'CIS1003',
+      level: FindingLevel.WARNING,
       message: `data.true: the unquoted key y (${file}:5) becomes "true" for the API server (YAML 1.1), but stays "y" for YAML 1.2 tools.`,
       fix: 'Quote the key: "y".',
     })]);

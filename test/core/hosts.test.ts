@@ -1,4 +1,5 @@
-import { MeshService } from '../../src';
+import { Chart, Testing } from 'cdk8s';
+import { CircuitBreaker, CircuitBreakerPreset, MeshService } from '../../src';
 import { cidrRule, dnsLabelRule, gatewayHostRule, hostCovers, hostRule, qualifyServiceHost } from '../../src/core/hosts';
 
 describe('hostRule (istiod ValidateWildcardDomain, stricter)', () => {
@@ -43,8 +44,10 @@ describe('hostRule (istiod ValidateWildcardDomain, stricter)', () => {
 
   test('a MeshService whose fully-qualified host would be longer than 253 characters', () => {
     const domain = `${'x'.repeat(63)}.${'y'.repeat(55)}.local`;
-    expect(() => MeshService.fromName('r'.repeat(63), 'n'.repeat(63), { clusterDomain: domain }))
-      .toThrow(`service '${'r'.repeat(63)}': clusterDomain makes the host '${'r'.repeat(63)}.${'n'.repeat(63)}.svc.${domain}' longer than 253 characters (has 257), got '${domain}'. `
+    // Reported by the construct that uses the service, against its prop.
+    const service = MeshService.fromName('r'.repeat(63), 'n'.repeat(63), { clusterDomain: domain });
+    expect(() => new CircuitBreaker(new Chart(Testing.app(), 'c'), 'cb', { service, preset: CircuitBreakerPreset.BALANCED }))
+      .toThrow(`c/cb: service.clusterDomain makes the host '${'r'.repeat(63)}.${'n'.repeat(63)}.svc.${domain}' longer than 253 characters (has 257), got '${domain}'. `
         + 'Use a shorter cluster domain (usually cluster.local), service name or namespace.');
   });
 

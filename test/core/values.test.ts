@@ -191,7 +191,7 @@ test('MeshWarnings collects the warnings of traffic and security constructs of o
   });
   Testing.synth(chart);
   const warnings: string[] = lib.MeshWarnings.of(chart);
-  expect(warnings.some((w) => w.startsWith('warn/r: default route.retries: 6 tries'))).toBe(true);
+  expect(warnings.some((w) => w.startsWith('warn/r: retries: 6 tries'))).toBe(true);
   expect(warnings.some((w) => w.includes('warn/jwt'))).toBe(true);
   expect(lib.MeshWarnings.of(new Chart(Testing.app(), 'other'))).toEqual([]);
 });

@@ -6,13 +6,14 @@
 import * as fc from 'fast-check';
 import { ConstructDraft, Family, FIXTURE_IDS, FixtureKind } from './drafts';
 import { edgeFamily, routedThroughEgress } from './edge';
+import { platformFamily } from './platform';
 import { AppRecipe, isCall, isRef, MethodStep, printable, Step, Value, ValueObject } from './recipe';
 import { securityFamily } from './security';
 import { trafficFamily } from './traffic';
 import { CONSTRUCT_IDS, hostility, HOSTILE_IDS, Level, mix, namespace } from './values';
 import { workloadsFamily } from './workloads';
 
-const FAMILIES: readonly Family[] = [trafficFamily, edgeFamily, securityFamily, workloadsFamily];
+const FAMILIES: readonly Family[] = [trafficFamily, edgeFamily, securityFamily, workloadsFamily, platformFamily];
 
 /** Every construct generator, by name (`AuthorizationPolicy.denyAll` for presets). */
 export const CONSTRUCTS: Record<string, (level: Level) => fc.Arbitrary<ConstructDraft>> = Object.assign({}, ...FAMILIES.map((f) => f.constructs));
@@ -32,6 +33,7 @@ export const FOCUSES = [...Object.keys(CONSTRUCTS), ...Object.keys(METHODS)];
 export function focusType(focus: string): string {
   const methodOwners: Record<string, string> = {
     addRoute: 'SecureGateway', addWorkloadMtls: 'MtlsNamespace', allowEgressTo: 'MtlsNamespace', addRule: 'AuthorizationPolicy',
+    addIngress: 'IngressNginxFrontDoor', addCluster: 'MeshCa', publishName: 'MeshFederation', trustEachOther: 'MeshFederation',
   };
   return methodOwners[focus] ?? focus.split('.')[0];
 }
@@ -126,7 +128,8 @@ function assemble(parts: Parts): AppRecipe {
       : { op: 'preset', type: draft.type, method: draft.method, id, chart, args: draft.args });
   };
   // Dependencies first: an issuer before the gateway whose certificate names it.
-  for (const kind of ['deployment', 'service', 'serviceAccount', 'kplusNamespace', 'issuer', 'waypoint', 'egress', 'gateway', 'namespace', 'policy'] as FixtureKind[]) {
+  for (const kind of ['deployment', 'service', 'serviceAccount', 'kplusNamespace', 'issuer', 'waypoint', 'egress', 'gateway', 'namespace', 'policy',
+    'frontDoor', 'cluster', 'cluster2', 'meshCa', 'federation'] as FixtureKind[]) {
     const draft = parts.fixtures[kind];
     if (draft && referenced.has(FIXTURE_IDS[kind])) place(draft, FIXTURE_IDS[kind]);
   }

@@ -30,8 +30,17 @@ export const FIXTURE_IDS = {
   service: 'svc',
   /** A cdk8s-plus ServiceAccount (WorkloadIdentity.fromServiceAccount). */
   serviceAccount: 'sa',
-  /** A cdk8s-plus Namespace (MtlsNamespace namespace). */
+  /** A cdk8s-plus Namespace (MtlsNamespace namespace, IngressNginxFrontDoor controllerNamespace). */
   kplusNamespace: 'kns',
+  /** An IngressNginxFrontDoor (addIngress). */
+  frontDoor: 'door',
+  /** Two MeshClusters (MeshMulticluster clusters, MeshCa.addCluster, MeshFederation methods). */
+  cluster: 'cluster-a',
+  cluster2: 'cluster-b',
+  /** A MeshCa (addCluster). */
+  meshCa: 'mesh-ca',
+  /** A MeshFederation (publishName, trustEachOther). */
+  federation: 'fed',
 } as const;
 
 export type FixtureKind = keyof typeof FIXTURE_IDS;

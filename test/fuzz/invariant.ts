@@ -287,7 +287,7 @@ function quotedValues(text: string): string[] {
 function judgeOutput(manifests: any[], app: AppFacts): Failure[] {
   const failures: Failure[] = [];
   // The automatic analysis's levels: references to objects the app does not define are Info.
-  const findings = MeshAnalysis.analyze(manifests, { levels: { IST0101: FindingLevel.INFO, IST0174: FindingLevel.INFO } });
+  const findings = MeshAnalysis.analyze(manifests, { levels: { IST0101: FindingLevel.INFO, IST0173: FindingLevel.INFO, IST0174: FindingLevel.INFO } });
   for (const f of findings.filter((x) => x.level === FindingLevel.ERROR)) {
     if (app.foreign.has(`${f.resource.kind}|${f.resource.namespace ?? ''}|${f.resource.name}`)) continue;
     failures.push({

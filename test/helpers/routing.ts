@@ -138,7 +138,8 @@ export function routeWithVirtualServices(manifests: readonly any[], request: Rou
   if (request.gateway) {
     const [ns, name] = request.gateway.split('/');
     const gateway = objects(manifests, 'Gateway', 'networking.istio.io').find((g) => g.metadata.name === name && (g.metadata.namespace ?? 'default') === ns);
-    const server = gateway?.spec.servers.find((s: any) => s.port.number === request.port && s.hosts.some((h: string) => hostMatches(h, request.host)));
+    const server = gateway?.spec.servers.find((s: any) => s.port.number === request.port
+      && s.hosts.some((h: string) => hostMatches(h, request.host)));
     if (!server) return { kind: 'not-found' };
     if (server.tls?.httpsRedirect) return { kind: 'redirect', redirect: { scheme: 'https', statusCode: 301 } };
   }
@@ -197,7 +198,12 @@ function defaultOutcome(manifests: readonly any[], request: RoutedRequest, selec
   if (request.gateway) return { kind: 'not-found' };
   return {
     kind: 'route',
-    backends: [{ pods: podsOf(request.host, selectorIn(manifests, request.host, selectorOf)), port: request.port, weight: 100, policy: policyFor(manifests, request.host, undefined, request.port) }],
+    backends: [{
+      pods: podsOf(request.host, selectorIn(manifests, request.host, selectorOf)),
+      port: request.port,
+      weight: 100,
+      policy: policyFor(manifests, request.host, undefined, request.port),
+    }],
     upstreamPath: request.path,
   };
 }
@@ -267,7 +273,8 @@ function attaches(manifests: readonly any[], route: any, request: RoutedRequest)
     }
     if (!request.gateway || `${parentNamespace}/${p.name}` !== request.gateway) return false;
     const gateway = objects(manifests, 'Gateway', 'gateway.networking.k8s.io').find((g) => g.metadata.name === p.name && (g.metadata.namespace ?? 'default') === parentNamespace);
-    const listeners = (gateway?.spec.listeners ?? []).filter((l: any) => (p.sectionName === undefined || l.name === p.sectionName) && l.port === request.port
+    const listeners = (gateway?.spec.listeners ?? []).filter((l: any) => (p.sectionName === undefined || l.name === p.sectionName)
+      && l.port === request.port
       && (l.hostname === undefined || hostMatches(l.hostname, request.host)));
     const hostnames: string[] = route.spec.hostnames ?? [];
     return listeners.length > 0 && (hostnames.length === 0 || hostnames.some((h) => hostMatches(h, request.host)));
@@ -307,15 +314,26 @@ function httpRouteOutcome(manifests: readonly any[], chosen: SortedMatch, reques
     requestHeaders: modifier(filter('RequestHeaderModifier')?.requestHeaderModifier),
     responseHeaders: modifier(filter('ResponseHeaderModifier')?.responseHeaderModifier),
     cors: cors ? normalizeCors({
-      allowOrigins: cors.allowOrigins.map((o: string) => ({ exact: o })), allowMethods: cors.allowMethods, allowHeaders: cors.allowHeaders,
-      exposeHeaders: cors.exposeHeaders, maxAge: `${cors.maxAge ?? 5}s`, allowCredentials: cors.allowCredentials, unmatchedPreflights: 'IGNORE',
+      allowOrigins: cors.allowOrigins.map((o: string) => ({ exact: o })),
+      allowMethods: cors.allowMethods,
+      allowHeaders: cors.allowHeaders,
+      exposeHeaders: cors.exposeHeaders,
+      maxAge: `${cors.maxAge ?? 5}s`,
+      allowCredentials: cors.allowCredentials,
+      unmatchedPreflights: 'IGNORE',
     }) : undefined,
   };
   const redirect = filter('RequestRedirect')?.requestRedirect;
   if (redirect) {
     return clean({
       kind: 'redirect',
-      redirect: clean({ scheme: redirect.scheme, host: redirect.hostname, port: redirect.port, path: redirect.path?.replaceFullPath, statusCode: redirect.statusCode ?? 302 }),
+      redirect: clean({
+        scheme: redirect.scheme,
+        host: redirect.hostname,
+        port: redirect.port,
+        path: redirect.path?.replaceFullPath,
+        statusCode: redirect.statusCode ?? 302,
+      }),
       ...clean(common),
     }) as Outcome;
   }
@@ -328,11 +346,13 @@ function httpRouteOutcome(manifests: readonly any[], chosen: SortedMatch, reques
   };
   const backends = refs.map((r) => {
     const b = backend(r);
-    return { pods: b.pods, port: r.port, weight: Math.round(((r.weight ?? 1) / total) * 100), policy: policyFor(manifests, b.host, undefined, r.port) };
+    const weight = Math.round(((r.weight ?? 1) / total) * 100);
+    return { pods: b.pods, port: r.port, weight, policy: policyFor(manifests, b.host, undefined, r.port) };
   }).filter((b) => b.weight > 0).sort((a, b) => a.pods.localeCompare(b.pods));
   const mirrors = filters.filter((f) => f.type === 'RequestMirror').map((f) => ({
     pods: backend(f.requestMirror.backendRef).pods,
-    percent: f.requestMirror.percent ?? (f.requestMirror.fraction ? (100 * f.requestMirror.fraction.numerator) / (f.requestMirror.fraction.denominator ?? 100) : 100),
+    percent: f.requestMirror.percent
+      ?? (f.requestMirror.fraction ? (100 * f.requestMirror.fraction.numerator) / (f.requestMirror.fraction.denominator ?? 100) : 100),
   }));
   const rewrite = filter('URLRewrite')?.urlRewrite;
   let upstreamPath = request.path;

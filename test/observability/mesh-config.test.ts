@@ -219,144 +219,144 @@ describe('ExtensionProvider fails', () => {
 
   test('an invalid name', () => {
     expect(() => otel({}, 'my otel')).toThrow(
-      "extension provider 'my otel': name must consist of letters, digits, '-', '_' or '.', starting and ending with a letter or digit, got 'my otel'. "
+      "ExtensionProvider.openTelemetry('my otel', ...): name must consist of letters, digits, '-', '_' or '.', starting and ending with a letter or digit, got 'my otel'. "
       + "Name the provider as Telemetry and AuthorizationPolicy objects will, e.g. 'otel' or 'ext-authz'.");
   });
 
   test('a short service name', () => {
     expect(() => otel({ service: 'otel-collector' })).toThrow(
-      "extension provider 'otel': service must be a fully-qualified name (short names such as 'reviews' are not allowed here), got 'otel-collector'. "
+      "ExtensionProvider.openTelemetry('otel', ...): service must be a fully-qualified name (short names such as 'reviews' are not allowed here), got 'otel-collector'. "
       + "Use the service's fully-qualified host, e.g. 'otel-collector.observability.svc.cluster.local' (MeshService.fromName(...).host).");
   });
 
   test('a service host without the cluster domain', () => {
     expect(() => otel({ service: 'otel-collector.observability.svc' })).toThrow(
-      "extension provider 'otel': service must be fully qualified with the cluster domain (Istio looks the host up as written), got 'otel-collector.observability.svc'.");
+      "ExtensionProvider.openTelemetry('otel', ...): service must be fully qualified with the cluster domain (Istio looks the host up as written), got 'otel-collector.observability.svc'.");
   });
 
   test('a service with an invalid namespace prefix', () => {
     expect(() => otel({ service: 'Obs/otel.example.com' })).toThrow(
-      "extension provider 'otel': service has an invalid namespace 'Obs' (a DNS label), got 'Obs/otel.example.com'.");
+      "ExtensionProvider.openTelemetry('otel', ...): service has an invalid namespace 'Obs' (a DNS label), got 'Obs/otel.example.com'.");
   });
 
   test('a port out of range', () => {
-    expect(() => otel({ port: 70000 })).toThrow("extension provider 'otel': port must be a whole number from 1 to 65535, got 70000. Use the service port number, e.g. 4317.");
+    expect(() => otel({ port: 70000 })).toThrow("ExtensionProvider.openTelemetry('otel', ...): port must be a whole number from 1 to 65535, got 70000. Use the service port number, e.g. 4317.");
   });
 
   test('maxTagLength of 0', () => {
     expect(() => otel({ maxTagLength: 0 })).toThrow(
-      "extension provider 'otel': maxTagLength must be a whole number from 1 to 4294967295 (the largest uint32), got 0. A number of characters, e.g. 256; leave it out for the default.");
+      "ExtensionProvider.openTelemetry('otel', ...): maxTagLength must be a whole number from 1 to 4294967295 (the largest uint32), got 0. A number of characters, e.g. 256; leave it out for the default.");
   });
 
   test('an OTLP HTTP path without a leading slash', () => {
     expect(() => otel({ http: { path: 'v1/traces' } })).toThrow(
-      "extension provider 'otel': http.path must start with '/', got 'v1/traces'. Use the collector's OTLP traces path, e.g. '/v1/traces'.");
+      "ExtensionProvider.openTelemetry('otel', ...): http.path must start with '/', got 'v1/traces'. Use the collector's OTLP traces path, e.g. '/v1/traces'.");
   });
 
   test('an OTLP HTTP header with an invalid name', () => {
     expect(() => otel({ http: { path: '/v1/traces', headers: { 'x api key': 'k' } } })).toThrow(
-      "extension provider 'otel': http.headers key must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~), got 'x api key'. Header names are tokens such as 'x-api-key'.");
+      "ExtensionProvider.openTelemetry('otel', ...): http.headers key must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~), got 'x api key'. Header names are tokens such as 'x-api-key'.");
   });
 
   test('an OTLP HTTP timeout below 1ms', () => {
     expect(() => otel({ http: { path: '/v1/traces', timeout: Duration.millis(0) } })).toThrow(
-      "extension provider 'otel': http.timeout must be at least 1ms, got '0ms'.");
+      "ExtensionProvider.openTelemetry('otel', ...): http.timeout must be at least 1ms, got '0ms'.");
   });
 
   test('an unknown resource detector', () => {
     expect(() => otel({ resourceDetectors: ['host' as OpenTelemetryResourceDetector] })).toThrow(
-      "extension provider 'otel': resourceDetectors must be one of environment, dynatrace, got 'host'. Use OpenTelemetryResourceDetector values.");
+      "ExtensionProvider.openTelemetry('otel', ...): resourceDetectors[0] must be one of environment, dynatrace, got 'host'. Use OpenTelemetryResourceDetector, e.g. OpenTelemetryResourceDetector.ENVIRONMENT.");
   });
 
   test('an empty SkyWalking access token', () => {
     expect(() => ExtensionProvider.skyWalking('sw', { service: 'sw.tracing.svc.cluster.local', port: 11800, accessToken: '' })).toThrow(
-      "extension provider 'sw': accessToken must not be empty, got ''. Give the SkyWalking OAP access token, or leave accessToken out.");
+      "ExtensionProvider.skyWalking('sw', ...): accessToken must not be empty, got ''. Give the SkyWalking OAP access token, or leave accessToken out.");
   });
 
   test('a file access log with both text and JSON formats', () => {
     expect(() => ExtensionProvider.envoyFileAccessLog('log', { textFormat: '%RESPONSE_CODE%', jsonFormat: { code: '%RESPONSE_CODE%' } })).toThrow(
-      "extension provider 'log': jsonFormat cannot be combined with textFormat, got {\"code\":\"%RESPONSE_CODE%\"}. A log format is either text or JSON; keep one of them.");
+      "ExtensionProvider.envoyFileAccessLog('log', ...): jsonFormat cannot be combined with textFormat, got {\"code\":\"%RESPONSE_CODE%\"}. A log format is either text or JSON; keep one of them.");
   });
 
   test('a relative access log path', () => {
     expect(() => ExtensionProvider.envoyFileAccessLog('log', { path: 'access.log' })).toThrow(
-      "extension provider 'log': path must be an absolute path (starting with '/'), got 'access.log'. Use '/dev/stdout', '/dev/stderr' or an absolute path in the proxy container.");
+      "ExtensionProvider.envoyFileAccessLog('log', ...): path must be an absolute path (starting with '/'), got 'access.log'. Use '/dev/stdout', '/dev/stderr' or an absolute path in the proxy container.");
   });
 
   test('an empty JSON format', () => {
     expect(() => ExtensionProvider.envoyFileAccessLog('log', { jsonFormat: {} })).toThrow(
-      "extension provider 'log': jsonFormat must have at least one field, got []. Give fields such as { status: '%RESPONSE_CODE%' }.");
+      "ExtensionProvider.envoyFileAccessLog('log', ...): jsonFormat must have at least one field, got []. Give fields such as { status: '%RESPONSE_CODE%' }.");
   });
 
   test('an empty text format', () => {
     expect(() => ExtensionProvider.envoyOtelAccessLog('otel-logs', { service: SERVICE, port: 4317, textFormat: '' })).toThrow(
-      "extension provider 'otel-logs': textFormat must not be empty, got ''. Give a format with Envoy command operators, or leave textFormat out.");
+      "ExtensionProvider.envoyOtelAccessLog('otel-logs', ...): textFormat must not be empty, got ''. Give a format with Envoy command operators, or leave textFormat out.");
   });
 
   test('an empty OTel log name', () => {
     expect(() => ExtensionProvider.envoyOtelAccessLog('otel-logs', { service: SERVICE, port: 4317, logName: '' })).toThrow(
-      "extension provider 'otel-logs': logName must not be empty, got ''. Give a log name such as 'otel_envoy_accesslog', or leave logName out.");
+      "ExtensionProvider.envoyOtelAccessLog('otel-logs', ...): logName must not be empty, got ''. Give a log name such as 'otel_envoy_accesslog', or leave logName out.");
   });
 
   const authz = { service: 'ext-authz.foo.svc.cluster.local', port: 8000 };
 
   test('a status on error that is not an HTTP status', () => {
     expect(() => ExtensionProvider.envoyExtAuthzHttp('x', { ...authz, statusOnError: 42 })).toThrow(
-      "extension provider 'x': statusOnError must be a whole number from 100 to 599, got 42. Use an HTTP status code, e.g. 503.");
+      "ExtensionProvider.envoyExtAuthzHttp('x', ...): statusOnError must be a whole number from 100 to 599, got 42. Use an HTTP status code, e.g. 503.");
   });
 
   test('a path prefix without a leading slash', () => {
     expect(() => ExtensionProvider.envoyExtAuthzHttp('x', { ...authz, pathPrefix: 'check' })).toThrow(
-      "extension provider 'x': pathPrefix must start with '/', got 'check'. Use a path such as '/check'.");
+      "ExtensionProvider.envoyExtAuthzHttp('x', ...): pathPrefix must start with '/', got 'check'. Use a path such as '/check'.");
   });
 
   test('a header pattern with wildcards at both ends', () => {
     expect(() => ExtensionProvider.envoyExtAuthzHttp('x', { ...authz, includeRequestHeadersInCheck: ['*auth*'] })).toThrow(
-      "extension provider 'x': includeRequestHeadersInCheck must use '*' at one end only (exact, 'prefix*' or '*suffix'), got '*auth*'. Use header names such as 'x-user', 'x-auth-*' or '*-token'.");
+      "ExtensionProvider.envoyExtAuthzHttp('x', ...): includeRequestHeadersInCheck must use '*' at one end only (exact, 'prefix*' or '*suffix'), got '*auth*'. Use header names such as 'x-user', 'x-auth-*' or '*-token'.");
   });
 
   test('a lone wildcard header pattern', () => {
     expect(() => ExtensionProvider.envoyExtAuthzHttp('x', { ...authz, headersToUpstreamOnAllow: ['*'] })).toThrow(
-      "extension provider 'x': headersToUpstreamOnAllow must not be '*' alone (name the headers), got '*'.");
+      "ExtensionProvider.envoyExtAuthzHttp('x', ...): headersToUpstreamOnAllow must not be '*' alone (name the headers), got '*'.");
   });
 
   test('an empty header pattern list', () => {
     expect(() => ExtensionProvider.envoyExtAuthzHttp('x', { ...authz, headersToDownstreamOnDeny: [] })).toThrow(
-      "extension provider 'x': headersToDownstreamOnDeny must not be an empty list, got []. Leave the field out instead.");
+      "ExtensionProvider.envoyExtAuthzHttp('x', ...): headersToDownstreamOnDeny must not be an empty list, got []. Leave the field out instead.");
   });
 
   test('an additional header with an empty value', () => {
     expect(() => ExtensionProvider.envoyExtAuthzHttp('x', { ...authz, includeAdditionalHeadersInCheck: { 'x-origin': '' } })).toThrow(
-      "extension provider 'x': includeAdditionalHeadersInCheck['x-origin'] must not be empty, got ''. Header values are non-empty single lines.");
+      "ExtensionProvider.envoyExtAuthzHttp('x', ...): includeAdditionalHeadersInCheck['x-origin'] must not be empty, got ''. Header values are non-empty single lines.");
   });
 
   test('a header pattern that is not a header name', () => {
     expect(() => ExtensionProvider.envoyExtAuthzHttp('x', { ...authz, includeRequestHeadersInCheck: ['x user*'] })).toThrow(
-      "extension provider 'x': includeRequestHeadersInCheck must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~), got 'x user*'.");
+      "ExtensionProvider.envoyExtAuthzHttp('x', ...): includeRequestHeadersInCheck must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~), got 'x user*'.");
   });
 
   test('an empty OTLP header value', () => {
     expect(() => otel({ http: { path: '/v1/traces', headers: { 'x-api-key': '' } } })).toThrow(
-      "extension provider 'otel': http.headers['x-api-key'] must not be empty, got ''. Header values are non-empty single lines.");
+      "ExtensionProvider.openTelemetry('otel', ...): http.headers['x-api-key'] must not be empty, got ''. Header values are non-empty single lines.");
   });
 
   test('an empty text format of a file access log', () => {
     expect(() => ExtensionProvider.envoyFileAccessLog('log', { textFormat: '' })).toThrow(
-      "extension provider 'log': textFormat must not be empty, got ''. Give a format such as '[%START_TIME%] %REQ(:METHOD)% %RESPONSE_CODE%', or leave textFormat out.");
+      "ExtensionProvider.envoyFileAccessLog('log', ...): textFormat must not be empty, got ''. Give a format such as '[%START_TIME%] %REQ(:METHOD)% %RESPONSE_CODE%', or leave textFormat out.");
   });
 
   test('an empty JSON format field', () => {
     expect(() => ExtensionProvider.envoyFileAccessLog('log', { jsonFormat: { status: '' } })).toThrow(
-      "extension provider 'log': jsonFormat['status'] must not be empty, got ''. Give an Envoy command operator such as '%RESPONSE_CODE%'.");
+      "ExtensionProvider.envoyFileAccessLog('log', ...): jsonFormat['status'] must not be empty, got ''. Give an Envoy command operator such as '%RESPONSE_CODE%'.");
   });
 
   test('a request body limit of 0', () => {
     expect(() => ExtensionProvider.envoyExtAuthzGrpc('x', { ...authz, includeRequestBodyInCheck: { maxRequestBytes: 0 } })).toThrow(
-      "extension provider 'x': includeRequestBodyInCheck.maxRequestBytes must be a whole number from 1 to 4294967295 (the largest uint32), got 0. The most body bytes to hold for the check, e.g. 8192.");
+      "ExtensionProvider.envoyExtAuthzGrpc('x', ...): includeRequestBodyInCheck.maxRequestBytes must be a whole number from 1 to 4294967295 (the largest uint32), got 0. The most body bytes to hold for the check, e.g. 8192.");
   });
 
   test('an ext-authz timeout with sub-millisecond parts', () => {
     expect(() => ExtensionProvider.envoyExtAuthzGrpc('x', { ...authz, timeout: Duration.millis(1.5) })).toThrow(
-      "extension provider 'x': timeout must be a whole number of milliseconds, got '1.5ms'.");
+      "ExtensionProvider.envoyExtAuthzGrpc('x', ...): timeout must be a whole number of milliseconds, got '1.5ms'.");
   });
 });

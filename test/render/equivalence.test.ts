@@ -132,9 +132,12 @@ test("the evaluator tells Istio's two bookinfo gateways apart exactly at the nea
   const istio = [
     { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'bookinfo-gateway', namespace: 'bookinfo' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] } },
     {
-      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'bookinfo', namespace: 'bookinfo' },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'bookinfo', namespace: 'bookinfo' },
       spec: {
-        hosts: ['*'], gateways: ['bookinfo/bookinfo-gateway'],
+        hosts: ['*'],
+        gateways: ['bookinfo/bookinfo-gateway'],
         http: [{ match: [{ uri: { exact: '/productpage' } }, { uri: { prefix: '/static' } }], route: [{ destination: { host: 'productpage.bookinfo.svc.cluster.local', port: { number: 9080 } } }] }],
       },
     },
@@ -142,7 +145,9 @@ test("the evaluator tells Istio's two bookinfo gateways apart exactly at the nea
   const gatewayApi = [
     { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'bookinfo-gateway', namespace: 'bookinfo' }, spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 8080, protocol: 'HTTP' }] } },
     {
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'bookinfo', namespace: 'bookinfo' },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'bookinfo', namespace: 'bookinfo' },
       spec: { parentRefs: [{ name: 'bookinfo-gateway' }], rules: [{ matches: [{ path: { type: 'Exact', value: '/productpage' } }, { path: { type: 'PathPrefix', value: '/static' } }], backendRefs: [{ name: 'productpage', port: 9080 }] }] },
     },
   ];

@@ -3,8 +3,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AnalysisCheck, MeshAnalysis } from '../../src';
 import { exampleNames, synthExample } from '../../scripts/synth-examples';
+import { AnalysisCheck, MeshAnalysis } from '../../src';
 import { findAll, findOne, synthApp } from '../helpers';
 
 const GATEWAY_API_EXAMPLES = exampleNames().filter((n) => n.startsWith('gateway-api-'));

@@ -227,7 +227,8 @@ describe('routes', () => {
     gateway(chart).addRedirect({ path: StringMatch.exact('/old'), replacePath: '/new', statusCode: 302 });
     const [rule] = findOne(synthApp(app), 'HTTPRoute', 'public-bookinfo-example-com').spec.rules;
     expect(rule).toEqual({
-      name: 'redirect-old', matches: [{ path: { type: 'Exact', value: '/old' } }],
+      name: 'redirect-old',
+      matches: [{ path: { type: 'Exact', value: '/old' } }],
       filters: [{ type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplaceFullPath', replaceFullPath: '/new' }, statusCode: 302 } }],
     });
   });
@@ -235,7 +236,9 @@ describe('routes', () => {
   test('GRPC services get a GRPCRoute with method matches', () => {
     const { app, chart } = gatewayApiApp();
     new CanaryRelease(chart, 'greeter', {
-      service: MeshService.fromName('greeter', 'grpc', { port: 50051 }), protocol: Protocol.GRPC, versions: versions('v1', 'v2'),
+      service: MeshService.fromName('greeter', 'grpc', { port: 50051 }),
+      protocol: Protocol.GRPC,
+      versions: versions('v1', 'v2'),
       matchRoutes: [{ matches: [{ uri: StringMatch.prefix('/helloworld.Greeter/') }], version: 'v2' }],
     });
     const route = findOne(synthApp(app), 'GRPCRoute', 'greeter');
@@ -245,8 +248,11 @@ describe('routes', () => {
   test('routes at a Gateway API gateway of another app attach by hostname', () => {
     const { app, chart } = gatewayApiApp();
     new CanaryRelease(chart, 'reviews', {
-      service: reviews, versions: versions('v1'), meshRouting: false,
-      gateway: MeshGateway.fromName('shared', 'edge', { hosts: ['*.example.com'], api: RoutingApi.GATEWAY_API }), gatewayHosts: ['reviews.example.com'],
+      service: reviews,
+      versions: versions('v1'),
+      meshRouting: false,
+      gateway: MeshGateway.fromName('shared', 'edge', { hosts: ['*.example.com'], api: RoutingApi.GATEWAY_API }),
+      gatewayHosts: ['reviews.example.com'],
     });
     const route = findOne(synthApp(app), 'HTTPRoute', 'shared-reviews-example-com');
     expect(route.spec.parentRefs).toEqual([{ name: 'shared' }]);
@@ -256,7 +262,9 @@ describe('routes', () => {
   test('retries through the experimental channel: HTTPRoute retry and backendRequest', () => {
     const { app, chart } = gatewayApiApp({ channel: GatewayApiChannel.EXPERIMENTAL });
     new CanaryRelease(chart, 'reviews', {
-      service: reviews, versions: versions('v1'), timeout: Duration.seconds(3),
+      service: reviews,
+      versions: versions('v1'),
+      timeout: Duration.seconds(3),
       retries: { attempts: 3, perTryTimeout: Duration.seconds(1), retryOnStatusCodes: [503] },
     });
     // The experimental CRDs are not the ones the tests check against: synthesize without the schema check.
@@ -282,9 +290,9 @@ describe('routes', () => {
 describe('not expressible on Istio 1.30 with the standard CRDs', () => {
   test.each([
     ['fault injection', { fault: { delay: Duration.seconds(7) } },
-      "test/reviews: default route.fault cannot be expressed through the Gateway API: HTTPRoute has no fault injection (Istio rejects ExtensionRef filters), got {\"delay\":{\"fixedDelayMillis\":7000,\"percentage\":100}}. Inject faults with Istio's APIs: keep this host on Istio APIs (api: RoutingApi.ISTIO on the construct, or on its gateway)."],
+      "test/reviews: fault cannot be expressed through the Gateway API: HTTPRoute has no fault injection (Istio rejects ExtensionRef filters), got {\"delay\":{\"fixedDelayMillis\":7000,\"percentage\":100}}. Inject faults with Istio's APIs: keep this host on Istio APIs (api: RoutingApi.ISTIO on the construct, or on its gateway)."],
     ['typed retries', { retries: { attempts: 2 } },
-      "test/reviews: default route.retries cannot be expressed through the Gateway API: HTTPRoute 'retry' is in the experimental channel only (Gateway API v1.6.1), got {\"attempts\":2}. Declare the experimental CRDs (RoutingDefaults gatewayApiChannel: GatewayApiChannel.EXPERIMENTAL), or keep this host on Istio APIs"],
+      "test/reviews: retries cannot be expressed through the Gateway API: HTTPRoute 'retry' is in the experimental channel only (Gateway API v1.6.1), got {\"attempts\":2}. Declare the experimental CRDs (RoutingDefaults gatewayApiChannel: GatewayApiChannel.EXPERIMENTAL), or keep this host on Istio APIs"],
     ['a negative header match', { matchRoutes: [{ matches: [{ withoutHeaders: { 'x-debug': StringMatch.exact('1') } }], version: 'v1' }] },
       'test/reviews: matchRoutes[0].matches[0].withoutHeaders cannot be expressed through the Gateway API: HTTPRoute has no negative header match'],
     ['a source match', { matchRoutes: [{ matches: [{ sourceLabels: { app: 'productpage' } }], version: 'v1' }] },
@@ -297,20 +305,20 @@ describe('not expressible on Istio 1.30 with the standard CRDs', () => {
   test('typed retries with conditions Istio does not read from HTTPRoute', () => {
     const { chart } = gatewayApiApp({ channel: GatewayApiChannel.EXPERIMENTAL });
     expect(() => new CanaryRelease(chart, 'reviews', { service: reviews, versions: versions('v1'), retries: { attempts: 2, retryOn: [RetryOn.FIVE_XX] } }))
-      .toThrow("test/reviews: default route.retries.retryOn cannot be expressed through the Gateway API: Istio always retries on connect-failure,refused-stream,unavailable,cancelled (plus the status codes), got '5xx'.");
+      .toThrow("test/reviews: retries.retryOn cannot be expressed through the Gateway API: Istio always retries on connect-failure,refused-stream,unavailable,cancelled (plus the status codes), got '5xx'.");
   });
 
   test('TCP routes on Istio 1.30', () => {
     const { chart } = gatewayApiApp();
     expect(() => new CanaryRelease(chart, 'db', { service: MeshService.fromName('db', 'bookinfo', { port: 5432 }), versions: versions('v1'), protocol: Protocol.TCP }))
-      .toThrow("test/db: routes cannot be expressed through the Gateway API on Istio 1.30: Istio reads TCPRoute only as v1alpha2, which the Gateway API v1.6.1 CRDs no longer serve (istio/istio#61540), got 'db.bookinfo.svc.cluster.local'. Declare Istio 1.31 or later (RoutingDefaults istioVersion: '1.31'), or keep this host on Istio APIs");
+      .toThrow("test/db: protocol cannot be expressed through the Gateway API on Istio 1.30: Istio reads TCPRoute only as v1alpha2, which the Gateway API v1.6.1 CRDs no longer serve (istio/istio#61540), got 'db.bookinfo.svc.cluster.local'. Declare Istio 1.31 or later (RoutingDefaults istioVersion: '1.31'), or keep this host on Istio APIs");
   });
 
   test('GRPCRoute has no timeouts', () => {
     const { chart } = gatewayApiApp();
     expect(() => new CanaryRelease(chart, 'greeter', {
       service: MeshService.fromName('greeter', 'grpc', { port: 50051 }), protocol: Protocol.GRPC, versions: versions('v1'), timeout: Duration.seconds(1),
-    })).toThrow('test/greeter: default route.timeout cannot be expressed through the Gateway API: GRPCRoute has no timeouts (Gateway API v1.6.1)');
+    })).toThrow('test/greeter: timeout cannot be expressed through the Gateway API: GRPCRoute has no timeouts (Gateway API v1.6.1)');
   });
 
   test('a prefix rewrite after a string prefix', () => {
@@ -354,7 +362,8 @@ describe('same behaviour or a clear error: route order', () => {
   test('header routes before the default route keep their order', () => {
     const { app, chart } = gatewayApiApp();
     new CanaryRelease(chart, 'reviews', {
-      service: reviews, versions: versions('v1', 'v2', 'v3'),
+      service: reviews,
+      versions: versions('v1', 'v2', 'v3'),
       matchRoutes: [
         { matches: [{ headers: { 'end-user': StringMatch.exact('jason') } }], version: 'v2' },
         { matches: [{ headers: { 'end-user': StringMatch.exact('jason') }, queryParams: { beta: StringMatch.exact('1') } }], version: 'v3' },
@@ -367,7 +376,8 @@ describe('same behaviour or a clear error: route order', () => {
   test('exclusive conditions in any order are fine', () => {
     const { app, chart } = gatewayApiApp();
     new CanaryRelease(chart, 'reviews', {
-      service: reviews, versions: versions('v1', 'v2', 'v3'),
+      service: reviews,
+      versions: versions('v1', 'v2', 'v3'),
       matchRoutes: [
         { matches: [{ headers: { 'end-user': StringMatch.exact('jason') } }], version: 'v2' },
         { matches: [{ headers: { 'end-user': StringMatch.exact('mary') }, queryParams: { beta: StringMatch.exact('1') } }], version: 'v3' },
@@ -421,7 +431,7 @@ describe('choosing the API', () => {
     new CanaryRelease(chart, 'reviews', { service: reviews, versions: versions('v1'), api: RoutingApi.GATEWAY_API });
     expect(() => new CanaryRelease(chart, 'reviews-istio', {
       service: reviews, versions: versions('v1'), api: RoutingApi.ISTIO, matchRoutes: [{ matches: [{ headers: { a: StringMatch.exact('1') } }], version: 'v1' }],
-    })).toThrow("test/reviews-istio: routes would route 'reviews.bookinfo.svc.cluster.local' with a VirtualService (api: RoutingApi.ISTIO), but 'test/reviews' routes it with an HTTPRoute (api: RoutingApi.GATEWAY_API); Istio's behaviour is undefined when a VirtualService and an HTTPRoute route one host");
+    })).toThrow("test/reviews-istio: service would route 'reviews.bookinfo.svc.cluster.local' with a VirtualService (api: RoutingApi.ISTIO), but 'test/reviews' routes it with an HTTPRoute (api: RoutingApi.GATEWAY_API); Istio's behaviour is undefined when a VirtualService and an HTTPRoute route one host");
   });
 
   test('RoutingDefaults: before routes, once, and a valid Istio version', () => {

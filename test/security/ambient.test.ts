@@ -107,9 +107,12 @@ describe('Waypoint', () => {
     expect(() => new Waypoint(newChart(), 'wp', { namespace: 'shop', name: 'my.waypoint' })).toThrow(
       "test/wp: name must be a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit), got 'my.waypoint'. Waypoint names are DNS labels such as 'waypoint'.");
   });
-  test('fails on an invalid namespace in fromName', () => {
-    expect(() => Waypoint.fromName('waypoint', 'Shop')).toThrow(
-      "waypoint 'Shop/waypoint': namespace must be a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit), got 'Shop'. Namespaces are DNS labels such as 'shop'.");
+  test('fails on an invalid namespace in fromName, at the construct that uses the waypoint', () => {
+    const waypoint = Waypoint.fromName('waypoint', 'Shop');
+    expect(() => new MtlsNamespace(newChart(), 'shop', { dataplane: Dataplane.AMBIENT, useWaypoint: waypoint })).toThrow(
+      "test/shop: useWaypoint.namespace must be a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit), got 'Shop'. Namespaces are DNS labels such as 'shop'.");
+    expect(() => new AuthorizationPolicy(newChart(), 'p', { target: PolicyTarget.waypoint(waypoint), rules: [{ to: [{ methods: ['GET'] }] }] })).toThrow(
+      "test/p: target.namespace must be a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit), got 'Shop'.");
   });
 });
 

@@ -424,18 +424,29 @@ describe('WorkloadIdentity', () => {
     expect(WorkloadIdentity.fromServiceAccount(sa, { trustDomain: 'prod.example.com' }).principal).toBe('prod.example.com/ns/foo/sa/sleep');
   });
 
-  test('fails on an invalid namespace', () => {
-    expect(() => WorkloadIdentity.fromName('sleep', 'Foo')).toThrow(
-      "identity 'Foo/sleep': namespace must be a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit), got 'Foo'. Namespaces are DNS labels such as 'default'.");
+  // The factory cannot say where the identity is used: the policy that uses it reports it, naming its prop.
+  const allowFrom = (identity: WorkloadIdentity) => () =>
+    AuthorizationPolicy.allowOnlyFrom(newChart(), 'p', { target: PolicyTarget.namespace('foo') }, [identity]);
+
+  test('fails on an invalid namespace, at the policy that uses it', () => {
+    const identity = WorkloadIdentity.fromName('sleep', 'Foo');
+    expect(allowFrom(identity)).toThrow(
+      "test/p: identities[0].namespace must be a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit), got 'Foo'. Namespaces are DNS labels such as 'default'.");
   });
 
-  test('fails on an invalid service account', () => {
-    expect(() => WorkloadIdentity.fromName('Sleep', 'foo')).toThrow(
-      "identity 'foo/Sleep': serviceAccount must be a DNS subdomain (lowercase letters, digits, '-' and '.'), got 'Sleep'. Service account names look like 'sleep' or 'bookinfo-productpage'.");
+  test('fails on an invalid service account, at the rule that uses it', () => {
+    const identity = WorkloadIdentity.fromName('Sleep', 'foo');
+    expect(() => new AuthorizationPolicy(newChart(), 'p', { target: PolicyTarget.namespace('foo'), rules: [{ from: [{ identities: [identity] }] }] })).toThrow(
+      "test/p: rules[0].from[0].identities[0].serviceAccount must be a DNS subdomain (lowercase letters, digits, '-' and '.'), got 'Sleep'. Service account names look like 'sleep' or 'bookinfo-productpage'.");
   });
 
   test('fails on an invalid trust domain', () => {
-    expect(() => WorkloadIdentity.fromName('sleep', 'foo', { trustDomain: 'Bad Domain' })).toThrow(
-      "identity 'foo/sleep': trustDomain must be lowercase (DNS names are case-insensitive; Kubernetes names are lowercase), got 'Bad Domain'. Use the mesh's trust domain (MeshConfig trustDomain), usually 'cluster.local'.");
+    expect(allowFrom(WorkloadIdentity.fromName('sleep', 'foo', { trustDomain: 'Bad Domain' }))).toThrow(
+      "test/p: identities[0].trustDomain must be lowercase (DNS names are case-insensitive; Kubernetes names are lowercase), got 'Bad Domain'. Use the mesh's trust domain (MeshConfig trustDomain), usually 'cluster.local'.");
+  });
+
+  test('fails on a plain object instead of an identity', () => {
+    expect(allowFrom({ principal: 'cluster.local/ns/foo/sa/sleep' } as any)).toThrow(
+      "test/p: identities[0] must be a WorkloadIdentity, got {\"principal\":\"cluster.local/ns/foo/sa/sleep\"}. Use WorkloadIdentity.fromName('sleep', 'foo') or another WorkloadIdentity factory.");
   });
 });

@@ -151,9 +151,10 @@ describe('MtlsNamespace', () => {
       expect(() => new MtlsNamespace(chart, 'again', { name: 'shop', createNamespace: false })).toThrow(
         "test/again: name is already declared by 'test/shop', got 'shop'. Declare each namespace once and reuse the construct.");
     });
-    test('an invalid revision', () => {
-      expect(() => Dataplane.revision('1.30/x')).toThrow(
-        "revision '1.30/x': revision must consist of letters, digits, '-', '_' or '.', starting and ending with a letter or digit, got '1.30/x'. Use the revision name istiod was installed with, e.g. '1-30-3' or 'canary'.");
+    test('an invalid revision, at the namespace that uses it', () => {
+      const dataplane = Dataplane.revision('1.30/x');
+      expect(() => new MtlsNamespace(newChart(), 'shop', { dataplane })).toThrow(
+        "test/shop: dataplane.revision must consist of letters, digits, '-', '_' or '.', starting and ending with a letter or digit, got '1.30/x'. Use the revision name istiod was installed with, e.g. '1-30-3' or 'canary'.");
     });
     test('an egress host without a namespace', () => {
       expect(() => new MtlsNamespace(newChart(), 'shop', { egress: { hosts: ['api.example.com'] } })).toThrow(

@@ -28,7 +28,7 @@ test('a second default route for the same host fails, naming both constructs', (
   const chart = newChart();
   new CanaryRelease(chart, 'first', { service: reviews, versions: v('v1') });
   expect(() => new CanaryRelease(chart, 'second', { service: reviews, versions: v('v1') }))
-    .toThrow("test/second: http default route for 'reviews.bookinfo.svc.cluster.local' conflicts with the default route already set by 'test/first', got 'reviews.bookinfo.svc.cluster.local'.");
+    .toThrow("test/second: service gives 'reviews.bookinfo.svc.cluster.local' a second default http route (without a match), but 'test/first' already gives it one, got 'reviews.bookinfo.svc.cluster.local'.");
 });
 
 test('one subset name with two label sets fails, naming both constructs', () => {
@@ -36,7 +36,7 @@ test('one subset name with two label sets fails, naming both constructs', () => 
   new CanaryRelease(chart, 'first', { service: reviews, versions: v('v1') });
   const gateway = MeshGateway.fromName('public', 'istio-system', { hosts: ['reviews.example.com'] });
   expect(() => new CanaryRelease(chart, 'second', { service: reviews, versions: [ReleaseVersion.fromLabels('v1', { version: 'one' })], meshRouting: false, gateway }))
-    .toThrow("test/second: subset 'v1' of 'reviews.bookinfo.svc.cluster.local' has labels {\"version\":\"one\"} but 'test/first' defines it with {\"version\":\"v1\"}");
+    .toThrow("test/second: versions[0] defines subset 'v1' of 'reviews.bookinfo.svc.cluster.local' with labels {\"version\":\"one\"} but 'test/first' defines it with {\"version\":\"v1\"}");
 });
 
 test('two constructs setting the same traffic-policy field fail, naming both', () => {
@@ -75,7 +75,7 @@ test('a match repeated by another construct fails (the second route could never 
   new CanaryRelease(chart, 'first', { service: reviews, versions: v('v1', 'v2'), matchRoutes: [{ matches: jason, version: 'v2' }] });
   expect(() => new CanaryRelease(chart, 'second', {
     service: reviews, versions: v('v1', 'v2'), matchRoutes: [{ matches: jason, version: 'v1' }],
-  })).toThrow(/test\/second: http match for 'reviews.bookinfo.svc.cluster.local' repeats a match already routed by 'test\/first'/);
+  })).toThrow(/test\/second: matchRoutes\[0\] repeats a match of 'reviews.bookinfo.svc.cluster.local' already routed by 'test\/first'/);
 });
 
 test('output is deterministic', () => {

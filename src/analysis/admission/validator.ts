@@ -534,7 +534,7 @@ function projectionOf(rule: string): Projection {
   if (projections.has(rule)) return projections.get(rule);
   let projection: Projection;
   const fields = [...rule.matchAll(HAS_FIELD)].map((m) => m[1]);
-  if (fields.length > 0 && fields.length <= 30 && !/\bself\b/.test(rule.replace(HAS_FIELD, ''))
+  if (fields.length > 0 && !/\bself\b/.test(rule.replace(HAS_FIELD, ''))
     && fields.every((f) => escapeProperty(f) === f)) {
     projection = { presence: [...new Set(fields)] };
   } else {
@@ -558,10 +558,9 @@ function projectionKey(rule: string, schema: Schema, o: Record<string, unknown>)
     return v !== undefined && v !== null;
   };
   if ('presence' in projection) {
-    let bits = 0;
-    projection.presence.forEach((f, i) => {
-      if (present(f)) bits |= 1 << i;
-    });
+    // One digit per field: `101`.
+    let bits = '';
+    for (const f of projection.presence) bits += present(f) ? '1' : '0';
     return bits;
   }
   let keys = '';

@@ -1,8 +1,9 @@
 import { AnalysisContext, Analyzer, isRecord } from '../context';
 import { FindingLevel } from '../finding';
-import { arr, filesHaveWorkloads, indexByLabels, selectorString, str, Workload, workloads } from '../util';
+import { arr, filesHaveWorkloads, selectorString, str, Workload, workloadLabelIndex, workloads } from '../util';
 
 const ROOT_NAMESPACE = 'istio-system';
+const SOURCE_NAMESPACE_FIELDS = ['namespaces', 'notNamespaces'];
 
 /**
  * Whether a workload takes part in the mesh: it runs a proxy, is injected (namespace label or
@@ -42,18 +43,15 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
     const all = workloads(ctx);
     const haveWorkloads = filesHaveWorkloads(ctx);
     const meshWorkloads = ctx.cached('meshWorkloads', () => all.filter((w) => inMesh(ctx, w)));
-    const byNamespace = new Map<string, Workload[]>();
-    for (const w of meshWorkloads) {
-      let l = byNamespace.get(w.namespace);
-      if (!l) byNamespace.set(w.namespace, (l = []));
-      l.push(w);
-    }
-    // Selectors are resolved through the label index: a policy looks at the workloads carrying one of its pairs.
-    const byLabel = indexByLabels(meshWorkloads);
+    const inMeshSet = ctx.cached('meshWorkloadSet', () => new Set(meshWorkloads));
+    // Selectors are resolved through the shared label index: a policy looks at the workloads carrying one of its pairs.
+    const byLabel = workloadLabelIndex(ctx);
+    let byNamespace: Map<string, Workload[]> | undefined;
     const namespaces = ctx.all('Namespace').map((n) => n.name);
-    const knownNamespaces = new Set([...namespaces, ...ctx.resources.map((r) => r.namespace).filter((n) => n)]);
+    let knownNamespaces: Set<string> | undefined;
     const patternKnown = new Map<string, boolean>();
     const known = (pattern: string) => {
+      knownNamespaces ??= new Set([...namespaces, ...ctx.resources.map((r) => r.namespace).filter((n) => n)]);
       if (!pattern.includes('*')) return knownNamespaces.has(pattern);
       // Each distinct wildcard is matched against the namespaces once.
       if (!patternKnown.has(pattern)) patternKnown.set(pattern, [...knownNamespaces].some((n) => namespacePatternMatches(pattern, n)));
@@ -64,10 +62,22 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
         const sel: Record<string, string> = isRecord(ap.spec.selector?.matchLabels) ? ap.spec.selector.matchLabels : {};
         const scope = ap.namespace === root ? '*' : ap.namespace;
         const pairs = Object.entries(sel);
-        const candidates = pairs.length === 0
-          ? (scope === '*' ? meshWorkloads : byNamespace.get(scope) ?? [])
-          : byLabel.get(scope)?.get(pairs[0][0])?.get(String(pairs[0][1])) ?? [];
-        if (!candidates.some((w) => pairs.every(([k, v]) => w.labels[k] === String(v)))) {
+        let selects: boolean;
+        if (pairs.length === 0) {
+          if (!byNamespace) {
+            byNamespace = new Map();
+            for (const w of meshWorkloads) {
+              let l = byNamespace.get(w.namespace);
+              if (!l) byNamespace.set(w.namespace, (l = []));
+              l.push(w);
+            }
+          }
+          selects = (scope === '*' ? meshWorkloads : byNamespace.get(scope) ?? []).length > 0;
+        } else {
+          const candidates = byLabel.get(scope)?.get(pairs[0][0])?.get(String(pairs[0][1])) ?? [];
+          selects = candidates.some((w) => inMeshSet.has(w) && pairs.every(([k, v]) => w.labels[k] === String(v)));
+        }
+        if (!selects) {
           ctx.report(this.name, 'IST0127', FindingLevel.WARNING, ap,
             `AuthorizationPolicy ${ap.fullName} selects no workload of the mesh${pairs.length ? ` (labels "${selectorString(sel)}")` : ''} in ${ap.namespace === root ? 'any namespace' : `namespace ${ap.namespace}`}; it has no effect.`,
             'Fix the selector, or deploy the workload it is meant for into the mesh.');
@@ -76,8 +86,10 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
       if (namespaces.length === 0) continue;
       for (const rule of arr(ap.spec.rules)) {
         for (const from of arr(rule?.from)) {
-          for (const field of ['namespaces', 'notNamespaces']) {
-            for (const p of arr(from?.source?.[field]).map(String)) {
+          for (const field of SOURCE_NAMESPACE_FIELDS) {
+            const list = from?.source?.[field];
+            if (!Array.isArray(list)) continue;
+            for (const p of list.map(String)) {
               if (known(p)) continue;
               ctx.report(this.name, 'IST0101', FindingLevel.ERROR, ap,
                 `AuthorizationPolicy ${ap.fullName}: source.${field} entry "${p}" matches no namespace.`,

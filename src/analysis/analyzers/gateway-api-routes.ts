@@ -21,7 +21,8 @@ function routes(ctx: AnalysisContext): Resource[] {
 }
 
 /** Whether a ReferenceGrant in `namespace` lets `fromKind` objects of `fromNamespace` refer to `toKind` `name`. */
-function granted(ctx: AnalysisContext, namespace: string, fromKind: string, fromNamespace: string, toGroup: string, toKind: string, name: string): boolean {
+function granted(ctx: AnalysisContext, namespace: string, fromKind: string, fromNamespace: string,
+  toGroup: string, toKind: string, name: string): boolean {
   return ctx.all(`ReferenceGrant.${GROUP}`).some((g) => g.namespace === namespace
     && arr(g.spec.from).some((f) => str(f?.group) === GROUP && str(f?.kind) === fromKind && str(f?.namespace) === fromNamespace)
     && arr(g.spec.to).some((t) => str(t?.group) === toGroup && str(t?.kind) === toKind && (t?.name === undefined || str(t.name) === name)));

@@ -65,6 +65,10 @@ export function unreachableRules(routes: readonly any[], http: boolean, report: 
   const seen = new Map<string, number>();
   let emptyAt = -1;
   const prefixes: PrefixMatch[] = [];
+  // With one match in all, no match can repeat or cover another: most VirtualServices skip the comparisons.
+  let matchCount = 0;
+  for (const route of routes) matchCount += arr(route?.match).length;
+  const comparing = matchCount > 1;
   routes.forEach((route, rn) => {
     if (!route) return;
     const matches = arr(route.match);
@@ -80,6 +84,7 @@ export function unreachableRules(routes: readonly any[], http: boolean, report: 
         report('IST0130', `VirtualService rule ${name} is never used: a rule without matches comes before it.`);
         return;
       }
+      if (!comparing) return;
       const key = canonical(http && match ? { ...match, name: undefined } : match);
       const dup = seen.get(key);
       if (dup !== undefined) {

@@ -18,7 +18,15 @@ import { escapeRegex } from '../istio/virtual-service';
 const KEEP_ISTIO = 'keep this host on Istio APIs (api: RoutingApi.ISTIO on the construct, or on its gateway)';
 
 /** The backend Service a destination resolves to (one per version), from the renderer. */
-export type BackendNamer = (destination: RouteDestination) => { readonly name: string; readonly namespace: string; readonly group?: string; readonly kind?: string };
+export type BackendNamer = (destination: RouteDestination) => BackendService;
+
+/** A backendRef's target: a Service (name, namespace), or an Istio `Hostname` (group and kind set). */
+export interface BackendService {
+  readonly name: string;
+  readonly namespace: string;
+  readonly group?: string;
+  readonly kind?: string;
+}
 
 /**
  * Fails when an HTTP route uses what the Gateway API cannot express; called as the route is
@@ -26,9 +34,9 @@ export type BackendNamer = (destination: RouteDestination) => { readonly name: s
  */
 export function checkHttpIntent(table: RouteTable, route: HttpRouteIntent, settings: RoutingSettings): void {
   const grpc = table.key.protocol === 'GRPC';
-  const where = route.property ?? 'default route';
+  const where = routeName(route);
   const cannot = (what: string, why: string, value: unknown, wayOut = `Remove it, or ${KEEP_ISTIO}.`): never =>
-    fail(route.owner, `${where}${what ? `.${what}` : ''}`, `cannot be expressed through the Gateway API: ${why}`, value, wayOut);
+    fail(route.owner, what ? propOf(route, what) : where, `cannot be expressed through the Gateway API: ${why}`, value, wayOut);
   if (route.fault) {
     cannot('fault', 'HTTPRoute has no fault injection (Istio rejects ExtensionRef filters)', route.fault,
       `Inject faults with Istio's APIs: ${KEEP_ISTIO}.`);
@@ -39,7 +47,7 @@ export function checkHttpIntent(table: RouteTable, route: HttpRouteIntent, setti
         `Declare the experimental CRDs (RoutingDefaults gatewayApiChannel: GatewayApiChannel.EXPERIMENTAL), or ${KEEP_ISTIO}.`);
     }
     if (grpc) cannot('retries', 'GRPCRoute has no retries', route.retries);
-    checkRetryExpressible(route, route.retries, where);
+    checkRetryExpressible(route, route.retries);
   }
   if (route.timeoutMillis !== undefined && route.timeoutMillis > MAX_GATEWAY_DURATION_MILLIS) {
     cannot('timeout', 'Gateway API durations have at most 99999 hours', `${route.timeoutMillis}ms`, 'Use a shorter timeout.');
@@ -57,7 +65,8 @@ export function checkHttpIntent(table: RouteTable, route: HttpRouteIntent, setti
         route.rewrite.pathPrefix, `Match the path with StringMatch.pathPrefix (e.g. addRoute path: StringMatch.pathPrefix('/api')), or ${KEEP_ISTIO}.`);
     }
   }
-  (route.match ?? []).forEach((m, i) => checkCondition(route, `${where}.matches[${i}]`, m, grpc));
+  const conditions = route.match ?? [];
+  for (let i = 0; i < conditions.length; i++) checkCondition(route, i, conditions[i], grpc);
   for (const d of [...(route.route ?? []), ...(route.mirror ? [route.mirror] : [])]) {
     if (d.port === undefined) {
       fail(route.owner, `${where} destination '${d.host}'`, 'needs a port: a Gateway API backendRef to a Service names its port', d.port,
@@ -69,9 +78,10 @@ export function checkHttpIntent(table: RouteTable, route: HttpRouteIntent, setti
   }
 }
 
-function checkCondition(route: HttpRouteIntent, property: string, m: RequestCondition, grpc: boolean): void {
+function checkCondition(route: HttpRouteIntent, index: number, m: RequestCondition, grpc: boolean): void {
+  // The property name is built only for an error (every route of large apps passes here).
   const cannot = (what: string, why: string, value: unknown): never =>
-    fail(route.owner, `${property}.${what}`, `cannot be expressed through the Gateway API: ${why}`, value, `Remove it, or ${KEEP_ISTIO}.`);
+    fail(route.owner, propOf(route, `matches[${index}].${what}`), `cannot be expressed through the Gateway API: ${why}`, value, `Remove it, or ${KEEP_ISTIO}.`);
   if (m.withoutHeaders) cannot('withoutHeaders', 'HTTPRoute has no negative header match', Object.keys(m.withoutHeaders));
   if (m.sourceLabels) cannot('sourceLabels', 'HTTPRoute cannot match the calling workload', m.sourceLabels);
   if (m.port !== undefined) cannot('port', 'an HTTPRoute match has no port (the parent reference chooses the port)', m.port);
@@ -92,24 +102,25 @@ function checkCondition(route: HttpRouteIntent, property: string, m: RequestCond
 /** Istio's reading of HTTPRoute `retry`: fixed conditions, codes appended, no per-try timeout but `backendRequest`. */
 const GATEWAY_RETRY_ON = ['connect-failure', 'refused-stream', 'unavailable', 'cancelled'];
 
-function checkRetryExpressible(route: HttpRouteIntent, retries: RetryIntent, where: string): void {
+function checkRetryExpressible(route: HttpRouteIntent, retries: RetryIntent): void {
   const on = retries.retryOn;
   if (on && (on.length !== GATEWAY_RETRY_ON.length || !GATEWAY_RETRY_ON.every((c) => on.includes(c)))) {
-    fail(route.owner, `${where}.retries.retryOn`, `cannot be expressed through the Gateway API: Istio always retries on ${GATEWAY_RETRY_ON.join(',')} (plus the status codes)`, on.join(','),
+    fail(route.owner, propOf(route, 'retries.retryOn'), `cannot be expressed through the Gateway API: Istio always retries on ${GATEWAY_RETRY_ON.join(',')} (plus the status codes)`, on.join(','),
       `Leave retryOn unset (and list status codes in retryOnStatusCodes), or ${KEEP_ISTIO}.`);
   }
   if (retries.retryRemoteLocalities) {
-    fail(route.owner, `${where}.retries.retryRemoteLocalities`, 'cannot be expressed through the Gateway API', true, `Remove it, or ${KEEP_ISTIO}.`);
+    fail(route.owner, propOf(route, 'retries.retryRemoteLocalities'), 'cannot be expressed through the Gateway API', true, `Remove it, or ${KEEP_ISTIO}.`);
   }
   if (retries.perTryTimeoutMillis !== undefined && route.timeoutMillis !== undefined && retries.perTryTimeoutMillis > route.timeoutMillis) {
-    fail(route.owner, `${where}.retries.perTryTimeout`, 'must not be longer than the route timeout through the Gateway API (timeouts.backendRequest <= timeouts.request)',
+    fail(route.owner, propOf(route, 'retries.perTryTimeout'), 'must not be longer than the route timeout through the Gateway API (timeouts.backendRequest <= timeouts.request)',
       `${retries.perTryTimeoutMillis}ms`, 'Shorten perTryTimeout or lengthen the timeout.');
   }
 }
 
 /** Fails for a TCP or TLS route the Gateway API cannot take. */
 export function checkStreamIntent(table: RouteTable, route: StreamRouteIntent, kind: 'tcp' | 'tls', settings: RoutingSettings): void {
-  const where = route.property ?? 'routes';
+  // A release's TCP route comes from its `protocol`; other stream routes name their own prop.
+  const where = route.property === undefined || route.property === 'service' ? (kind === 'tcp' ? 'protocol' : 'routes') : route.property;
   if (kind === 'tcp' && settings.istioMinor < 31) {
     fail(route.owner, where, 'cannot be expressed through the Gateway API on Istio 1.30: Istio reads TCPRoute only as v1alpha2, which the Gateway API v1.6.1 CRDs no longer serve (istio/istio#61540)',
       table.key.host, `Declare Istio 1.31 or later (RoutingDefaults istioVersion: '1.31'), or ${KEEP_ISTIO}.`);
@@ -134,6 +145,13 @@ interface RenderedMatch {
   /** Istio's sort key (`sortHTTPRoutes`): URI rank, URI length, method, header and query counts. */
   readonly rank: number;
   readonly length: number;
+}
+
+/** The exact rule segmentShadow adds: the route it copies, its index, the bare path. */
+interface ShadowRule {
+  readonly intent: HttpRouteIntent;
+  readonly route: number;
+  readonly condition: RequestCondition;
 }
 
 /** A rendered rule: the spec plus, for the precedence check, what it matches and for which route. */
@@ -178,7 +196,7 @@ export function httpRules(table: RouteTable, settings: RoutingSettings, backend:
  * which the VirtualService sends to the first later route that accepts it, gets an exact rule
  * to that route (exact paths precede prefixes in HTTPRoute order).
  */
-function segmentShadow(routes: readonly HttpRouteIntent[], index: number): { rule?: { intent: HttpRouteIntent; route: number; condition: RequestCondition }; error?: string } {
+function segmentShadow(routes: readonly HttpRouteIntent[], index: number): { rule?: ShadowRule; error?: string } {
   const conditions = routes[index].match ?? [];
   const trailing = conditions.map((m) => m.path).find((p) => p?.kind === 'prefix' && p.value.length > 1 && p.value.endsWith('/') && isPlainPath(p.value));
   if (!trailing || conditions.length !== 1 || hasNonPathConditions(conditions[0])) return {};
@@ -308,7 +326,7 @@ function precedenceErrors(table: RouteTable, routes: readonly HttpRouteIntent[],
       const earlierConditions = earlierIntent.match && earlierIntent.match.length > 0 ? earlierIntent.match : [{}];
       if (!earlierConditions.some((c) => mayOverlap(later.condition, c))) continue;
       reported.add(key);
-      errors.push(new ValidationError(pathOf(laterIntent.owner), laterIntent.property ?? 'default route',
+      errors.push(new ValidationError(pathOf(laterIntent.owner), routeName(laterIntent),
         `would take precedence over '${describeRoute(earlierIntent)}' through the Gateway API (HTTPRoute orders matches by specificity: exact path, longest prefix, method, header count, query count; a VirtualService tries them in order), `
         + `and some request to '${table.key.host}' matches both, so it would reach another destination`,
         describeConditions(laterIntent),
@@ -319,7 +337,7 @@ function precedenceErrors(table: RouteTable, routes: readonly HttpRouteIntent[],
 }
 
 function describeRoute(route: HttpRouteIntent): string {
-  return `${pathOf(route.owner)} (${route.property ?? 'default route'})`;
+  return `${pathOf(route.owner)} (${routeName(route)})`;
 }
 
 function describeConditions(route: HttpRouteIntent): string {
@@ -334,8 +352,17 @@ function describeConditions(route: HttpRouteIntent): string {
 /** Whether two routes do the same thing with a request (then their order does not matter). */
 function sameBehaviour(a: HttpRouteIntent, b: HttpRouteIntent): boolean {
   const action = (r: HttpRouteIntent) => stableJson({
-    route: r.route, redirect: r.redirect, rewrite: r.rewrite, fault: r.fault, mirror: r.mirror, mirrorPercentage: r.mirrorPercentage,
-    timeoutMillis: r.timeoutMillis, retries: r.retries, requestHeaders: r.requestHeaders, responseHeaders: r.responseHeaders, cors: r.cors,
+    route: r.route,
+    redirect: r.redirect,
+    rewrite: r.rewrite,
+    fault: r.fault,
+    mirror: r.mirror,
+    mirrorPercentage: r.mirrorPercentage,
+    timeoutMillis: r.timeoutMillis,
+    retries: r.retries,
+    requestHeaders: r.requestHeaders,
+    responseHeaders: r.responseHeaders,
+    cors: r.cors,
   });
   return action(a) === action(b);
 }
@@ -380,11 +407,29 @@ function accepts(c: StringCondition, value: string): boolean {
   }
 }
 
+/**
+ * The prop behind one field of a route, as the user wrote it: a match route's own
+ * (`matchRoutes[0].fault`), the release's for its default route (`fault`; the default route's
+ * property is `service`), or a gateway route's (`addRoute /api timeout`).
+ */
+function propOf(route: HttpRouteIntent, field: string): string {
+  const p = route.property;
+  if (p === undefined || p === 'service') return field;
+  return p.startsWith('matchRoutes[') ? `${p}.${field}` : `${p} ${field}`;
+}
+
+/** A route as messages name it. */
+export function routeName(route: HttpRouteIntent | StreamRouteIntent): string {
+  return route.property === undefined || route.property === 'service' ? 'default route' : route.property;
+}
+
 /** The HTTPRoute CRD's limits (rules, matches, backends), checked at synth. */
 function limitErrors(table: RouteTable, rules: ReadonlyArray<Record<string, any>>): string[] {
   const errors: string[] = [];
   const where = pathOf(table.firstOwner);
-  const report = (property: string, rule: string, value: unknown, hint: string) => errors.push(new ValidationError(where, property, rule, value, hint).message);
+  const report = (property: string, broken: string, value: unknown, hint: string) => {
+    errors.push(new ValidationError(where, property, broken, value, hint).message);
+  };
   if (rules.length > 16) {
     report(`routes for '${table.key.host}'`, 'must be at most 16 rules through the Gateway API (HTTPRoute limit)', rules.length,
       `Route fewer paths on this host, or ${KEEP_ISTIO}.`);
@@ -399,7 +444,8 @@ function limitErrors(table: RouteTable, rules: ReadonlyArray<Record<string, any>
 }
 
 /** One rule: matches, filters, timeouts, retry (experimental) and backends. */
-function rule(route: HttpRouteIntent, conditions: readonly RequestCondition[], grpc: boolean, settings: RoutingSettings, backend: BackendNamer, table: RouteTable): Record<string, any> {
+function rule(route: HttpRouteIntent, conditions: readonly RequestCondition[], grpc: boolean, settings: RoutingSettings,
+  backend: BackendNamer, table: RouteTable): Record<string, any> {
   const filters: Array<Record<string, any>> = [];
   if (route.requestHeaders) filters.push({ type: 'RequestHeaderModifier', requestHeaderModifier: headerModifier(route.requestHeaders) });
   if (route.responseHeaders) filters.push({ type: 'ResponseHeaderModifier', responseHeaderModifier: headerModifier(route.responseHeaders) });
@@ -417,7 +463,9 @@ function rule(route: HttpRouteIntent, conditions: readonly RequestCondition[], g
     filters.push({
       type: 'RequestRedirect',
       requestRedirect: prune({
-        scheme: r.scheme, hostname: r.host, port: r.port,
+        scheme: r.scheme,
+        hostname: r.host,
+        port: r.port,
         path: r.path !== undefined ? { type: 'ReplaceFullPath', replaceFullPath: r.path } : undefined,
         // Always written: the CRD's default is 302, a VirtualService's 301.
         statusCode: r.statusCode,

@@ -6,7 +6,7 @@ import { fitName, MAX_LABEL_NAME, MAX_OBJECT_NAME } from '../../core/naming';
 import { isEmpty, prune } from '../../core/plain-objects';
 import { GatewayApiChannel, RoutingSettings, routingSettings } from '../../core/routing-api';
 import { fail, pathOf } from '../../core/validation-error';
-import { Destination, HttpRouteIntent, MeshModel, ModelEvent, RouteDestination, RouteTable, StreamRouteIntent } from '../../model/mesh-model';
+import { Destination, HttpRouteIntent, MeshModel, ModelEvent, RouteChecker, RouteDestination, RouteTable, StreamRouteIntent } from '../../model/mesh-model';
 import { wireObject } from '../api-object';
 import { GVK } from '../gvk';
 import { containerFor, ModelSpecProducer, recordRendered, renderedId, renderedObjectOf } from '../rendered';
@@ -38,9 +38,11 @@ interface VersionBackend {
   rule?: ApiObject;
 }
 
-const ROUTE_KINDS: Record<string, GroupVersionKind> = { HTTPRoute: GVK.HTTPRoute, GRPCRoute: GVK.GRPCRoute, TLSRoute: GVK.TLSRoute, TCPRoute: GVK.TCPRoute };
+const ROUTE_KINDS: Record<string, GroupVersionKind> = {
+  HTTPRoute: GVK.HTTPRoute, GRPCRoute: GVK.GRPCRoute, TLSRoute: GVK.TLSRoute, TCPRoute: GVK.TCPRoute,
+};
 
-class GatewayApiRenderer {
+class GatewayApiRenderer implements RouteChecker {
   /** Version backends by destination, then subset. */
   private readonly versions = new Map<Destination, Map<string, VersionBackend>>();
   /** Version Service names taken, by namespace. */
@@ -57,21 +59,22 @@ class GatewayApiRenderer {
 
   /** Checks every route added to the table and renders what it needs. */
   private adopt(table: RouteTable): void {
+    table.routeChecker = this;
+  }
+
+  public checkRoute(table: RouteTable, route: HttpRouteIntent | StreamRouteIntent, kind: 'http' | 'tcp' | 'tls'): void {
     const settings = routingSettings(table.firstOwner);
-    table.checkRoute = (route, kind) => {
-      if (kind === 'http') checkHttpIntent(table, route as HttpRouteIntent, settings);
-      else checkStreamIntent(table, route as StreamRouteIntent, kind, settings);
-      const kindName = kind === 'tls' ? 'TLSRoute' : kind === 'tcp' ? 'TCPRoute' : table.key.protocol === 'GRPC' ? 'GRPCRoute' : 'HTTPRoute';
-      this.routeObject(table, kindName, settings);
-      if (kind === 'http' && (route as HttpRouteIntent).retries && settings.channel === GatewayApiChannel.EXPERIMENTAL) {
-        // The analysis knows the standard CRDs only, which prune `retry`: the cluster has the experimental ones.
-        renderedObjectOf(table)?.metadata.addAnnotation('galley.istio.io/analyze-suppress', 'CIS1001');
-      }
-      const destinations: RouteDestination[] = [...route.route ?? []];
-      const mirror = (route as HttpRouteIntent).mirror;
-      if (mirror) destinations.push(mirror);
-      for (const d of destinations) this.backend(table, route.owner, d, kindName);
-    };
+    if (kind === 'http') checkHttpIntent(table, route as HttpRouteIntent, settings);
+    else checkStreamIntent(table, route as StreamRouteIntent, kind, settings);
+    const kindName = kind === 'tls' ? 'TLSRoute' : kind === 'tcp' ? 'TCPRoute' : table.key.protocol === 'GRPC' ? 'GRPCRoute' : 'HTTPRoute';
+    this.routeObject(table, kindName, settings);
+    const http = kind === 'http' ? route as HttpRouteIntent : undefined;
+    if (http?.retries && settings.channel === GatewayApiChannel.EXPERIMENTAL) {
+      // The analysis knows the standard CRDs only, which prune `retry`: the cluster has the experimental ones.
+      renderedObjectOf(table)?.metadata.addAnnotation('galley.istio.io/analyze-suppress', 'CIS1001');
+    }
+    for (const d of route.route ?? []) this.backend(table, route.owner, d, kindName);
+    if (http?.mirror) this.backend(table, route.owner, http.mirror, kindName);
   }
 
   private routeObject(table: RouteTable, kind: string, settings: RoutingSettings): void {
@@ -89,14 +92,16 @@ class GatewayApiRenderer {
     const obj = wireObject(containerFor(table.firstOwner), renderedId(kind, namespace, name), ROUTE_KINDS[kind], { name, namespace }, created,
       table.firstOwner as Construct);
     // Precedence and CRD limits need every route of the table: checked once the app is complete.
-    obj.node.addValidation({ validate: () => created.errors() });
+    obj.node.addValidation(created);
     recordRendered(table, obj);
   }
 
   /** The backend a destination reaches: the service itself, or its version's own Service. */
   private backend(table: RouteTable, owner: IConstruct, d: RouteDestination, routeKind: string): void {
     const resolved = this.resolve(d, owner, table.key.protocol);
-    if (resolved.namespace !== table.key.namespace && resolved.kind === undefined) this.grant(resolved.namespace, table.key.namespace, routeKind, resolved.name, owner);
+    if (resolved.namespace !== table.key.namespace && resolved.kind === undefined) {
+      this.grant(resolved.namespace, table.key.namespace, routeKind, resolved.name, owner);
+    }
   }
 
   /** The name and namespace of the Service a destination reaches (creating a version's on first use). */
@@ -179,7 +184,8 @@ class RouteProducer implements ModelSpecProducer {
     private readonly renderer: GatewayApiRenderer,
   ) {}
 
-  public errors(): string[] {
+  /** The table's precedence and limit errors (an IValidation of the route object). */
+  public validate(): string[] {
     return this.kind === 'HTTPRoute' || this.kind === 'GRPCRoute' ? this.rendered().errors : [];
   }
 
@@ -191,8 +197,14 @@ class RouteProducer implements ModelSpecProducer {
       const route = (this.kind === 'TLSRoute' ? table.tls : table.tcp)[0];
       const backendRefs = route.route.map((d) => {
         const b = backend(d);
-        return prune({ group: b.group, kind: b.kind, name: b.name, namespace: b.namespace && b.namespace !== table.key.namespace ? b.namespace : undefined,
-          port: d.port, weight: route.route.length > 1 ? d.weight : undefined });
+        return prune({
+          group: b.group,
+          kind: b.kind,
+          name: b.name,
+          namespace: b.namespace && b.namespace !== table.key.namespace ? b.namespace : undefined,
+          port: d.port,
+          weight: route.route.length > 1 ? d.weight : undefined,
+        });
       });
       return prune({ parentRefs, hostnames: this.kind === 'TLSRoute' ? table.hosts : undefined, rules: [{ backendRefs }] });
     }

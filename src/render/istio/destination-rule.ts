@@ -14,7 +14,9 @@ export function destinationRuleSpec(d: Destination): Record<string, any> {
   return prune({
     host: d.host,
     trafficPolicy: isEmpty(policy) ? undefined : policy,
-    subsets: d.usedByIstio ? nonEmpty(d.subsets.map((s) => prune({ name: s.name, labels: s.labels, trafficPolicy: d.subsetPolicy(s.name) }))) : undefined,
+    subsets: d.usedByIstio
+      ? nonEmpty(d.subsets.map((s) => prune({ name: s.name, labels: s.labels, trafficPolicy: d.subsetPolicy(s.name) })))
+      : undefined,
     exportTo: d.exportTo,
   });
 }

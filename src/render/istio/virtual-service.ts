@@ -36,7 +36,10 @@ function httpRoute(route: HttpRouteIntent): Record<string, any> {
     timeout: route.timeoutMillis === undefined ? undefined : formatMillis(route.timeoutMillis),
     retries: route.retries ? retries(route.retries) : undefined,
     headers: route.requestHeaders || route.responseHeaders
-      ? prune({ request: route.requestHeaders && headerOperations(route.requestHeaders), response: route.responseHeaders && headerOperations(route.responseHeaders) })
+      ? prune({
+        request: route.requestHeaders && headerOperations(route.requestHeaders),
+        response: route.responseHeaders && headerOperations(route.responseHeaders),
+      })
       : undefined,
     corsPolicy: route.cors ? corsPolicy(route.cors) : undefined,
   });

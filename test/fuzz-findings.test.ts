@@ -1,0 +1,79 @@
+/**
+ * Defects the property-based harness (test/fuzz) found, each reproduced as the user wrote it.
+ */
+import { App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  AuthorizationAction, AuthorizationPolicy, CanaryRelease, EgressGateway, ExportTo, ExternalService, MeshService, MtlsMode, MtlsNamespace,
+  PolicyTarget, Protocol, ReleaseVersion,
+} from '../src';
+
+process.env.CDK8S_ISTIO_SILENT = '1';
+
+function chart(namespace?: string): { app: App; c0: Chart } {
+  const app = Testing.app();
+  return { app, c0: new Chart(app, 'c0', namespace === undefined ? {} : { namespace }) };
+}
+
+describe('versions deployed outside the app', () => {
+  test('a subset selecting no pod in the files synthesizes when its version comes from labels', () => {
+    // Given a canary whose v1 is a Deployment of the app and v2 is deployed elsewhere
+    const { app, c0 } = chart();
+    const d = new kplus.Deployment(c0, 'deploy', { metadata: { name: 'reviews' }, containers: [{ image: 'nginx', portNumber: 8080 }] });
+    const svc = new kplus.Service(c0, 'svc', { metadata: { name: 'reviews' }, ports: [{ port: 9080, targetPort: 8080 }], selector: d });
+    new CanaryRelease(c0, 'rel', {
+      service: MeshService.fromService(svc), versions: [ReleaseVersion.fromDeployment('v1', d), ReleaseVersion.fromLabels('v2')], canaryWeight: 10,
+    });
+
+    // When it is synthesized, Then the DestinationRule keeps both subsets
+    const dr = app.synth() === undefined && Testing.synth(c0).find((o) => o.kind === 'DestinationRule');
+    expect(dr.spec.subsets.map((s: any) => s.name)).toEqual(['v1', 'v2']);
+  });
+
+  test('fails at the release when a version deployment lives in another namespace than the service', () => {
+    const { app, c0 } = chart();
+    const d = new kplus.Deployment(c0, 'deploy', { metadata: { name: 'reviews', namespace: 'shop' }, containers: [{ image: 'nginx', portNumber: 8080 }] });
+    new CanaryRelease(c0, 'rel', {
+      service: MeshService.fromName('reviews', 'default'), versions: [ReleaseVersion.fromDeployment('v1', d), ReleaseVersion.fromLabels('v2')], canaryWeight: 10,
+    });
+    expect(() => app.synth()).toThrow(/c0\/rel: versions\['v1'\] deployment 'c0\/deploy' must run in the service's namespace 'default', got 'shop'\. Deploy the version next to the service/);
+  });
+
+  test("fails at the egress gateway when its service selects the app's pods, not the gateway's", () => {
+    const { app, c0 } = chart();
+    const d = new kplus.Deployment(c0, 'deploy', { metadata: { name: 'reviews' }, containers: [{ image: 'nginx', portNumber: 8080 }] });
+    const svc = new kplus.Service(c0, 'svc', { metadata: { name: 'reviews' }, ports: [{ port: 9080, targetPort: 8080 }], selector: d });
+    const egress = new EgressGateway(c0, 'egress', { service: MeshService.fromService(svc) });
+    new ExternalService(c0, 'ext', { hosts: ['api.example.com'], ports: [{ number: 80, protocol: Protocol.HTTP }], egressGateway: egress });
+    expect(() => app.synth()).toThrow(/c0\/egress: service selects the pods of 'c0\/deploy', which lack the gateway's selector labels \{"istio":"egressgateway"\}/);
+  });
+});
+
+describe('mTLS of the root namespace is mesh-wide', () => {
+  test('a DENY policy on peer identity under a PERMISSIVE root namespace fails at the policy', () => {
+    const { app, c0 } = chart();
+    new MtlsNamespace(c0, 'a', { name: 'istio-system', mtls: MtlsMode.PERMISSIVE });
+    new AuthorizationPolicy(c0, 'p', { target: PolicyTarget.namespace('default'), action: AuthorizationAction.DENY, rules: [{ from: [{ namespaces: ['shop'] }] }] });
+    expect(() => app.synth()).toThrow(/c0\/p: rules use namespaces, which only exist with mutual TLS, but the mesh \(root namespace 'istio-system'\) is PERMISSIVE, got \["namespaces"\]/);
+  });
+});
+
+describe('ExportTo.NO_NAMESPACE with TLS origination', () => {
+  test('the DestinationRule is exported as the ServiceEntry is, in a form istiod accepts', () => {
+    const { c0 } = chart();
+    new ExternalService(c0, 'a', { exportTo: [ExportTo.NO_NAMESPACE], hosts: ['api.example.com'], ports: [{ number: 8080, protocol: Protocol.HTTP }], tlsOrigination: { port: 8080 } });
+    const out = Testing.synth(c0);
+    expect(out.find((o) => o.kind === 'ServiceEntry').spec.exportTo).toEqual(['~']);
+    expect(out.find((o) => o.kind === 'DestinationRule').spec.exportTo).toEqual(['.']);
+  });
+});
+
+describe('namespaces taken from charts and cdk8s-plus objects', () => {
+  test('PolicyTarget.workload in a chart with an invalid namespace fails at the policy', () => {
+    const { app, c0 } = chart('Shop');
+    expect(() => {
+      new AuthorizationPolicy(c0, 'p', { target: PolicyTarget.workload(new kplus.Deployment(c0, 'd', { containers: [{ image: 'nginx' }] })) });
+      app.synth();
+    }).toThrow(/^c0\/p: target\.namespace must be a DNS label .*, got 'Shop'\. It comes from the namespace of chart 'c0', where 'c0\/d' is defined/);
+  });
+});
