@@ -1,11 +1,11 @@
 /**
  * Defects the property-based harness (test/fuzz) found, each reproduced as the user wrote it.
  */
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AuthorizationAction, AuthorizationPolicy, CanaryRelease, EgressGateway, ExportTo, ExternalService, MeshService, MtlsMode, MtlsNamespace,
-  PolicyTarget, Protocol, ReleaseVersion,
+  AuthorizationAction, AuthorizationPolicy, CanaryRelease, ClusterIssuer, Dataplane, EgressGateway, ExportTo, ExternalService, IssuerConfig, MeshCa,
+  MeshCluster, MeshFederation, MeshService, MtlsMode, MtlsNamespace, PolicyTarget, PrometheusMonitors, Protocol, ReleaseVersion,
 } from '../src';
 
 process.env.CDK8S_ISTIO_SILENT = '1';
@@ -75,5 +75,50 @@ describe('namespaces taken from charts and cdk8s-plus objects', () => {
       new AuthorizationPolicy(c0, 'p', { target: PolicyTarget.workload(new kplus.Deployment(c0, 'd', { containers: [{ image: 'nginx' }] })) });
       app.synth();
     }).toThrow(/^c0\/p: target\.namespace must be a DNS label .*, got 'Shop'\. It comes from the namespace of chart 'c0', where 'c0\/d' is defined/);
+  });
+});
+
+describe('errors of the children a construct creates are reported at the construct', () => {
+  test('MeshCa: a root name another issuer of the app produces', () => {
+    const { c0 } = chart();
+    new ClusterIssuer(c0, 'issuer', { name: 'a', config: IssuerConfig.ca({ secretName: 'internal-ca' }) });
+    expect(() => new MeshCa(c0, 'mesh-ca', { name: 'a' })).toThrow(/^c0\/mesh-ca: name makes the ClusterIssuer 'a', which 'c0\/issuer' also produces/);
+  });
+
+  test("MeshCa.addCluster: an intermediate's duration names the option", () => {
+    const app = Testing.app();
+    const a = new MeshCluster(app, 'cluster-a');
+    const ca = new MeshCa(new Chart(app, 'c0'), 'mesh-ca');
+    expect(() => ca.addCluster(a, { duration: Duration.minutes(30) })).toThrow(/^c0\/mesh-ca: addCluster options\.duration must be at least 1h/);
+  });
+
+  test('MeshCa: a second CA in one cluster names the scope', () => {
+    const { c0 } = chart();
+    new MeshCa(c0, 'one');
+    expect(() => new MeshCa(c0, 'two')).toThrow(/^c0\/two: scope already has its Istio CA: Certificate 'istio-system\/cacerts' is produced by 'c0\/one'/);
+  });
+
+  test('MeshFederation.publishName names the argument', () => {
+    const app = Testing.app();
+    const a = new MeshCluster(app, 'cluster-a');
+    expect(() => new MeshFederation(app, 'fed').publishName(a, 'shop', 'Cart')).toThrow(/^fed: publishName name must be a DNS label/);
+  });
+});
+
+describe('MtlsNamespace next to a cdk8s-plus Namespace of the same name', () => {
+  test('fails at the MtlsNamespace instead of rendering the namespace twice', () => {
+    const { app, c0 } = chart();
+    new kplus.Namespace(c0, 'kns', { metadata: { name: 'shop' } });
+    new MtlsNamespace(c0, 'ns', { name: 'shop', dataplane: Dataplane.AMBIENT, waypoint: {} });
+    expect(() => app.synth()).toThrow(/c0\/ns: name is the Namespace 'c0\/kns' of the app defines as well, got 'shop'\. Pass that Namespace/);
+  });
+});
+
+describe('PrometheusMonitors istioNamespace', () => {
+  test("narrows the istiod ServiceMonitor to istiod's namespace", () => {
+    const { c0 } = chart();
+    new PrometheusMonitors(c0, 'mon', { istioNamespace: 'mesh' });
+    const monitor = Testing.synth(c0).find((o) => o.kind === 'ServiceMonitor');
+    expect(monitor.spec.namespaceSelector).toEqual({ matchNames: ['mesh'] });
   });
 });

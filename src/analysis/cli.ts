@@ -5,7 +5,7 @@ import { analyzeManifests, isListObject } from './analyze';
 import { isRecord, Manifest } from './context';
 import { Finding, FindingLevel } from './finding';
 import { messageWithFix } from './finding-text';
-import { decodeText, parseYamlStream, parseYamlValue, YamlInputError } from './yaml-input';
+import { decodeText, parseYamlStream, parseYamlValue, readTextFile, YamlInputError } from './yaml-input';
 import type * as GraphCliModule from '../graph/cli';
 
 const USAGE = `usage: cdk8s-istio analyze [--output text|json] [--mesh-config FILE] [--mesh-networks FILE] [--checks LIST]
@@ -120,13 +120,12 @@ interface ParsedFile {
 
 /** Reads a file's text; binary content is a problem, not a string to parse. */
 function readText(file: string, problems: InputProblem[]): string | undefined {
-  let bytes: Buffer;
+  let text: string | undefined;
   try {
-    bytes = fs.readFileSync(file === '-' ? 0 : file);
+    text = file === '-' ? decodeText(fs.readFileSync(0)) : readTextFile(file);
   } catch (e) {
     throw new UsageError(`${file}: cannot read the file (${(e as Error).message})`);
   }
-  const text = decodeText(bytes);
   if (text === undefined) problems.push({ fatal: true, text: `${file}: not a YAML or JSON file (binary content)` });
   return text;
 }

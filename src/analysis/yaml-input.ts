@@ -16,6 +16,7 @@
  */
 
 import { isUtf8 } from 'buffer';
+import * as fs from 'fs';
 
 /**
  * How many nodes aliases may expand to in one document. Kubernetes manifests rarely use aliases
@@ -97,6 +98,9 @@ for (const c of 'yYnNtTfFoO~') HINT[c.charCodeAt(0)] = 1;
 for (const c of '+-0123456789') HINT[c.charCodeAt(0)] = 2;
 HINT['.'.charCodeAt(0)] = 3;
 
+/** The characters of any number go-yaml reads: `10s`, `128Mi` or `1.4.2-rc` fail this quick test and stay strings. */
+const NUMBER_CHARS = /^[-+0-9a-fA-FxXoO_.]+$/;
+
 /** Go's strconv.ParseInt(s, 0, 64) syntax (underscores already removed): sign, then 0x, 0o, 0b, a leading 0 (octal) or decimal. */
 const GO_INT = /^([-+]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|0([0-7]+)|(0|[1-9][0-9]*))$/;
 /** go-yaml's yamlStyleFloat (and YAML 1.2's float). */
@@ -133,6 +137,7 @@ function apiServerReading(text: string): unknown {
   if (hint === 1) return STRING;
   if (hint === 3) return DOT_FLOAT.test(text) ? Number(text) : STRING;
   if (isPlainDecimal(text)) return Number(text);
+  if (!NUMBER_CHARS.test(text)) return STRING;
   // go-yaml drops every underscore before reading a number.
   const plain = text.includes('_') ? text.replace(/_/g, '') : text;
   const integer = goInteger(plain);
@@ -565,6 +570,17 @@ export function parseYamlValue(text: string): unknown {
     throw new YamlInputError(`${p.line ? `line ${p.line}: ` : ''}${p.message}`);
   }
   return documents[0]?.value;
+}
+
+/**
+ * The text of a file, or undefined for binary content (see `decodeText`). Read as UTF-8 directly,
+ * the fastest way there is; only a text holding a replacement character (which invalid bytes
+ * become) or a NUL byte is read again and checked byte by byte.
+ */
+export function readTextFile(file: string): string | undefined {
+  const text = fs.readFileSync(file, 'utf8');
+  if (text.includes('\uFFFD') || text.includes('\0')) return decodeText(fs.readFileSync(file));
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /**

@@ -42,7 +42,8 @@ export function isIpv6(value: string): boolean {
 }
 
 export function isIpAddress(value: string): boolean {
-  return isIpv4(value) || isIpv6(value);
+  // A predicate: a value of another type (from a caller without types) is simply not an address.
+  return typeof value === 'string' && (isIpv4(value) || isIpv6(value));
 }
 
 /** An IP address or CIDR block such as `10.0.0.0/16`. */
@@ -93,7 +94,8 @@ export const dnsSubdomainRule: Rule<string> = (value) => {
  */
 export function hostRule(options: HostRuleOptions = {}): Rule<string> {
   return (host) => {
-    if (typeof host !== 'string' || host.length === 0) return 'must not be empty';
+    if (typeof host !== 'string') return 'must be a string';
+    if (host.length === 0) return 'must not be empty';
     if (host.length > MAX_HOST_LENGTH) return `must be at most ${MAX_HOST_LENGTH} characters, DNS's limit (has ${host.length})`;
     if (host === '*') {
       return options.matchAll ? undefined : "must not be '*' (it matches every host); name the hosts you mean";

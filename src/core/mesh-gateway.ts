@@ -41,7 +41,7 @@ export class MeshGateway {
   /** A Gateway defined elsewhere, by name and namespace, with the hosts it serves. */
   public static fromName(name: string, namespace: string, options: MeshGatewayOptions): IMeshGateway {
     const where = 'MeshGateway.fromName(name, namespace, options)';
-    checkObject(where, 'options', options);
+    checkObject(where, 'options', options, true);
     checkList(where, 'options.hosts', options.hosts);
     checkInstance(where, 'options.api', options.api, RoutingApi, 'Use RoutingApi.ISTIO or RoutingApi.GATEWAY_API.');
     const gateway: IMeshGateway = { gatewayName: name, gatewayNamespace: namespace, hosts: [...(options.hosts ?? [])], routingApi: options.api };
@@ -64,7 +64,7 @@ export class MeshGateway {
  */
 export function checkGateway(scope: IConstruct | string, property: string, value: IMeshGateway): IMeshGateway {
   if (value === null || typeof value !== 'object' || typeof value.gatewayName !== 'string' || typeof value.gatewayNamespace !== 'string'
-    || !Array.isArray(value.hosts)) {
+    || !Array.isArray(value.hosts) || value.hosts.some((h) => typeof h !== 'string')) {
     fail(scope, property, 'must be a gateway', value,
       "Pass a SecureGateway of this app, or MeshGateway.fromName('public-gateway', 'istio-system', { hosts: ['bookinfo.example.com'] }).");
   }

@@ -73,11 +73,12 @@ export function checkList<T>(scope: IConstruct | string, property: string, value
 /**
  * An options object (props, an entry of a list of options): not a string, a list or null,
  * whose fields would otherwise be read as undefined (silently dropping them) or crash.
+ * `required` for props without a default (left out, they are `undefined`).
  */
-export function checkObject<T extends object>(scope: IConstruct | string, property: string, value: T): T;
-export function checkObject<T extends object>(scope: IConstruct | string, property: string, value: T | undefined): T | undefined;
-export function checkObject<T extends object>(scope: IConstruct | string, property: string, value: T | undefined): T | undefined {
-  if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+export function checkObject<T extends object>(scope: IConstruct | string, property: string, value: T, required?: boolean): T;
+export function checkObject<T extends object>(scope: IConstruct | string, property: string, value: T | undefined, required?: boolean): T | undefined;
+export function checkObject<T extends object>(scope: IConstruct | string, property: string, value: T | undefined, required = false): T | undefined {
+  if ((value !== undefined || required) && (value === null || typeof value !== 'object' || Array.isArray(value))) {
     fail(scope, property, 'must be an object', value, 'Pass an object literal such as { ... } with the documented fields.');
   }
   return value;

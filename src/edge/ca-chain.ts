@@ -57,7 +57,7 @@ export class CaChain extends Construct implements IIssuer {
 
   constructor(scope: Construct, id: string, props: CaChainProps) {
     super(scope, uniqueChildId(scope, id));
-    checkObject(this, 'props', props);
+    checkObject(this, 'props', props, true);
     const name = objectNameFor(this, id, props.name, 'label');
     const cluster = checkBoolean(this, 'cluster', props.cluster) ?? true;
     this.rootNamespace = check(this, 'namespace', props.namespace ?? 'cert-manager', dnsLabelRule, "Namespaces look like 'cert-manager'.");

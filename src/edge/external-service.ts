@@ -233,7 +233,7 @@ export class ExternalService extends Construct {
       hosts: this.hosts,
       addresses: addresses.length > 0 ? addresses : undefined,
       ports: ports.map((p) => prune({ number: p.number, protocol: p.protocol, name: p.name, targetPort: p.targetPort })),
-      location: checkEnum(this, 'location', props.location ?? ServiceLocation.MESH_EXTERNAL, ServiceLocation, 'ServiceLocation'),
+      location: props.location ?? ServiceLocation.MESH_EXTERNAL,
       resolution: this.resolution,
       endpoints: renderedEndpoints.length > 0 ? renderedEndpoints : undefined,
       exportTo: exported,
@@ -497,10 +497,11 @@ export class ExternalService extends Construct {
 
 /** The kinds of the props' values (for callers without a type checker), before any is used. */
 function checkPropTypes(scope: Construct, props: ExternalServiceProps): void {
-  checkObject(scope, 'props', props);
+  checkObject(scope, 'props', props, true);
   for (const list of ['hosts', 'ports', 'addresses', 'endpoints', 'exportTo', 'subjectAltNames'] as const) checkList(scope, list, props[list] as unknown[] | undefined);
   props.endpoints?.forEach((e, i) => checkObject(scope, `endpoints[${i}]`, e));
   checkBoolean(scope, 'addressAutoAllocation', props.addressAutoAllocation);
+  checkEnum(scope, 'location', props.location, ServiceLocation, 'ServiceLocation');
   checkObject(scope, 'tlsOrigination', props.tlsOrigination);
   checkObject(scope, 'sniRouting', props.sniRouting);
   if (props.sniRouting) checkInstance(scope, 'sniRouting.target', props.sniRouting.target, MeshService, "Use MeshService.fromName('sni-proxy', 'egress', { port: 443 }).");

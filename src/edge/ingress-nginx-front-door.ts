@@ -258,7 +258,7 @@ export class IngressNginxFrontDoor extends Construct {
   public addIngress(id: string, options: IngressNginxIngressOptions): ApiObject {
     const hint = "Pass an id such as 'productpage'; it names the Ingress.";
     check(this, 'addIngress id', id, (v) => (typeof v !== 'string' || v.length === 0 ? 'must not be empty' : undefined), hint);
-    checkObject(this, 'addIngress options', options);
+    checkObject(this, 'addIngress options', options, true);
     checkInstance(this, 'addIngress service', options.service, MeshService, "Use MeshService.fromName('productpage', 'bookinfo', { port: 9080 }).");
     checkList(this, 'addIngress hosts', options.hosts);
     checkList(this, 'addIngress paths', options.paths);

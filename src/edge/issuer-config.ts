@@ -320,7 +320,7 @@ export interface IssuerTraits {
 export class IssuerConfig {
   /** An ACME issuer (Let's Encrypt by default) with HTTP-01 and/or DNS-01 solvers. */
   public static acme(options: AcmeIssuerOptions): IssuerConfig {
-    checkObject('IssuerConfig.acme(options)', 'options', options);
+    checkObject('IssuerConfig.acme(options)', 'options', options, true);
     // The traits are read when the issuer is used; what is wrong with the solvers is reported by the issuer.
     const solvers: unknown[] = Array.isArray(options.solvers) ? options.solvers : [];
     const http01 = solvers.filter((s) => s instanceof AcmeSolver && s.challenge === 'http01').length;
@@ -356,7 +356,7 @@ export class IssuerConfig {
 
   /** Signs with a CA whose certificate and key are in a Secret. */
   public static ca(options: CaIssuerOptions): IssuerConfig {
-    checkObject('IssuerConfig.ca(options)', 'options', options);
+    checkObject('IssuerConfig.ca(options)', 'options', options, true);
     return new IssuerConfig('ca', (scope) => {
       check(scope, 'ca.secretName', options.secretName, dnsSubdomainRule, "Secret names look like 'internal-root-ca'.");
       return { ca: { secretName: options.secretName } };

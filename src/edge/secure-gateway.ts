@@ -11,7 +11,8 @@ import { gatewayRef, IMeshGateway, registerGatewayListeners } from '../core/mesh
 import { MeshService } from '../core/mesh-service';
 import { nameForHost, objectNameFor, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
-import { RoutingApi, routingSettings } from '../core/routing-api';
+import { RoutingApi } from '../core/routing-api';
+import { routingSettings } from '../core/routing-settings';
 import { check, fail } from '../core/validation-error';
 import { checkBoolean, checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
 import { GatewayIntent, ServerTlsIntent } from '../model/gateway-model';
@@ -192,7 +193,7 @@ const SERVICE_HINT = "Use MeshService.fromName('productpage', 'bookinfo', { port
 
 /** The kinds of the props' values (for callers without a type checker), before any is used. */
 function checkPropTypes(scope: Construct, props: SecureGatewayProps): void {
-  checkObject(scope, 'props', props);
+  checkObject(scope, 'props', props, true);
   checkList(scope, 'hosts', props.hosts);
   checkList(scope, 'clientSubjectAltNames', props.clientSubjectAltNames);
   checkList(scope, 'cipherSuites', props.cipherSuites);
@@ -335,7 +336,7 @@ export class SecureGateway extends Construct implements IMeshGateway {
    * route is a TLS route matched on SNI, and paths cannot be matched (the gateway never sees them).
    */
   public addRoute(options: GatewayRouteOptions): void {
-    checkObject(this, 'addRoute options', options);
+    checkObject(this, 'addRoute options', options, true);
     checkInstance(this, 'addRoute service', options.service, MeshService, SERVICE_HINT);
     const host = this.routeHost(options.host);
     const port = options.port ?? options.service.port;
@@ -410,7 +411,7 @@ export class SecureGateway extends Construct implements IMeshGateway {
    * them, e.g. an old path to a new one. The status is 301 unless given.
    */
   public addRedirect(options: GatewayRedirectOptions): void {
-    checkObject(this, 'addRedirect options', options);
+    checkObject(this, 'addRedirect options', options, true);
     if (this.tlsMode === GatewayTlsMode.PASSTHROUGH) {
       fail(this, 'addRedirect', 'cannot be used with PASSTHROUGH (the gateway does not decrypt, so it cannot answer HTTP)', options.host,
         'Terminate TLS at the gateway (GatewayTlsMode.SIMPLE) to redirect.');

@@ -8,6 +8,7 @@ import type * as MermaidModule from './mermaid';
 import type * as AnalyzeModule from '../analysis/analyze';
 import { FindingLevel } from '../analysis/finding';
 import { clusterScopeOf } from '../core/per-app';
+import { checkEnumList, checkObject } from '../core/value-types';
 
 /**
  * The levels of the automatic synth-time analysis (MeshAnalysis): objects referenced but defined
@@ -97,7 +98,10 @@ export class MeshGraph {
     private readonly levels: Record<string, FindingLevel>,
     /** The cluster of each manifest, in an app of several clusters. */
     private readonly clusters?: string[],
-  ) {}
+  ) {
+    checkObject('MeshGraph', 'options', options);
+    checkEnumList('MeshGraph', 'layers', options.layers, GraphLayer, 'GraphLayer');
+  }
 
   /** The graph in Graphviz's DOT language. */
   public toDot(): string {

@@ -9,7 +9,7 @@ import { CERTIFICATE_DURATION, checkDuration } from '../core/durations';
 import { dnsLabelRule, dnsSubdomainRule } from '../core/hosts';
 import { claimantOf, objectNameFor } from '../core/naming';
 import { rootOf } from '../core/per-app';
-import { check, fail } from '../core/validation-error';
+import { check, fail, ValidationError } from '../core/validation-error';
 import { checkEnum, checkInstance, checkObject } from '../core/value-types';
 import { addWarning } from '../core/warnings';
 import { CaChain } from '../edge/ca-chain';
@@ -20,6 +20,12 @@ import { IssuerConfig } from '../edge/issuer-config';
 import { MeshConfig } from '../mesh/mesh-config';
 import { wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
+
+/**
+ * The MeshCa prop behind a prop of the root's CaChain or ClusterIssuer: `name` is the MeshCa's,
+ * the rest come from `root` (`MeshCaRoot.selfSigned({ duration })`, `MeshCaRoot.fromSecret(name)`).
+ */
+const ROOT_PROPS = (childProperty: string): string => (childProperty === 'name' ? 'name' : `root.${childProperty.split('.').pop()}`);
 
 /** Options of {@link MeshCaRoot.selfSigned}. */
 export interface SelfSignedRootOptions {
@@ -244,18 +250,31 @@ export class MeshCa extends Construct {
     this.rootName = objectNameFor(this, id, props.name, 'label');
     if (this.root.source === 'selfSigned') {
       const options = this.root.selfSignedOptions;
-      const chain = new CaChain(this, 'Root', {
+      const chain = this.asOwnErrors(ROOT_PROPS, () => new CaChain(this, 'Root', {
         commonName: options.commonName ?? 'Mesh Root CA', name: this.rootName, duration: options.duration, privateKey: options.privateKey,
-      });
+      }));
       this.rootIssuer = chain;
       this.rootSecretName = chain.rootSecretName;
     } else if (this.root.source === 'secret') {
-      this.rootIssuer = new ClusterIssuer(this, 'Root', { name: this.rootName, config: IssuerConfig.ca({ secretName: this.root.secretName! }) });
+      this.rootIssuer = this.asOwnErrors(ROOT_PROPS, () => new ClusterIssuer(this, 'Root', { name: this.rootName, config: IssuerConfig.ca({ secretName: this.root.secretName! }) }));
       this.rootSecretName = this.root.secretName;
     } else {
       this.rootIssuer = this.root.issuer!;
     }
-    this.issueIntermediate(this, props.intermediate ?? {}, this.rootIssuer);
+    this.issueIntermediate(this, props.intermediate ?? {}, this.rootIssuer, 'intermediate');
+  }
+
+  /**
+   * Errors of the children this construct creates (the root's CaChain or ClusterIssuer, a
+   * cluster's intermediate), reported at this construct with the prop the user wrote.
+   */
+  private asOwnErrors<T>(propertyOf: (childProperty: string) => string, build: () => T): T {
+    try {
+      return build();
+    } catch (error) {
+      if (!(error instanceof ValidationError) || error.where === this.node.path) throw error;
+      throw new ValidationError(this.node.path, propertyOf(error.property), error.rule, error.value, error.hint);
+    }
   }
 
   /**
@@ -263,11 +282,10 @@ export class MeshCa extends Construct {
    * by, every other cluster of this MeshCa.
    */
   public addCluster(cluster: MeshCluster, options: IntermediateCaOptions = {}): void {
-    const where = `${this.node.path}.addCluster`;
     checkInstance(this, 'addCluster cluster', cluster, MeshCluster, "Pass a MeshCluster of this app, e.g. new MeshCluster(app, 'cluster-b').");
     checkObject(this, 'addCluster options', options);
     if (this.clusters.has(cluster)) {
-      fail(where, 'cluster', 'already has an intermediate of this MeshCa', cluster.clusterName, 'Add each cluster once (the MeshCa\'s own cluster has its intermediate already).');
+      fail(this, 'addCluster cluster', 'already has an intermediate of this MeshCa', cluster.clusterName, 'Add each cluster once (the MeshCa\'s own cluster has its intermediate already).');
     }
     const scope = new Construct(cluster, `${this.node.id}-intermediate`);
     let issuer = this.rootIssuer;
@@ -280,27 +298,30 @@ export class MeshCa extends Construct {
     } else if (this.rootIssuer instanceof Construct && MeshCluster.clusterOf(this.rootIssuer) !== cluster) {
       addWarning(scope, `the issuer '${this.rootIssuer.issuerName}' is defined in another chart; it must exist in cluster '${cluster.clusterName}' as well.`);
     }
-    this.issueIntermediate(scope, options, issuer);
+    this.asOwnErrors((p) => `addCluster options.${p.split('.').pop()}`, () => this.issueIntermediate(scope, options, issuer, 'addCluster options'));
   }
 
-  private issueIntermediate(scope: Construct, options: IntermediateCaOptions, issuer: IIssuer): void {
+  /** `property`: how the user passed the options (`intermediate`, or addCluster's `options`). */
+  private issueIntermediate(scope: Construct, options: IntermediateCaOptions, issuer: IIssuer, property: string): void {
     const cluster = MeshCluster.clusterOf(scope);
+    // The cluster is the MeshCa's scope, or the one given to addCluster.
+    const clusterProperty = property === 'intermediate' ? 'scope' : 'addCluster cluster';
     const owner = cluster ?? Chart.of(scope);
     if (this.clusters.has(owner)) {
-      fail(this, 'cluster', 'already has an intermediate of this MeshCa', cluster?.clusterName ?? owner.node.path, 'Add each cluster once.');
+      fail(this, clusterProperty, 'already has an intermediate of this MeshCa', cluster?.clusterName ?? owner.node.path, 'Add each cluster once.');
     }
     this.clusters.add(owner);
     if (cluster) {
       if (cluster._ca && cluster._ca.construct !== this) {
-        fail(this, 'cluster', `already has its CA from '${cluster._ca.construct.node.path}'`, cluster.clusterName, 'Issue each cluster\'s CA from one MeshCa.');
+        fail(this, clusterProperty, `already has its CA from '${cluster._ca.construct.node.path}'`, cluster.clusterName, 'Issue each cluster\'s CA from one MeshCa.');
       }
       cluster._ca = { construct: this, rootKey: this.node.path };
     }
     const clusterLabel = cluster?.clusterName ?? 'cluster';
-    const commonName = check(scope, 'intermediate.commonName', options.commonName ?? `Istio intermediate CA ${clusterLabel}`,
+    const commonName = check(scope, `${property}.commonName`, options.commonName ?? `Istio intermediate CA ${clusterLabel}`,
       (c) => (typeof c === 'string' && c.length > 0 && c.length <= 64 ? undefined : 'must be 1 to 64 characters'), 'X.509 limits common names to 64 characters; use a short readable name.');
     const duration = options.duration ?? Duration.days(365);
-    const durationMillis = checkDuration(scope, 'intermediate.duration', duration, CERTIFICATE_DURATION);
+    const durationMillis = checkDuration(scope, `${property}.duration`, duration, CERTIFICATE_DURATION);
     // 30 days ahead for a year-long intermediate; for short ones cert-manager's default (a third) applies.
     const renewBefore = options.renewBefore ?? (durationMillis >= Duration.days(90).toMilliseconds() ? Duration.days(30) : undefined);
     const secretName = this.mode === MeshCaMode.PLUGIN_CA ? CACERTS : ISTIO_CSR_ISSUER;
@@ -323,7 +344,7 @@ export class MeshCa extends Construct {
     });
     const other = claimantOf(scope, GVK.Certificate.apiVersion, GVK.Certificate.kind, ISTIO_NAMESPACE, secretName);
     if (other) {
-      fail(this, 'cluster', `already has its Istio CA: Certificate '${ISTIO_NAMESPACE}/${secretName}' is produced by '${other.node.path}'`, cluster?.clusterName ?? owner.node.path,
+      fail(this, clusterProperty, `already has its Istio CA: Certificate '${ISTIO_NAMESPACE}/${secretName}' is produced by '${other.node.path}'`, cluster?.clusterName ?? owner.node.path,
         'Istio reads one CA per cluster: keep one MeshCa, and give it the other clusters with addCluster.');
     }
     const trustDomain = () => MeshConfig.of(scope)?.trustDomain ?? cluster?.trustDomain ?? 'cluster.local';

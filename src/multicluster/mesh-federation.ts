@@ -219,10 +219,9 @@ export class MeshFederation extends Construct {
    * synth (synth fails when the cluster defines no such Service).
    */
   public publishName(cluster: MeshCluster, namespace: string, name: string): void {
-    const where = `${this.node.path}.publishName`;
     this.checkCluster('publishName', cluster);
-    check(where, 'namespace', namespace, dnsLabelRule, "Namespaces look like 'bookinfo'.");
-    check(where, 'name', name, dnsLabelRule, "Service names look like 'reviews'.");
+    check(this, 'publishName namespace', namespace, dnsLabelRule, "Namespaces look like 'bookinfo'.");
+    check(this, 'publishName name', name, dnsLabelRule, "Service names look like 'reviews'.");
     this.addPublished(new PublishedService(this, cluster, namespace, name, undefined));
   }
 

@@ -76,7 +76,7 @@ export class MeshMulticluster extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshMulticlusterProps) {
     super(scope, uniqueChildId(scope, id));
-    checkObject(this, 'props', props);
+    checkObject(this, 'props', props, true);
     this.flavour = checkEnum(this, 'flavour', props.flavour ?? MeshFlavour.ISTIO, MeshFlavour, 'MeshFlavour');
     checkBoolean(this, 'meshNetworks', props.meshNetworks);
     checkList(this, 'clusters', props.clusters);

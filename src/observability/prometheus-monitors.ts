@@ -110,7 +110,8 @@ export class PrometheusMonitors extends Construct {
       jobLabel: 'istio',
       targetLabels: ['app'],
       selector: { matchExpressions: [{ key: 'istio', operator: 'In', values: ['pilot'] }] },
-      namespaceSelector: { any: true },
+      // Istio's sample looks for istiod in every namespace; a namespace the user names narrows it there.
+      namespaceSelector: props.istioNamespace === undefined ? { any: true } : { matchNames: [istioNamespace] },
       endpoints: [{ port: 'http-monitoring', interval }],
     }));
 

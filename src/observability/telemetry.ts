@@ -320,7 +320,7 @@ export class Telemetry extends Construct {
 
   constructor(scope: Construct, id: string, props: TelemetryProps) {
     super(scope, uniqueChildId(scope, id));
-    checkObject(this, 'props', props);
+    checkObject(this, 'props', props, true);
     this.target = checkInstance(this, 'target', props.target, PolicyTarget, 'Use PolicyTarget.mesh(), PolicyTarget.namespace(...), PolicyTarget.workload(...)...');
     for (const list of ['tracing', 'accessLogging', 'metrics'] as const) checkList(this, list, props[list] as unknown[] | undefined);
     this.namespace = props.target.targetNamespace;

@@ -605,13 +605,13 @@ const TARGET_HINT = "Use PolicyTarget.namespace('shop'), PolicyTarget.workload(d
  */
 function targetOf(scope: Construct, id: string, props: AuthorizationPolicyProps): PolicyTarget {
   const where = childPath(scope, id);
-  checkObject(where, 'props', props);
+  checkObject(where, 'props', props, true);
   return checkInstance(where, 'target', props.target, PolicyTarget, TARGET_HINT);
 }
 
 /** The props of a preset's policy, from the preset's options. */
 function presetProps(scope: Construct, id: string, options: AuthorizationPresetOptions): { target: PolicyTarget; name?: string } {
-  checkObject(childPath(scope, id), 'options', options);
+  checkObject(childPath(scope, id), 'options', options, true);
   return { target: options.target, name: options.name };
 }
 

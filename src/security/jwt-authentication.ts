@@ -227,7 +227,7 @@ export class JwtAuthentication extends Construct {
 
   constructor(scope: Construct, id: string, props: JwtAuthenticationProps) {
     super(scope, uniqueChildId(scope, id));
-    checkObject(this, 'props', props);
+    checkObject(this, 'props', props, true);
     this.name = checkObjectName(this, 'name', props.name ?? toDnsLabel(id));
     this.target = checkInstance(this, 'target', props.target, PolicyTarget,
       'Use PolicyTarget.ingressGateway(), PolicyTarget.workload(deployment), PolicyTarget.selector(...) or another PolicyTarget factory.');

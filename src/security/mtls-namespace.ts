@@ -266,6 +266,8 @@ export class MtlsNamespace extends Construct {
       this.namespace = new Namespace(this, 'Resource', { metadata: { name: this.name, labels } });
       // Namespaces are cluster-scoped, but cdk8s gives every object its chart's namespace.
       if (Chart.of(this).namespace !== undefined) ApiObject.of(this.namespace).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      const ours = ApiObject.of(this.namespace);
+      this.node.addValidation({ validate: () => this.duplicateNamespaceErrors(ours) });
     }
 
     const registry = SecurityRegistry.of(this);
@@ -352,6 +354,19 @@ export class MtlsNamespace extends Construct {
   }
 
   /**
+   * Another object of the app that is this Namespace too (a cdk8s-plus Namespace): two objects
+   * for one namespace, the later apply dropping the enrolment labels of the other.
+   */
+  private duplicateNamespaceErrors(ours: ApiObject): string[] {
+    const other = this.node.root.node.findAll().find((c): c is ApiObject => c instanceof ApiObject && c !== ours && c.kind === 'Namespace'
+      && c.apiVersion === 'v1' && c.name === this.name);
+    if (!other) return [];
+    const owner = other.node.scope ?? other;
+    return [new ValidationError(this.node.path, 'name', `is the Namespace '${owner.node.path}' of the app defines as well`, this.name,
+      `Pass that Namespace (namespace: ...) so its labels are added to it, or set createNamespace: false.`).message];
+  }
+
+  /**
    * Adds a PeerAuthentication for one workload, overriding the namespace's mode for it or for
    * some of its ports. Port-level modes need a selector (istiod rejects them namespace-wide), so
    * one is always derived from `workload` or required.
@@ -359,7 +374,7 @@ export class MtlsNamespace extends Construct {
   public addWorkloadMtls(id: string, options: WorkloadMtlsOptions): void {
     const name = this.claimWorkloadMtlsName(id);
     const scope = new Construct(this, id);
-    checkObject(scope, 'options', options);
+    checkObject(scope, 'options', options, true);
     checkEnum(scope, 'mode', options.mode, MtlsMode, 'MtlsMode');
     checkList(scope, 'ports', options.ports);
     (options.ports ?? []).forEach((p, i) => {

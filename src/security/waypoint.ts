@@ -82,7 +82,7 @@ export class Waypoint extends Construct implements IWaypoint {
 
   constructor(scope: Construct, id: string, props: WaypointProps) {
     super(scope, uniqueChildId(scope, id));
-    checkObject(this, 'props', props);
+    checkObject(this, 'props', props, true);
     const trafficType = checkEnum(this, 'trafficType', props.trafficType ?? WaypointTrafficType.SERVICE, WaypointTrafficType, 'WaypointTrafficType');
     this.waypointName = check(this, 'name', props.name ?? 'waypoint', dnsLabelRule, "Waypoint names are DNS labels such as 'waypoint'.");
     this.waypointNamespace = check(this, 'namespace', props.namespace, dnsLabelRule, "Namespaces are DNS labels such as 'shop'.");

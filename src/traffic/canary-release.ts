@@ -4,7 +4,7 @@ import { JWT_CLAIM_PREFIX, RequestMatch, requestCondition } from './http-match';
 import { LoadBalancer } from './load-balancer';
 import { ReleaseVersion, VERSION_LABEL } from './release-version';
 import { CorsPolicy, corsIntent, FaultInjection, HeaderOperations, headerOperationsIntent, RetryPolicy, faultIntent, retryIntent } from './route-policy';
-import { meshRouteApi } from './routing-defaults';
+import { meshRouteApi } from './mesh-route-api';
 import { uniqueChildId } from '../core/construct-id';
 import { checkDuration } from '../core/durations';
 import { gatewayHostRule } from '../core/hosts';
@@ -139,7 +139,7 @@ export class CanaryRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
     super(scope, uniqueChildId(scope, id));
-    checkObject(this, 'props', props);
+    checkObject(this, 'props', props, true);
     this.service = checkInstance(this, 'service', props.service, MeshService, "Use MeshService.fromName('reviews', 'bookinfo', { port: 9080 }) or MeshService.fromService(service).");
     const versions = checkList(this, 'versions', props.versions ?? []);
     if (versions.length === 0) {

@@ -139,7 +139,7 @@ export class CircuitBreaker extends Construct {
 
   constructor(scope: Construct, id: string, props: CircuitBreakerProps) {
     super(scope, uniqueChildId(scope, id));
-    checkObject(this, 'props', props);
+    checkObject(this, 'props', props, true);
     this.service = checkInstance(this, 'service', props.service, MeshService, "Use MeshService.fromName('httpbin', 'default') or MeshService.fromService(service).");
     checkInstance(this, 'preset', props.preset, CircuitBreakerPreset, 'Use CircuitBreakerPreset.BALANCED or another preset.');
     checkInstance(this, 'loadBalancer', props.loadBalancer, LoadBalancer, 'Use LoadBalancer.LEAST_REQUEST, LoadBalancer.consistentHashOnHeader(...) or another LoadBalancer.');

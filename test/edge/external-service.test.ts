@@ -456,7 +456,7 @@ describe('ExternalService validation: istiod and schema rules', () => {
     const chart = newChart();
     new ExternalService(chart, 'es', { hosts: ['reviews.default.svc.cluster.local'], ports: tls, egressGateway: new EgressGateway(chart, 'egress') });
     expect(() => new CanaryRelease(chart, 'reviews', { service: MeshService.fromName('reviews', 'default', { port: 443 }), versions: [ReleaseVersion.fromLabels('v1')] }))
-      .toThrow("test/reviews: routes would bind a second VirtualService for 'reviews.default.svc.cluster.local' to the mesh (the mesh in namespace 'default'), "
+      .toThrow("test/reviews: service would bind a second VirtualService for 'reviews.default.svc.cluster.local' to the mesh (the mesh in namespace 'default'), "
         + "but 'test/es' routes it for gateway 'istio-system/egress' and the mesh in namespace 'default'; sidecars use only one of them (istioctl IST0109)");
   });
 

@@ -324,7 +324,7 @@ describe('IngressNginxFrontDoor', () => {
 
     test('on an unknown path type (from JavaScript)', () => {
       expect(() => frontDoor().addIngress('productpage', { ...BOOKINFO, paths: [{ path: '/api', pathType: 'ImplementationSpecific' as IngressNginxPathType }] })).toThrow(
-        "test/ingress-nginx/productpage: paths[0].pathType must be one of Prefix, Exact, got 'ImplementationSpecific'. Use IngressNginxPathType.PREFIX or IngressNginxPathType.EXACT.");
+        "test/ingress-nginx/productpage: paths[0].pathType must be one of Prefix, Exact, got 'ImplementationSpecific'. Use IngressNginxPathType, e.g. IngressNginxPathType.PREFIX.");
     });
 
     test('on a repeated path, a trailing slash included', () => {

@@ -74,8 +74,10 @@ describe('Issuer and ClusterIssuer', () => {
     expect(() => new ClusterIssuer(newChart(), 'i', { config: config() })).toThrow(message);
   });
 
-  test('fails on a non-https custom ACME server', () => {
-    expect(() => AcmeServer.custom('http://acme.example.com')).toThrow("AcmeServer.custom: url must be an https URL, got 'http://acme.example.com'.");
+  test('fails on a non-https custom ACME server, at the issuer that uses it', () => {
+    const server = AcmeServer.custom('http://acme.example.com');
+    expect(() => new ClusterIssuer(newChart(), 'le', { config: IssuerConfig.acme({ server, solvers: [AcmeSolver.http01()] }) }))
+      .toThrow("test/le: acme.server.url must be an https URL, got 'http://acme.example.com'.");
   });
 });
 

@@ -158,6 +158,27 @@ describe('SecureGateway validation', () => {
   const secret = GatewayCertificate.fromSecret('tls');
   const make = (props: any) => new SecureGateway(newChart(), 'gw', { hosts: ['a.example.com'], certificate: secret, ...props });
 
+  test('fails on a second default route for a host, naming the addRoute call (not a model label)', () => {
+    // Given a gateway that already routes a.example.com without a path
+    const gw = make({});
+    gw.addRoute({ service: MeshService.fromName('productpage', 'bookinfo', { port: 9080 }) });
+    // When a second route for the host has no path either, Then the error names the addRoute call's prop
+    expect(() => gw.addRoute({ service: MeshService.fromName('reviews', 'bookinfo', { port: 9080 }) })).toThrow(
+      "test/gw: addRoute gives 'a.example.com' a second default http route (without a match), but 'test/gw' already gives it one, got 'a.example.com'. "
+      + 'A host has one default route: let one construct own it (e.g. one CanaryRelease per service), or give this route a match.');
+  });
+  test('fails on a repeated path, naming the addRoute call', () => {
+    const gw = make({});
+    gw.addRoute({ service: MeshService.fromName('productpage', 'bookinfo', { port: 9080 }), pathPrefix: '/api' });
+    expect(() => gw.addRoute({ service: MeshService.fromName('reviews', 'bookinfo', { port: 9080 }), pathPrefix: '/api' })).toThrow(
+      /^test\/gw: addRoute \/api repeats a match of 'a\.example\.com' already routed by 'test\/gw'/);
+  });
+  test('fails on a second redirect without a path, naming the addRedirect call', () => {
+    const gw = make({});
+    gw.addRedirect({ replacePath: '/new' });
+    expect(() => gw.addRedirect({ replacePath: '/other' })).toThrow(/^test\/gw: addRedirect gives 'a\.example\.com' a second default http route/);
+  });
+
   test('fails on an empty host list', () => {
     expect(() => make({ hosts: [] })).toThrow("test/gw: hosts must list at least one host, got []. List the external names, e.g. ['bookinfo.example.com'].");
   });

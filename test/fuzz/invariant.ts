@@ -22,7 +22,7 @@ import { IConstruct } from 'constructs';
 import { apiProps } from './api-props';
 import {
   AppRecipe, buildApp, BuiltApp, createdConstructs, DanglingReference, isCall, isRef, NewStep, pathOfStep, PresetStep, Step, StepFailure,
-  synthesize, Value, ValueObject,
+  synthesizeByCluster, Value, ValueObject,
 } from './recipe';
 import { PRESET_PARAMETERS } from './security';
 import { visibilityProblems } from './visibility';
@@ -50,19 +50,21 @@ export interface Verdict {
   readonly error?: string;
 }
 
-/** Prop names any construct's errors may use: the object name claim and the props object as a whole. */
-const GENERAL_PROPS = new Set(['metadata', 'props', 'id']);
+/** Prop names any construct's errors may use: the object name claim, the props object as a whole, and the scope argument. */
+const GENERAL_PROPS = new Set(['metadata', 'props', 'id', 'scope']);
 
 /** Runs one app and judges it. */
 export function evaluate(recipe: AppRecipe): Verdict {
   const app = new AppFacts(recipe);
   let built: BuiltApp | undefined;
   let manifests: any[] | undefined;
+  let clusters: any[][] | undefined;
   let failure: StepFailure | undefined;
   try {
     built = buildApp(recipe);
     app.foreign = foreignObjects(recipe, built);
-    manifests = synthesize(built);
+    clusters = synthesizeByCluster(built);
+    manifests = clusters.flat();
   } catch (error) {
     if (error instanceof DanglingReference) return { outcome: 'skipped', failures: [] };
     failure = error instanceof StepFailure ? error : new StepFailure('construct', error);
@@ -73,7 +75,7 @@ export function evaluate(recipe: AppRecipe): Verdict {
   if (failure) {
     if (!failure.external) failures.push(...judgeError(failure, app, rejectedValues));
   } else {
-    failures.push(...judgeOutput(manifests!, app));
+    failures.push(...judgeOutput(clusters!, app));
     failures.push(...visibilityProblems(recipe, built!, manifests!).map((p): Failure => ({
       kind: 'dropped-setting',
       construct: p.construct.split('.')[0],
@@ -90,7 +92,7 @@ export function evaluate(recipe: AppRecipe): Verdict {
 }
 
 /** Methods that create a child construct with the id the user passes first (`ns.addWorkloadMtls('metrics', ...)`). */
-const CHILD_CREATING_METHODS = new Set(['addWorkloadMtls']);
+const CHILD_CREATING_METHODS = new Set(['addWorkloadMtls', 'addIngress']);
 
 /** What the judgement needs to know about an app: its constructs' paths and the props the user wrote. */
 class AppFacts {
@@ -284,10 +286,12 @@ function quotedValues(text: string): string[] {
 }
 
 /** Output of a successful synth: findings of the analysis layers and of the wire checks. */
-function judgeOutput(manifests: any[], app: AppFacts): Failure[] {
+function judgeOutput(clusters: any[][], app: AppFacts): Failure[] {
   const failures: Failure[] = [];
-  // The automatic analysis's levels: references to objects the app does not define are Info.
-  const findings = MeshAnalysis.analyze(manifests, { levels: { IST0101: FindingLevel.INFO, IST0173: FindingLevel.INFO, IST0174: FindingLevel.INFO } });
+  const manifests = clusters.flat();
+  // The automatic analysis's levels: references to objects the app does not define are Info. Each cluster is analyzed on its own.
+  const levels = { IST0101: FindingLevel.INFO, IST0173: FindingLevel.INFO, IST0174: FindingLevel.INFO };
+  const findings = clusters.flatMap((part) => MeshAnalysis.analyze(part, { levels }));
   for (const f of findings.filter((x) => x.level === FindingLevel.ERROR)) {
     if (app.foreign.has(`${f.resource.kind}|${f.resource.namespace ?? ''}|${f.resource.name}`)) continue;
     failures.push({

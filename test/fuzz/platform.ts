@@ -186,7 +186,8 @@ function meshClusterProps(level: Level, name: string): fc.Arbitrary<Value> {
   return props({}, {
     clusterName: mix(level.strings, fc.constant(name), fc.constantFrom(...HOSTILE_NAMES)),
     network: mix(level.strings, fc.constantFrom('network1', 'network2'), fc.constantFrom('', 'a b', 'x'.repeat(64))),
-    clusterDomain: mix(level.strings, fc.constant('cluster.local'), fc.constantFrom('', 'Cluster.local', 'a..b')),
+    // Federated clusters need their own domains; a multicluster mesh shares one.
+    clusterDomain: mix(level.strings, fc.constantFrom('cluster.local', `${name}.local`), fc.constantFrom('', 'Cluster.local', 'a..b')),
     trustDomain: mix(level.strings, fc.constantFrom('cluster.local', `${name}.example.org`), fc.constantFrom('', 'A b')),
     gatewayAddress: ipOrHost(level),
     gatewayPort: mix(level.numbers, fc.constantFrom(15443, 443), fc.constantFrom(0, 65536, NaN, 1.5)),

@@ -180,8 +180,23 @@ export function buildApp(recipe: AppRecipe): BuiltApp {
 
 /** Synthesizes every chart as `cdk8s synth` does (validations, automatic analysis) without writing files. */
 export function synthesize(built: BuiltApp): any[] {
+  return synthesizeByCluster(built).flat();
+}
+
+/**
+ * The manifests of each cluster of the app (MeshCluster charts; the rest of the app is one
+ * more), as the automatic analysis sees them: istioctl analyzes one cluster at a time.
+ */
+export function synthesizeByCluster(built: BuiltApp): any[][] {
   try {
-    return built.app.charts.flatMap((chart) => chart.toJson());
+    const parts = new Map<unknown, any[]>();
+    for (const chart of built.app.charts) {
+      const owner = lib.MeshCluster.clusterOf(chart) ?? built.app;
+      const list = parts.get(owner) ?? [];
+      parts.set(owner, list);
+      list.push(...chart.toJson());
+    }
+    return [...parts.values()];
   } catch (error) {
     throw new StepFailure('synth', error);
   }

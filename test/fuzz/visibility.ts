@@ -714,6 +714,157 @@ const checkJwtAuthentication: Check = (o) => {
   });
 };
 
+// ---------------------------------------------------------------------------------------------
+// Platform: mesh configuration, observability, ingress-nginx, multicluster
+// ---------------------------------------------------------------------------------------------
+
+/** The istiod values a MeshConfig writes (the values file is written from them at synth). */
+const istiodValues = (config: any): any => config?.toValues?.() ?? {};
+
+const checkMeshConfig: Check = (o) => {
+  const p = o.props;
+  const values = istiodValues(o.instance);
+  const mc = values.meshConfig ?? {};
+  if (p.trustDomain !== undefined) o.expect('trustDomain', p.trustDomain, mc.trustDomain);
+  if (p.rootNamespace !== undefined) o.expect('rootNamespace', p.rootNamespace, mc.rootNamespace);
+  (p.extensionProviders ?? []).forEach((v: Value, i: number) => {
+    const provider = o.real(v);
+    const wire = (mc.extensionProviders ?? []).find((e: any) => e.name === provider.name);
+    if (!o.require(`extensionProviders[${i}]`, provider.name, wire)) return;
+    const options = ((v as any).args?.[1] ?? {}) as Record<string, any>;
+    const settings = wire[provider.kind] ?? {};
+    for (const field of ['service', 'port', 'maxTagLength', 'pathPrefix', 'failOpen', 'logName', 'path']) {
+      if (options[field] !== undefined && !(field === 'path' && provider.kind !== 'envoyFileAccessLog')) o.expect(`extensionProviders[${i}].${field}`, options[field], settings[field]);
+    }
+    if (options.statusOnError !== undefined) o.expect(`extensionProviders[${i}].statusOnError`, String(options.statusOnError), settings.statusOnError);
+    if (options.timeout !== undefined) o.expectDuration(`extensionProviders[${i}].timeout`, options.timeout, settings.timeout);
+    if (options.http?.path !== undefined) o.expect(`extensionProviders[${i}].http.path`, options.http.path, settings.http?.path);
+    if (options.includeRequestBodyInCheck) {
+      o.expect(`extensionProviders[${i}].includeRequestBodyInCheck.maxRequestBytes`, options.includeRequestBodyInCheck.maxRequestBytes, settings.includeRequestBodyInCheck?.maxRequestBytes);
+    }
+  });
+  for (const [use, names] of Object.entries(p.defaultProviders ?? {})) {
+    for (const name of (names as string[] | undefined) ?? []) o.expectIn(`defaultProviders.${use}`, name, mc.defaultProviders?.[use]);
+  }
+  (p.caCertificates ?? []).forEach((v: Value, i: number) => {
+    const anchor = o.real(v);
+    const wire = (mc.caCertificates ?? []).find((c: any) => (anchor.pem !== undefined ? c.pem === anchor.pem : c.spiffeBundleUrl === anchor.spiffeBundleUrl));
+    if (!o.require(`caCertificates[${i}]`, anchor.pem ?? anchor.spiffeBundleUrl, wire)) return;
+    for (const domain of anchor.trustDomains ?? []) o.expectIn(`caCertificates[${i}].trustDomains`, domain, wire.trustDomains);
+  });
+};
+
+const checkTelemetry: Check = (o) => {
+  const p = o.props;
+  const obj = o.named('Telemetry', o.instance.name, o.instance.namespace);
+  if (!o.require('name', o.instance.name, obj)) return;
+  const providerNames = (list: any[] | undefined) => (list ?? []).map((x: any) => x.name);
+  (p.tracing ?? []).forEach((t: any, i: number) => {
+    const wire = obj.spec?.tracing?.[i];
+    if (!o.require(`tracing[${i}]`, t, wire)) return;
+    for (const name of t.providers ?? []) o.expectIn(`tracing[${i}].providers`, name, providerNames(wire.providers));
+    if (t.randomSamplingPercentage !== undefined) o.expect(`tracing[${i}].randomSamplingPercentage`, t.randomSamplingPercentage, wire.randomSamplingPercentage);
+    if (t.disableSpanReporting !== undefined) o.expect(`tracing[${i}].disableSpanReporting`, t.disableSpanReporting, wire.disableSpanReporting ?? false);
+    if (t.useRequestIdForTraceSampling !== undefined) o.expect(`tracing[${i}].useRequestIdForTraceSampling`, t.useRequestIdForTraceSampling, wire.useRequestIdForTraceSampling ?? true);
+    for (const tag of Object.keys(t.customTags ?? {})) o.expectIn(`tracing[${i}].customTags`, tag, Object.keys(wire.customTags ?? {}));
+    if (t.mode !== undefined) o.expect(`tracing[${i}].mode`, o.real(t.mode), wire.match?.mode ?? 'CLIENT_AND_SERVER');
+  });
+  (p.accessLogging ?? []).forEach((a: any, i: number) => {
+    const wire = obj.spec?.accessLogging?.[i];
+    if (!o.require(`accessLogging[${i}]`, a, wire)) return;
+    for (const name of a.providers ?? []) o.expectIn(`accessLogging[${i}].providers`, name, providerNames(wire.providers));
+    if (a.filter !== undefined) o.expect(`accessLogging[${i}].filter`, a.filter, wire.filter?.expression);
+    if (a.disabled !== undefined) o.expect(`accessLogging[${i}].disabled`, a.disabled, wire.disabled ?? false);
+    if (a.mode !== undefined) o.expect(`accessLogging[${i}].mode`, o.real(a.mode), wire.match?.mode ?? 'CLIENT_AND_SERVER');
+  });
+  (p.metrics ?? []).forEach((m: any, i: number) => {
+    const wire = obj.spec?.metrics?.[i];
+    if (!o.require(`metrics[${i}]`, m, wire)) return;
+    for (const name of m.providers ?? []) o.expectIn(`metrics[${i}].providers`, name, providerNames(wire.providers));
+    if (m.reportingInterval !== undefined) o.expectDuration(`metrics[${i}].reportingInterval`, m.reportingInterval, wire.reportingInterval);
+    (m.overrides ?? []).forEach((ov: any, j: number) => {
+      const w = wire.overrides?.[j];
+      if (!o.require(`metrics[${i}].overrides[${j}]`, ov, w)) return;
+      if (ov.metric !== undefined) o.expect(`metrics[${i}].overrides[${j}].metric`, o.real(ov.metric), w.match?.metric ?? 'ALL_METRICS');
+      if (ov.disabled !== undefined) o.expect(`metrics[${i}].overrides[${j}].disabled`, ov.disabled, w.disabled ?? false);
+      for (const tag of Object.keys(ov.tagOverrides ?? {})) o.expectIn(`metrics[${i}].overrides[${j}].tagOverrides`, tag, Object.keys(w.tagOverrides ?? {}));
+    });
+  });
+};
+
+const checkPrometheusMonitors: Check = (o) => {
+  const p = o.props;
+  const monitors: Array<[string, any]> = [['envoyPodMonitor', o.instance.envoyPodMonitor], ['istiodServiceMonitor', o.instance.istiodServiceMonitor]];
+  if (p.ztunnel) monitors.push(['ztunnel', o.instance.ztunnelPodMonitor]);
+  for (const [prop, api] of monitors) {
+    const obj = api && o.named(api.kind, api.name, p.namespace);
+    if (!o.require(p.namespace !== undefined ? 'namespace' : prop, api?.name, obj)) continue;
+    const endpoints: any[] = obj.spec?.podMetricsEndpoints ?? obj.spec?.endpoints ?? [];
+    if (p.interval !== undefined) o.expectDuration('interval', p.interval, endpoints[0]?.interval);
+    o.expectLabels('labels', p.labels, obj.metadata?.labels);
+    if (p.istioNamespace !== undefined && obj.kind === 'ServiceMonitor') o.expectIn('istioNamespace', p.istioNamespace, obj.spec?.namespaceSelector?.matchNames);
+  }
+};
+
+const checkIngressNginxFrontDoor: Check = (o) => {
+  const p = o.props;
+  const door = o.instance;
+  const annotations: Record<string, string> = door.controllerPodAnnotations ?? {};
+  for (const cidr of p.serviceCidrs ?? []) {
+    o.expectIn('serviceCidrs', cidr, String(annotations['traffic.sidecar.istio.io/includeOutboundIPRanges'] ?? '').split(','));
+  }
+  for (const call of o.calls('addIngress')) {
+    const [id, options] = argsOf(call) as [string, any];
+    const ingress = o.find('Ingress', (m) => (m.spec?.rules ?? []).some((r: any) => (options.hosts ?? []).includes(r.host))
+      && (options.name === undefined || m.metadata?.name === options.name));
+    const prefix = `addIngress('${id}')`;
+    if (!o.require(`${prefix}.hosts`, options.hosts, ingress)) continue;
+    o.expect('ingressClassName', door.ingressClassName, ingress.spec?.ingressClassName);
+    if (p.ingressClassName !== undefined) o.expect('ingressClassName', p.ingressClassName, ingress.spec?.ingressClassName);
+    for (const h of options.hosts ?? []) o.expectIn(`${prefix}.hosts`, h, (ingress.spec?.rules ?? []).map((r: any) => r.host));
+    const paths = (ingress.spec?.rules ?? []).flatMap((r: any) => r.http?.paths ?? []);
+    for (const path of options.paths ?? []) o.expectIn(`${prefix}.paths`, path.path, paths.map((x: any) => x.path));
+    if (options.port !== undefined) o.expectIn(`${prefix}.port`, options.port, paths.map((x: any) => x.backend?.service?.port?.number));
+    if (options.tlsSecretName !== undefined) o.expect(`${prefix}.tlsSecretName`, options.tlsSecretName, ingress.spec?.tls?.[0]?.secretName);
+  }
+};
+
+const checkMeshCluster: Check = (o) => {
+  const p = o.props;
+  const cluster = o.instance;
+  if (p.clusterName !== undefined) o.expect('clusterName', p.clusterName, cluster.clusterName);
+  const values = istiodValues(cluster.meshConfig);
+  if (p.trustDomain !== undefined) o.expect('trustDomain', p.trustDomain, values.meshConfig?.trustDomain);
+  if (p.clusterDomain !== undefined && p.clusterDomain !== 'cluster.local') o.expect('clusterDomain', p.clusterDomain, values.global?.proxy?.clusterDomain);
+};
+
+const checkMeshMulticluster: Check = (o) => {
+  const p = o.props;
+  const mesh = o.instance;
+  if (mesh.flavour !== 'Istio') return;
+  for (const cluster of mesh.clusters) {
+    const values = istiodValues(cluster.meshConfig);
+    o.expect(p.meshId !== undefined ? 'meshId' : 'id', mesh.meshId, values.global?.meshID);
+    o.expect('clusters', cluster.clusterName, values.global?.multiCluster?.clusterName);
+    if (cluster.network !== undefined) o.expect('clusters (network)', cluster.network, values.global?.network);
+  }
+};
+
+const checkMeshCa: Check = (o) => {
+  const p = o.props;
+  const certificates = o.manifests.filter((m) => m.kind === 'Certificate');
+  const root = p.root ? o.real(p.root) : undefined;
+  if (root?.source === 'selfSigned' && root.selfSignedOptions.commonName !== undefined) {
+    o.expectIn('root.commonName', root.selfSignedOptions.commonName, certificates.map((c) => c.spec?.commonName));
+  }
+  const intermediate = p.intermediate ?? {};
+  if (intermediate.commonName !== undefined) o.expectIn('intermediate.commonName', intermediate.commonName, certificates.map((c) => c.spec?.commonName));
+  for (const call of o.calls('addCluster')) {
+    const options = argsOf(call)[1] ?? {};
+    if (options.commonName !== undefined) o.expectIn('addCluster options.commonName', options.commonName, certificates.map((c) => c.spec?.commonName));
+  }
+};
+
 const CHECKS: Record<string, Check> = {
   CanaryRelease: checkCanaryRelease,
   CircuitBreaker: checkCircuitBreaker,
@@ -728,5 +879,12 @@ const CHECKS: Record<string, Check> = {
   MtlsNamespace: checkMtlsNamespace,
   AuthorizationPolicy: checkAuthorizationPolicy,
   JwtAuthentication: checkJwtAuthentication,
+  MeshConfig: checkMeshConfig,
+  Telemetry: checkTelemetry,
+  PrometheusMonitors: checkPrometheusMonitors,
+  IngressNginxFrontDoor: checkIngressNginxFrontDoor,
+  MeshCluster: checkMeshCluster,
+  MeshMulticluster: checkMeshMulticluster,
+  MeshCa: checkMeshCa,
 };
 

@@ -110,7 +110,7 @@ describe('MeshFederation (plain Istio)', () => {
     expect(() => federation.publish(new Construct(b, 'nothing'))).toThrow(/federation: publish must be given a Kubernetes Service .*got 'cluster-b\/nothing'/);
     const outside = service(new Chart(app, 'plain'), 'bar', [{ name: 'http', port: 80 }]);
     expect(() => federation.publish(outside)).toThrow("federation: publish must be given a Service inside a MeshCluster, got 'plain/ns-bar'.");
-    expect(() => federation.publishName(b, 'Shop', 'cart')).toThrow(/federation.publishName: namespace must be a DNS label/);
+    expect(() => federation.publishName(b, 'Shop', 'cart')).toThrow(/federation: publishName namespace must be a DNS label/);
     expect(() => federation.trust(b, b)).toThrow("federation: trust must name two different clusters, got 'cluster-b'.");
   });
 

@@ -96,12 +96,13 @@ describe('MeshCa (plug-in CA)', () => {
   test('fails for an ACME issuer as root', () => {
     const chart = newChart();
     const acme = new ClusterIssuer(chart, 'letsencrypt', { config: IssuerConfig.acme({ solvers: [AcmeSolver.http01()] }) });
-    expect(() => MeshCaRoot.fromIssuer(acme)).toThrow(
-      "MeshCaRoot.fromIssuer: issuer must be able to sign CA certificates, but ACME issuers (Let's Encrypt...) only issue leaf certificates, got 'letsencrypt'.");
+    // Reported by the MeshCa that uses the root, against its prop.
+    expect(() => new MeshCa(chart, 'ca', { root: MeshCaRoot.fromIssuer(acme) })).toThrow(
+      "test/ca: root.issuer must be able to sign CA certificates, but ACME issuers (Let's Encrypt...) only issue leaf certificates, got 'letsencrypt'.");
   });
 
   test('fails for a bad Secret name, common name, duration or istio-csr settings outside istio-csr mode', () => {
-    expect(() => MeshCaRoot.fromSecret('Root_CA')).toThrow(/MeshCaRoot.fromSecret: secretName must be a DNS subdomain/);
+    expect(() => new MeshCa(newChart(), 'ca', { root: MeshCaRoot.fromSecret('Root_CA') })).toThrow(/^test\/ca: root\.secretName must be a DNS subdomain/);
     expect(() => new MeshCa(newChart(), 'ca', { intermediate: { commonName: 'x'.repeat(65) } })).toThrow(/intermediate.commonName must be 1 to 64 characters/);
     expect(() => new MeshCa(newChart(), 'ca', { intermediate: { duration: Duration.minutes(30) } })).toThrow(/intermediate.duration must be at least 1h, got '1800000ms'/);
     expect(() => new MeshCa(newChart(), 'ca', { istioCsr: { ambient: true } })).toThrow(/test\/ca: istioCsr is only read in the istio-csr mode/);
@@ -111,7 +112,7 @@ describe('MeshCa (plug-in CA)', () => {
     const chart = newChart();
     new MeshCa(chart, 'one');
     expect(() => new MeshCa(chart, 'two')).toThrow(
-      "test/two: cluster already has its Istio CA: Certificate 'istio-system/cacerts' is produced by 'test/one', got 'test'. Istio reads one CA per cluster");
+      "test/two: scope already has its Istio CA: Certificate 'istio-system/cacerts' is produced by 'test/one', got 'test'. Istio reads one CA per cluster");
   });
 });
 
@@ -139,7 +140,7 @@ describe('MeshCa across clusters', () => {
     const b = new MeshCluster(app, 'cluster-b');
     new MeshCa(a, 'one');
     const two = new MeshCa(b, 'two');
-    expect(() => two.addCluster(a)).toThrow(/two: cluster already has its CA from 'cluster-a\/one', got 'cluster-a'/);
+    expect(() => two.addCluster(a)).toThrow(/two: addCluster cluster already has its CA from 'cluster-a\/one', got 'cluster-a'/);
   });
 });
 

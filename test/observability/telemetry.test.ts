@@ -277,12 +277,12 @@ describe('Telemetry', () => {
 
     test('an unknown metric', () => {
       fails({ metrics: [{ overrides: [{ metric: 'REQUESTS' as IstioMetric, disabled: true }] }] },
-        "test/t: metrics[0].overrides[0].metric must be one of ALL_METRICS, REQUEST_COUNT, REQUEST_DURATION, REQUEST_SIZE, RESPONSE_SIZE, TCP_OPENED_CONNECTIONS, TCP_CLOSED_CONNECTIONS, TCP_SENT_BYTES, TCP_RECEIVED_BYTES, GRPC_REQUEST_MESSAGES, GRPC_RESPONSE_MESSAGES, got 'REQUESTS'. Use IstioMetric values.");
+        "test/t: metrics[0].overrides[0].metric must be one of ALL_METRICS, REQUEST_COUNT, REQUEST_DURATION, REQUEST_SIZE, RESPONSE_SIZE, TCP_OPENED_CONNECTIONS, TCP_CLOSED_CONNECTIONS, TCP_SENT_BYTES, TCP_RECEIVED_BYTES, GRPC_REQUEST_MESSAGES, GRPC_RESPONSE_MESSAGES, got 'REQUESTS'. Use IstioMetric, e.g. IstioMetric.ALL_METRICS.");
     });
 
     test('an unknown mode', () => {
       fails({ accessLogging: [{ mode: 'BOTH' as WorkloadMode }] },
-        "test/t: accessLogging[0].mode must be one of CLIENT_AND_SERVER, CLIENT, SERVER, got 'BOTH'. Use WorkloadMode values.");
+        "test/t: accessLogging[0].mode must be one of CLIENT_AND_SERVER, CLIENT, SERVER, got 'BOTH'. Use WorkloadMode, e.g. WorkloadMode.CLIENT_AND_SERVER.");
     });
 
     test('an override that changes nothing', () => {

@@ -363,7 +363,7 @@ describe('AuthorizationPolicy', () => {
       AuthorizationPolicy.allowOnlyFrom(chart, 'p', { target: httpbin }, [sleep]);
       synth(chart);
       expect(SecurityRegistry.of(chart).warnings).toEqual([
-        "test/p: uses principals, which only exist with mutual TLS, but namespace 'foo' is DISABLE; plaintext requests carry no identity, so this policy matches no request. Make mTLS STRICT.",
+        "test/p: uses principals, which only exist with mutual TLS, but the mesh (root namespace 'istio-system') is DISABLE; plaintext requests carry no identity, so this policy matches no request. Make mTLS STRICT.",
       ]);
       // Printed once, with the library's one warning prefix (the analysis's CIS2002 on the same policy comes through the same channel).
       const printed = (console.warn as jest.Mock).mock.calls.map((c) => String(c[0])).filter((t) => t.includes('uses principals'));

@@ -96,6 +96,46 @@ describe('JwtAuthentication', () => {
     expect(MeshAnalysis.analyze(manifests)).toEqual([]);
   });
 
+  describe('claims whose names contain dots', () => {
+    const claimKeys = (requiredClaims: any[]) => {
+      const chart = newChart();
+      new JwtAuthentication(chart, 'jwt', { target: api, issuer, requiredClaims });
+      return findOne(synth(chart), 'AuthorizationPolicy', 'jwt-require-jwt', 'shop').spec.rules.slice(1).map((r: any) => r.when[0].key);
+    };
+
+    test('claimPath takes names literally: a URL-like claim is one claim', () => {
+      expect(claimKeys([{ claimPath: ['https://example.com/roles'], values: ['admin'] }])).toEqual(['request.auth.claims[https://example.com/roles]']);
+    });
+
+    test('claimPath also writes nested claims, with dots inside a name kept', () => {
+      expect(claimKeys([{ claimPath: ['https://example.com/app', 'roles'], values: ['admin'] }]))
+        .toEqual(['request.auth.claims[https://example.com/app][roles]']);
+    });
+
+    test('claim keeps splitting at dots for nested claims', () => {
+      expect(claimKeys([{ claim: 'realm_access.roles', values: ['admin'] }])).toEqual(['request.auth.claims[realm_access][roles]']);
+    });
+
+    test('fails: a URL-like claim with dots, which would silently name a nested claim', () => {
+      expect(() => new JwtAuthentication(newChart(), 'jwt', { target: api, issuer, requiredClaims: [{ claim: 'https://example.com/roles', values: ['a'] }] })).toThrow(
+        "test/jwt: requiredClaims[0].claim must not be a name with dots and '/' or ':' (a URL-like claim): its dots would be read as nested claims, got 'https://example.com/roles'. "
+        + "Istio reads 'https://example.com/roles' as the nested claims ['https://example', 'com/roles']; for a claim named 'https://example.com/roles' use claimPath: ['https://example.com/roles'].");
+    });
+
+    test('fails: both claim and claimPath, or neither', () => {
+      const fails = (requirement: any) => expect(() => new JwtAuthentication(newChart(), 'jwt', { target: api, issuer, requiredClaims: [requirement] }));
+      fails({ claim: 'groups', claimPath: ['groups'], values: ['a'] }).toThrow('test/jwt: requiredClaims[0] must set exactly one of claim and claimPath');
+      fails({ values: ['a'] }).toThrow('test/jwt: requiredClaims[0] must set exactly one of claim and claimPath, got {"values":["a"]}.');
+    });
+
+    test('fails: an empty claimPath or a bracket in a name', () => {
+      const fails = (claimPath: any) => expect(() => new JwtAuthentication(newChart(), 'jwt', { target: api, issuer, requiredClaims: [{ claimPath, values: ['a'] }] }));
+      fails([]).toThrow("test/jwt: requiredClaims[0].claimPath must not be an empty list, got []. Give the claim's name, e.g. ['https://example.com/roles'].");
+      fails(['a[0]']).toThrow("test/jwt: requiredClaims[0].claimPath must not contain '[' or ']' (Istio's claim keys are bracketed), got 'a[0]'.");
+      fails(['']).toThrow("test/jwt: requiredClaims[0].claimPath must not contain an empty claim name, got ''.");
+    });
+  });
+
   test('a jwksUri with a short in-cluster host and port', () => {
     const chart = newChart();
     new JwtAuthentication(chart, 'jwt', { target: api, issuer, jwksUri: 'https://keycloak:8443/realms/shop/protocol/openid-connect/certs' });
@@ -292,7 +332,7 @@ describe('JwtAuthentication', () => {
     });
     test('a required claim with brackets', () => {
       fails({ requiredClaims: [{ claim: 'a]b', values: ['v'] }] },
-        "test/jwt: requiredClaims[0].claim must not contain '[' or ']', got 'a]b'. Name the claim, e.g. 'groups' (or 'realm_access.roles' for a nested claim).");
+        "test/jwt: requiredClaims[0].claim must not contain '[' or ']', got 'a]b'. Name the claim, e.g. 'groups' (or 'realm_access.roles' for a nested claim; claimPath for a name with dots).");
     });
     test('a nested required claim with an empty part', () => {
       fails({ requiredClaims: [{ claim: 'realm_access..roles', values: ['admin'] }] },

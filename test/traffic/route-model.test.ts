@@ -2,7 +2,7 @@
 // binding and one DestinationRule per host; conflicts name both constructs.
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CanaryRelease, CircuitBreaker, CircuitBreakerPreset, MeshGateway, MeshService, ReleaseVersion, StringMatch } from '../../src';
+import { CanaryRelease, CircuitBreaker, CircuitBreakerPreset, LoadBalancer, MeshGateway, MeshService, ReleaseVersion, StringMatch } from '../../src';
 import { meshModel } from '../../src/render/model-renderers';
 import { findAll, newChart, synth, synthApp } from '../helpers';
 
@@ -86,4 +86,11 @@ test('output is deterministic', () => {
     return JSON.stringify(synth(chart));
   };
   expect(build()).toEqual(build());
+});
+
+test('a policy field set by two constructs names the prop of the second (sessionAffinity), not a model label', () => {
+  const chart = newChart();
+  new CircuitBreaker(chart, 'cb', { service: reviews, loadBalancer: LoadBalancer.LEAST_REQUEST });
+  expect(() => new CanaryRelease(chart, 'r', { service: reviews, versions: v('v1'), sessionAffinity: LoadBalancer.consistentHashOnCookie({ name: 'session' }) }))
+    .toThrow("test/r: sessionAffinity sets trafficPolicy.loadBalancer of 'reviews.bookinfo.svc.cluster.local', which is already set by 'test/cb'");
 });

@@ -172,6 +172,10 @@ export function compileRule(rule: string, parsed?: string): CompiledRule {
   return c;
 }
 
+/** Results are kept per value (validator.ts): the two verdicts are shared objects. */
+const PASSED: RuleResult = Object.freeze({ passed: true });
+const FAILED: RuleResult = Object.freeze({ passed: false });
+
 /** Evaluates a compiled rule with `self` bound. */
 export function evaluate(rule: CompiledRule & { ok: true }, self: unknown): RuleResult {
   const { cel } = loadEngine();
@@ -187,7 +191,7 @@ export function evaluate(rule: CompiledRule & { ok: true }, self: unknown): Rule
     return { error: message, unevaluable: /^(unbound function|unresolved attribute)/.test(message) };
   }
   if (typeof result !== 'boolean') return { error: `rule returned ${typeof result}, not a bool`, unevaluable: true };
-  return { passed: result };
+  return result ? PASSED : FAILED;
 }
 
 /** The CEL map type, for values built by the schema-aware conversion. */

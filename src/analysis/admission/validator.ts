@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { compileRule, escapeProperty, evaluate, RuleResult } from './cel';
+import { CompiledRule, compileRule, escapeProperty, evaluate, RuleResult } from './cel';
 
 /** A problem found by the admission checks. */
 export interface AdmissionProblem {
@@ -243,7 +243,7 @@ class Walk {
     } else if (typeof value === 'object') {
       ok = this.object(node, value as Record<string, unknown>, rules);
     }
-    if (ok && rules && node.hasRules) this.cel(node.raw, value);
+    if (ok && rules && node.hasRules) this.cel(node, value);
     return true;
   }
 
@@ -392,23 +392,23 @@ class Walk {
     return ok;
   }
 
-  private cel(schema: Schema, value: unknown): void {
+  private cel(node: Node, value: unknown): void {
     let self: unknown;
     const scalar = typeof value !== 'object';
-    for (const rule of schema['x-kubernetes-validations'] as Array<{ rule: string; message?: string; parsed?: string }>) {
-      const compiled = compileRule(rule.rule, rule.parsed);
-      if (!compiled.ok) {
-        this.problems.push({ code: 'CIS1000', message: `${this.where() || '<root>'}: cannot evaluate the CRD rule \`${rule.rule}\`: ${compiled.reason}` });
+    for (const r of rulesOf(node)) {
+      const rule = r.rule;
+      if (!r.compiled.ok) {
+        this.problems.push({ code: 'CIS1000', message: `${this.where() || '<root>'}: cannot evaluate the CRD rule \`${rule.rule}\`: ${r.compiled.reason}` });
         continue;
       }
       // Transition rules (oldSelf) only run on updates; the manifests we analyze are creations.
-      if (compiled.usesOldSelf) continue;
+      if (r.compiled.usesOldSelf) continue;
       // A rule's result is kept per value for scalars, and per projection (the fields it reads) for objects where one exists.
-      const key = scalar ? value : projectionKey(rule.rule, schema, value as Record<string, unknown>);
-      let result = key === NO_PROJECTION ? undefined : cachedResult(rule.rule, scalar, key);
+      const key = scalar ? value : projectionKey(r.projection, node.raw, value as Record<string, unknown>);
+      let result = key === NO_PROJECTION ? undefined : r.result(scalar, key);
       if (!result) {
-        result = evaluate(compiled, scalar ? toCel(schema, value) : (self ??= toCel(schema, value)));
-        if (key !== NO_PROJECTION) cacheResult(rule.rule, scalar, key, result);
+        result = evaluate(r.compiled, scalar ? toCel(node.raw, value) : (self ??= toCel(node.raw, value)));
+        if (key !== NO_PROJECTION) r.keep(scalar, key, result);
       }
       if ('passed' in result) {
         if (!result.passed) this.problems.push({ code: 'CIS1002', message: `${this.where() || '<root>'}: Invalid value: ${show(value)}: ${messageOf(rule)}` });
@@ -490,30 +490,57 @@ function runeCount(s: string): number {
 /**
  * CEL is pure: on a scalar, a rule's result depends on the value alone; on an object, on the parts
  * of it the rule reads. Generated apps repeat the same durations and hosts, and the same shapes,
- * thousands of times, so results are kept (bounded) per rule and value, or per rule and projection.
+ * thousands of times, so each rule of each schema node keeps its results (bounded in all) per value,
+ * or per projection.
  */
-const scalarResults = new Map<string, Map<unknown, RuleResult>>();
-const objectResults = new Map<string, Map<unknown, RuleResult>>();
+class NodeRule {
+  private scalars = new Map<unknown, RuleResult>();
+  private objects = new Map<unknown, RuleResult>();
+  private generation = resultGeneration;
+
+  constructor(
+    public readonly rule: { readonly rule: string; readonly message?: string },
+    public readonly compiled: CompiledRule,
+    public readonly projection: Projection,
+  ) {}
+
+  public result(scalar: boolean, key: unknown): RuleResult | undefined {
+    if (this.generation !== resultGeneration) {
+      this.scalars = new Map();
+      this.objects = new Map();
+      this.generation = resultGeneration;
+    }
+    return (scalar ? this.scalars : this.objects).get(key);
+  }
+
+  public keep(scalar: boolean, key: unknown, result: RuleResult): void {
+    if (++resultCount > MAX_RESULTS) {
+      // Every node's results start over (checked lazily by `result`).
+      resultGeneration++;
+      resultCount = 0;
+      return;
+    }
+    // (1 and '1' are different keys: no string is built per lookup)
+    (scalar ? this.scalars : this.objects).set(key, result);
+  }
+}
+
 /** How many results are kept in all (a few MB): apps with more distinct values evaluate some twice. */
 const MAX_RESULTS = 200_000;
 let resultCount = 0;
+let resultGeneration = 0;
 
-function cachedResult(rule: string, scalar: boolean, key: unknown): RuleResult | undefined {
-  return (scalar ? scalarResults : objectResults).get(rule)?.get(key);
-}
+const nodeRules = new WeakMap<Node, NodeRule[]>();
 
-function cacheResult(rule: string, scalar: boolean, key: unknown, result: RuleResult): void {
-  if (resultCount >= MAX_RESULTS) {
-    scalarResults.clear();
-    objectResults.clear();
-    resultCount = 0;
+/** A node's rules, compiled (once, on first use: compiling loads the CEL engine). */
+function rulesOf(node: Node): NodeRule[] {
+  let rules = nodeRules.get(node);
+  if (!rules) {
+    rules = (node.raw['x-kubernetes-validations'] as Array<{ rule: string; message?: string; parsed?: string }>)
+      .map((r) => new NodeRule(r, compileRule(r.rule, r.parsed), projectionOf(r.rule)));
+    nodeRules.set(node, rules);
   }
-  const byRule = scalar ? scalarResults : objectResults;
-  let results = byRule.get(rule);
-  if (!results) byRule.set(rule, (results = new Map()));
-  // (1 and '1' are different keys: no string is built per lookup)
-  results.set(key, result);
-  resultCount++;
+  return rules;
 }
 
 /** An object rule whose result depends on more than a projection of the object: evaluated every time. */
@@ -546,8 +573,7 @@ function projectionOf(rule: string): Projection {
 }
 
 /** The key under which an object rule's result is kept (see `projectionOf`), or `NO_PROJECTION`. */
-function projectionKey(rule: string, schema: Schema, o: Record<string, unknown>): unknown {
-  const projection = projectionOf(rule);
+function projectionKey(projection: Projection, schema: Schema, o: Record<string, unknown>): unknown {
   if (!projection || Array.isArray(o) || o === null) return NO_PROJECTION;
   const props: Record<string, Schema> | undefined = schema.properties;
   // Presence as CEL sees it (see toCel): declared fields after defaulting, others only where the schema keeps them.

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
-import { GatewayApiChannel, RoutingSettings } from '../../core/routing-api';
+import { GatewayApiChannel } from '../../core/routing-api';
+import { RoutingSettings } from '../../core/routing-settings';
 import { describeValue, fail, pathOf, ValidationError } from '../../core/validation-error';
 import {
   CorsIntent, HeaderOperationsIntent, HttpRouteIntent, RequestCondition, RetryIntent, RouteDestination, RouteTable, StreamRouteIntent,

@@ -4,7 +4,8 @@ import { checkHttpIntent, checkStreamIntent, httpRules } from './http-route';
 import { gatewayListenerFor } from '../../core/mesh-gateway';
 import { fitName, MAX_LABEL_NAME, MAX_OBJECT_NAME } from '../../core/naming';
 import { isEmpty, prune } from '../../core/plain-objects';
-import { GatewayApiChannel, RoutingSettings, routingSettings } from '../../core/routing-api';
+import { GatewayApiChannel } from '../../core/routing-api';
+import { RoutingSettings, routingSettings } from '../../core/routing-settings';
 import { fail, pathOf } from '../../core/validation-error';
 import { Destination, HttpRouteIntent, MeshModel, ModelEvent, RouteChecker, RouteDestination, RouteTable, StreamRouteIntent } from '../../model/mesh-model';
 import { wireObject } from '../api-object';
@@ -50,6 +51,9 @@ class GatewayApiRenderer implements RouteChecker {
   /** Grants by namespace of the backend, then namespace of the route. */
   private readonly grants = new Map<string, Map<string, GrantProducer>>();
 
+  /** The app's settings: RoutingDefaults precedes every route, so they are known when this renderer starts. */
+  private settings?: RoutingSettings;
+
   constructor(private readonly model: MeshModel) {}
 
   public onEvent(event: ModelEvent): void {
@@ -63,7 +67,7 @@ class GatewayApiRenderer implements RouteChecker {
   }
 
   public checkRoute(table: RouteTable, route: HttpRouteIntent | StreamRouteIntent, kind: 'http' | 'tcp' | 'tls'): void {
-    const settings = routingSettings(table.firstOwner);
+    const settings = this.settings ??= routingSettings(table.firstOwner);
     if (kind === 'http') checkHttpIntent(table, route as HttpRouteIntent, settings);
     else checkStreamIntent(table, route as StreamRouteIntent, kind, settings);
     const kindName = kind === 'tls' ? 'TLSRoute' : kind === 'tcp' ? 'TCPRoute' : table.key.protocol === 'GRPC' ? 'GRPCRoute' : 'HTTPRoute';
