@@ -58,7 +58,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'scripts'],
-    ignorePatterns: ['src/imports/', '*.d.ts', 'node_modules/', 'lib/', 'dist/'],
+    ignorePatterns: ['*.d.ts', 'node_modules/', 'lib/', 'dist/'],
   },
   tsconfigDev: {
     include: ['../examples/**/*.ts', '../scripts/**/*.ts'],
@@ -73,18 +73,10 @@ project.package.addField('overrides', {
   'unrs-resolver': '1.12.2',
 });
 project.npmignore?.exclude('/examples/', '/scripts/', '/.ci/', '/bench/', '/docs/', '/.tmp/', '/conformance-ratchet.json');
-// The generated L1 classes are internal and never loaded at runtime (test/imports.test.ts): not shipped.
-project.npmignore?.exclude('/lib/imports/');
 
 // `npx cdk8s-istio analyze ...` (offline mesh analysis); in this repository: `node bin/cdk8s-istio`.
 project.addBins({ 'cdk8s-istio': 'bin/cdk8s-istio' });
 project.package.addField('engines', { node: '>= 20.0.0' });
-
-// Regenerate the typed L1 classes from the CRD bundles beside the repository.
-project.addTask('import', {
-  description: 'Regenerate src/imports/ from ../shared/crds (only the API versions we emit)',
-  exec: 'ts-node --project test/tsconfig.json scripts/import-crds.ts',
-});
 
 // Regenerate the compact admission schemas (structural schemas + CEL rules) from the CRD bundles.
 project.addTask('schemas', {

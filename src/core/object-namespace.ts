@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { dnsLabelRule } from './hosts';
 import { deferCheck } from './deferred-checks';
+import { dnsLabelRule } from './hosts';
 import { check } from './validation-error';
 
 /** A cdk8s or cdk8s-plus object of the app: its metadata holds an explicit namespace, if any. */

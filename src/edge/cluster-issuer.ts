@@ -52,7 +52,7 @@ export class ClusterIssuer extends Construct implements IIssuer {
   constructor(scope: Construct, id: string, props: ClusterIssuerProps) {
     super(scope, uniqueChildId(scope, id));
     checkObject(this, 'props', props, true);
-    checkInstance(this, 'config', props.config, IssuerConfig, "Use IssuerConfig.acme({...}), IssuerConfig.ca({ secretName }) or IssuerConfig.selfSigned().");
+    checkInstance(this, 'config', props.config, IssuerConfig, 'Use IssuerConfig.acme({...}), IssuerConfig.ca({ secretName }) or IssuerConfig.selfSigned().');
     this.issuerName = objectNameFor(this, id, props.name);
     this.issuerTraits = props.config.traits;
     const spec = props.config._render(this, this.issuerName);

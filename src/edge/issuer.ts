@@ -88,7 +88,7 @@ export class Issuer extends Construct implements IIssuer {
   constructor(scope: Construct, id: string, props: IssuerProps) {
     super(scope, uniqueChildId(scope, id));
     checkObject(this, 'props', props, true);
-    checkInstance(this, 'config', props.config, IssuerConfig, "Use IssuerConfig.acme({...}), IssuerConfig.ca({ secretName }) or IssuerConfig.selfSigned().");
+    checkInstance(this, 'config', props.config, IssuerConfig, 'Use IssuerConfig.acme({...}), IssuerConfig.ca({ secretName }) or IssuerConfig.selfSigned().');
     this.issuerName = objectNameFor(this, id, props.name);
     const namespace = check(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default', dnsLabelRule,
       "Namespaces look like 'istio-system'.");

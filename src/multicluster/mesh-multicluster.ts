@@ -80,7 +80,7 @@ export class MeshMulticluster extends Construct {
     this.flavour = checkEnum(this, 'flavour', props.flavour ?? MeshFlavour.ISTIO, MeshFlavour, 'MeshFlavour');
     checkBoolean(this, 'meshNetworks', props.meshNetworks);
     checkList(this, 'clusters', props.clusters);
-    props.clusters?.forEach((cluster, i) => checkInstance(this, `clusters[${i}]`, cluster, MeshCluster, "Create each cluster with new MeshCluster(app, ...)."));
+    props.clusters?.forEach((cluster, i) => checkInstance(this, `clusters[${i}]`, cluster, MeshCluster, 'Create each cluster with new MeshCluster(app, ...).'));
     this.meshId = check(this, props.meshId === undefined ? 'id' : 'meshId', props.meshId ?? toDnsLabel(id), dnsLabelRule, "Mesh IDs look like 'mesh1'.");
     this.clusters = this.checkClusters(props.clusters ?? []);
     this.multiNetwork = this.checkNetworks();

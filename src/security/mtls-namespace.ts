@@ -363,7 +363,7 @@ export class MtlsNamespace extends Construct {
     if (!other) return [];
     const owner = other.node.scope ?? other;
     return [new ValidationError(this.node.path, 'name', `is the Namespace '${owner.node.path}' of the app defines as well`, this.name,
-      `Pass that Namespace (namespace: ...) so its labels are added to it, or set createNamespace: false.`).message];
+      'Pass that Namespace (namespace: ...) so its labels are added to it, or set createNamespace: false.').message];
   }
 
   /**

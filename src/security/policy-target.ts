@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { checkWaypoint, IWaypoint } from './waypoint';
-import { dnsLabelRule } from '../core/hosts';
 import { deferCheck, deferFailure, deferProblemsOf } from '../core/deferred-checks';
+import { dnsLabelRule } from '../core/hosts';
 import { checkLabels, labelsAreValid } from '../core/labels';
 import { deferObjectNamespaceCheck, objectNamespace } from '../core/object-namespace';
 import { ValidationError } from '../core/validation-error';

@@ -28,7 +28,7 @@ describe('PolicyTarget factories report at the policy that uses the target', () 
     expect(() => new Telemetry(chart(), 't', { target: PolicyTarget.namespace('Shop'), accessLogging: [{ providers: ['envoy'] }] })).toThrow(
       "chart/t: target.namespace must be a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit), got 'Shop'.");
     expect(() => new Telemetry(chart(), 't', { target: PolicyTarget.mesh('Istio_System'), accessLogging: [{ providers: ['envoy'] }] })).toThrow(
-      "chart/t: target.rootNamespace must be a DNS label");
+      'chart/t: target.rootNamespace must be a DNS label');
   });
 
   test('a factory given no value to read throws, named by the factory call', () => {
@@ -46,7 +46,7 @@ describe('MeshService, MeshGateway and ReleaseVersion report at the release', ()
       'chart/r: service.port must be a whole number from 1 to 65535, got 0. Use the service port number, e.g. 9080.');
     expect(release(MeshService.fromName('reviews', 'bookinfo', { selector: { 'a b': 'c' } }))).toThrow(/^chart\/r: service\.selector key /);
     expect(() => new CircuitBreaker(chart(), 'cb', { service: MeshService.fromName('Reviews', 'bookinfo'), preset: CircuitBreakerPreset.BALANCED }))
-      .toThrow("chart/cb: service.name must be a DNS label");
+      .toThrow('chart/cb: service.name must be a DNS label');
   });
 
   test('MeshGateway.fromName with an invalid host, at the release bound to it', () => {
@@ -66,31 +66,31 @@ describe('identities, waypoints, data planes, issuers and certificates', () => {
   test('WorkloadIdentity.fromName, at the rule that uses it', () => {
     const identity = WorkloadIdentity.fromName('sleep', 'Foo');
     expect(() => AuthorizationPolicy.allowOnlyFrom(chart(), 'p', { target: PolicyTarget.namespace('foo') }, [identity])).toThrow(
-      "chart/p: identities[0].namespace must be a DNS label");
+      'chart/p: identities[0].namespace must be a DNS label');
   });
 
   test('Waypoint.fromName and Dataplane.revision, at the namespace', () => {
     expect(() => new MtlsNamespace(chart(), 'shop', { dataplane: Dataplane.AMBIENT, useWaypoint: Waypoint.fromName('Waypoint', 'shop') })).toThrow(
-      "chart/shop: useWaypoint.name must be a DNS label");
+      'chart/shop: useWaypoint.name must be a DNS label');
     expect(() => new MtlsNamespace(chart(), 'shop', { dataplane: Dataplane.revision('') })).toThrow("chart/shop: dataplane.revision must not be empty, got ''.");
   });
 
   test('Issuer.fromName, GatewayCertificate and ClientCaSource factories, at the gateway', () => {
     const gateway = (props: Record<string, unknown>) => () => new SecureGateway(chart(), 'gw', { hosts: ['a.example.com'], ...props } as any);
-    expect(gateway({ certificate: GatewayCertificate.fromSecret('A_TLS') })).toThrow("chart/gw: certificate.secretName must be a DNS subdomain");
+    expect(gateway({ certificate: GatewayCertificate.fromSecret('A_TLS') })).toThrow('chart/gw: certificate.secretName must be a DNS subdomain');
     expect(gateway({ certificate: GatewayCertificate.fromIssuer(Issuer.fromName('ca', 'istio-system'), { namespace: 'Certs' }) })).toThrow(
-      "chart/gw: certificate.namespace must be a DNS label");
+      'chart/gw: certificate.namespace must be a DNS label');
     expect(gateway({ certificate: GatewayCertificate.fromSecret('a-tls'), tlsMode: GatewayTlsMode.MUTUAL, clientCa: ClientCaSource.fromSecret('Client CA') }))
-      .toThrow("chart/gw: clientCa.secretName must be a DNS subdomain");
+      .toThrow('chart/gw: clientCa.secretName must be a DNS subdomain');
     expect(() => GatewayCertificate.fromIssuer(ClusterIssuer.fromName('Lets_Encrypt'))).toThrow(
-      "GatewayCertificate.fromIssuer(issuer): issuer.name must be a DNS subdomain");
+      'GatewayCertificate.fromIssuer(issuer): issuer.name must be a DNS subdomain');
   });
 
   test('AcmeServer.custom, at the issuer', () => {
     expect(() => new ClusterIssuer(chart(), 'le', { config: IssuerConfig.acme({ server: AcmeServer.custom('http://acme.example.com'), solvers: [] }) }))
       .toThrow(/^chart\/le: acme\.(server\.url must be an https URL|solvers must have at least one solver)/);
     expect(() => new ClusterIssuer(chart(), 'le', { config: IssuerConfig.acme({ server: AcmeServer.custom('http://acme.example.com'), solvers: [{} as any] }) }))
-      .toThrow("chart/le: acme.solvers[0] must be a AcmeSolver, got {}.");
+      .toThrow('chart/le: acme.solvers[0] must be a AcmeSolver, got {}.');
   });
 });
 

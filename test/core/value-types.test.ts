@@ -59,7 +59,7 @@ const ENUM_PROPS: Array<[string, () => unknown, string]> = [
   ['Telemetry tracing[].mode', () => new Telemetry(chart(), 't', { target: PolicyTarget.namespace('shop'), tracing: [{ mode: any('client') }] }),
     "test/t: tracing[0].mode must be one of CLIENT_AND_SERVER, CLIENT, SERVER, got 'client'. Did you mean 'CLIENT'?"],
   ['Telemetry metrics[].overrides[].metric', () => new Telemetry(chart(), 't', { target: PolicyTarget.namespace('shop'), metrics: [{ overrides: [{ metric: any('requests_total'), disabled: true }] }] }),
-    "test/t: metrics[0].overrides[0].metric must be one of ALL_METRICS, REQUEST_COUNT,"],
+    'test/t: metrics[0].overrides[0].metric must be one of ALL_METRICS, REQUEST_COUNT,'],
   ['ExternalService ports[].protocol', external({ ports: [{ number: 443, protocol: 'tls' }] }),
     "test/ext: ports[0].protocol must be one of HTTP, HTTP2, HTTPS, GRPC, GRPC-WEB, TCP, TLS, MONGO, MYSQL, REDIS, UDP, got 'tls'. Did you mean 'TLS'?"],
   ['ExternalService.location', external({ location: 'external' }), "test/ext: location must be one of MESH_EXTERNAL, MESH_INTERNAL, got 'external'."],
@@ -81,8 +81,8 @@ const ENUM_PROPS: Array<[string, () => unknown, string]> = [
   ['CanaryRelease matchRoutes[].matches[].method', release({ matchRoutes: [{ matches: [{ method: 'get' }], version: 'v1' }] }),
     "test/r: matchRoutes[0].matches[0].method must be one of GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS, CONNECT, TRACE, got 'get'. Did you mean 'GET'?"],
   ['CanaryRelease fault.abortGrpcStatus', release({ fault: { abortGrpcStatus: 'unavailable' } }),
-    "test/r: fault.abortGrpcStatus must be one of CANCELLED,"],
-  ['CanaryRelease retries.retryOn[]', release({ retries: { attempts: 2, retryOn: ['5XX'] } }), "test/r: retries.retryOn[0] must be one of 5xx, gateway-error,"],
+    'test/r: fault.abortGrpcStatus must be one of CANCELLED,'],
+  ['CanaryRelease retries.retryOn[]', release({ retries: { attempts: 2, retryOn: ['5XX'] } }), 'test/r: retries.retryOn[0] must be one of 5xx, gateway-error,'],
   ['CanaryRelease cors.allowMethods[]', release({ cors: { allowOrigins: ['https://a.example.com'], allowMethods: ['post'] } }),
     "test/r: cors.allowMethods[0] must be one of GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS, CONNECT, TRACE, got 'post'. Did you mean 'POST'?"],
   ['RoutingDefaults.gatewayApiChannel', () => new RoutingDefaults(chart(), 'rd', { gatewayApiChannel: any('beta') }),
@@ -151,7 +151,7 @@ describe('booleans, lists and options objects', () => {
 describe('a plain object where one of our classes is expected', () => {
   test('a MeshService', () => {
     expect(release({ service: { name: 'reviews', namespace: 'shop', host: 'reviews.shop.svc.cluster.local' } })).toThrow(
-      "test/r: service must be a MeshService, got {\"name\":\"reviews\",\"namespace\":\"shop\",\"host\":\"reviews.shop.svc.cluster.local\"}. "
+      'test/r: service must be a MeshService, got {"name":"reviews","namespace":"shop","host":"reviews.shop.svc.cluster.local"}. '
       + "Use MeshService.fromName('reviews', 'bookinfo', { port: 9080 }) or MeshService.fromService(service).");
     expect(() => new CircuitBreaker(chart(), 'cb', { service: any('reviews'), preset: CircuitBreakerPreset.BALANCED })).toThrow(
       "test/cb: service must be a MeshService, got 'reviews'.");

@@ -32,8 +32,14 @@ export const FOCUSES = [...Object.keys(CONSTRUCTS), ...Object.keys(METHODS)];
 /** The construct type a focus exercises (`AuthorizationPolicy.denyAll` -> AuthorizationPolicy, `addRoute` -> SecureGateway). */
 export function focusType(focus: string): string {
   const methodOwners: Record<string, string> = {
-    addRoute: 'SecureGateway', addWorkloadMtls: 'MtlsNamespace', allowEgressTo: 'MtlsNamespace', addRule: 'AuthorizationPolicy',
-    addIngress: 'IngressNginxFrontDoor', addCluster: 'MeshCa', publishName: 'MeshFederation', trustEachOther: 'MeshFederation',
+    addRoute: 'SecureGateway',
+    addWorkloadMtls: 'MtlsNamespace',
+    allowEgressTo: 'MtlsNamespace',
+    addRule: 'AuthorizationPolicy',
+    addIngress: 'IngressNginxFrontDoor',
+    addCluster: 'MeshCa',
+    publishName: 'MeshFederation',
+    trustEachOther: 'MeshFederation',
   };
   return methodOwners[focus] ?? focus.split('.')[0];
 }

@@ -6,13 +6,13 @@
  */
 import * as fc from 'fast-check';
 import { ConstructDraft, Family, FIXTURE_IDS } from './drafts';
-import { policyTarget } from './security';
 import { call, constant, MethodStep, ref, Value } from './recipe';
-import { serviceOfApp } from './workloads';
+import { policyTarget } from './security';
 import {
   certificateDuration, durationValue, enumValue, headerName, host, HOSTILE_NAMES, httpPath, int, labels, Level, list, mix, namespace, objectName,
   percentage, port, props, serviceName, word,
 } from './values';
+import { serviceOfApp } from './workloads';
 
 /** Provider names: the built-in ones, those the MeshConfig generator defines, and unknown or hostile ones. */
 const PROVIDER_NAMES = ['otel', 'zipkin', 'my-ext-authz', 'file-log'];
@@ -38,8 +38,12 @@ export function extensionProvider(level: Level): fc.Arbitrary<Value> {
   return fc.oneof(
     named('openTelemetry', withService({
       maxTagLength: tagLength(level),
-      http: props({ path: httpPath(level) }, { timeout: durationValue(level), headers: fc.dictionary(headerName(level), word(level), { maxKeys: 1 }) }),
-      resourceDetectors: fc.uniqueArray(enumValue('OpenTelemetryResourceDetector', ['ENVIRONMENT', 'DYNATRACE']), { maxLength: 2, selector: (v) => JSON.stringify(v) }),
+      http: props({ path: httpPath(level) }, {
+        timeout: durationValue(level),
+        headers: fc.dictionary(headerName(level), word(level), { maxKeys: 1 }),
+      }),
+      resourceDetectors: fc.uniqueArray(enumValue('OpenTelemetryResourceDetector', ['ENVIRONMENT', 'DYNATRACE']),
+        { maxLength: 2, selector: (v) => JSON.stringify(v) }),
     }), fc.constant('otel')),
     named('zipkin', withService({ maxTagLength: tagLength(level), enable64bitTraceId: fc.boolean() }), fc.constant('zipkin')),
     named('datadog', withService({ maxTagLength: tagLength(level) })),
@@ -167,7 +171,8 @@ function addIngress(level: Level): fc.Arbitrary<MethodStep> {
     fc.tuple(serviceName(level), namespace(level), fc.option(port(level), { nil: undefined }))
       .map(([n, ns, p]) => (p === undefined ? call('MeshService.fromName', n, ns) : call('MeshService.fromName', n, ns, { port: p }))));
   const path = props({ path: httpPath(level) }, { pathType: enumValue('IngressNginxPathType', ['PREFIX', 'EXACT']) });
-  const options = fc.tuple(service, props({ hosts: mix(level.shapes, fc.uniqueArray(host(level), { minLength: 1, maxLength: 2 }), fc.constant<string[]>([])) }, {
+  const hosts = mix(level.shapes, fc.uniqueArray(host(level), { minLength: 1, maxLength: 2 }), fc.constant<string[]>([]));
+  const options = fc.tuple(service, props({ hosts }, {
     paths: list(level, path, 1, 2),
     port: port(level),
     tlsSecretName: mix(level.strings, fc.constantFrom('bookinfo-tls', 'api.tls'), fc.constantFrom(...HOSTILE_NAMES)),
@@ -257,7 +262,8 @@ export const platformFamily: Family = {
   constructs: {
     'MeshConfig': meshConfig,
     // The value types MeshConfig takes, each the focus of its own run (ExtensionProvider, TrustAnchor factories).
-    'MeshConfig.extensionProviders': (level) => fc.tuple(meshConfig(level), fc.uniqueArray(extensionProvider(level), { minLength: 1, maxLength: 3, selector: (p) => (p as any).args[0] }))
+    'MeshConfig.extensionProviders': (level) => fc.tuple(meshConfig(level),
+      fc.uniqueArray(extensionProvider(level), { minLength: 1, maxLength: 3, selector: (p) => (p as any).args[0] }))
       .map(([d, providers]) => ({ ...d, props: { ...(d as any).props, extensionProviders: providers } }) as ConstructDraft),
     'MeshConfig.caCertificates': (level) => fc.tuple(meshConfig(level), fc.array(trustAnchor(level), { minLength: 1, maxLength: 2 }))
       .map(([d, anchors]) => ({ ...d, props: { ...(d as any).props, caCertificates: anchors } }) as ConstructDraft),

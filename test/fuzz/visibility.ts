@@ -748,7 +748,8 @@ const checkMeshConfig: Check = (o) => {
   }
   (p.caCertificates ?? []).forEach((v: Value, i: number) => {
     const anchor = o.real(v);
-    const wire = (mc.caCertificates ?? []).find((c: any) => (anchor.pem !== undefined ? c.pem === anchor.pem : c.spiffeBundleUrl === anchor.spiffeBundleUrl));
+    const wire = (mc.caCertificates ?? [])
+      .find((c: any) => (anchor.pem !== undefined ? c.pem === anchor.pem : c.spiffeBundleUrl === anchor.spiffeBundleUrl));
     if (!o.require(`caCertificates[${i}]`, anchor.pem ?? anchor.spiffeBundleUrl, wire)) return;
     for (const domain of anchor.trustDomains ?? []) o.expectIn(`caCertificates[${i}].trustDomains`, domain, wire.trustDomains);
   });

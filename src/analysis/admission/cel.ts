@@ -173,8 +173,8 @@ export function compileRule(rule: string, parsed?: string): CompiledRule {
 }
 
 /** Results are kept per value (validator.ts): the two verdicts are shared objects. */
-const PASSED: RuleResult = Object.freeze({ passed: true });
-const FAILED: RuleResult = Object.freeze({ passed: false });
+export const PASSED: RuleResult = Object.freeze({ passed: true });
+export const FAILED: RuleResult = Object.freeze({ passed: false });
 
 /** Evaluates a compiled rule with `self` bound. */
 export function evaluate(rule: CompiledRule & { ok: true }, self: unknown): RuleResult {

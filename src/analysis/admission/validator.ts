@@ -9,7 +9,8 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { CompiledRule, compileRule, escapeProperty, evaluate, RuleResult } from './cel';
+import { CompiledRule, compileRule, escapeProperty, evaluate, FAILED, PASSED, RuleResult } from './cel';
+import { KnownRule, knownRule, presentField } from './known-rules';
 
 /** A problem found by the admission checks. */
 export interface AdmissionProblem {
@@ -397,18 +398,24 @@ class Walk {
     const scalar = typeof value !== 'object';
     for (const r of rulesOf(node)) {
       const rule = r.rule;
-      if (!r.compiled.ok) {
-        this.problems.push({ code: 'CIS1000', message: `${this.where() || '<root>'}: cannot evaluate the CRD rule \`${rule.rule}\`: ${r.compiled.reason}` });
-        continue;
-      }
-      // Transition rules (oldSelf) only run on updates; the manifests we analyze are creations.
-      if (r.compiled.usesOldSelf) continue;
-      // A rule's result is kept per value for scalars, and per projection (the fields it reads) for objects where one exists.
-      const key = scalar ? value : projectionKey(r.projection, node.raw, value as Record<string, unknown>);
-      let result = key === NO_PROJECTION ? undefined : r.result(scalar, key);
+      // The common rules are answered without CEL where the answer is certain (see known-rules.ts).
+      const verdict = r.known?.(value, node.raw);
+      let result: RuleResult | undefined = verdict === undefined ? undefined : verdict ? PASSED : FAILED;
       if (!result) {
-        result = evaluate(r.compiled, scalar ? toCel(node.raw, value) : (self ??= toCel(node.raw, value)));
-        if (key !== NO_PROJECTION) r.keep(scalar, key, result);
+        const compiled = r.compiled();
+        if (!compiled.ok) {
+          this.problems.push({ code: 'CIS1000', message: `${this.where() || '<root>'}: cannot evaluate the CRD rule \`${rule.rule}\`: ${compiled.reason}` });
+          continue;
+        }
+        // Transition rules (oldSelf) only run on updates; the manifests we analyze are creations.
+        if (compiled.usesOldSelf) continue;
+        // A rule's result is kept per value for scalars, and per projection (the fields it reads) for objects where one exists.
+        const key = scalar ? value : projectionKey(r.projection, node.raw, value as Record<string, unknown>);
+        result = key === NO_PROJECTION ? undefined : r.result(scalar, key);
+        if (!result) {
+          result = evaluate(compiled, scalar ? toCel(node.raw, value) : (self ??= toCel(node.raw, value)));
+          if (key !== NO_PROJECTION) r.keep(scalar, key, result);
+        }
       }
       if ('passed' in result) {
         if (!result.passed) this.problems.push({ code: 'CIS1002', message: `${this.where() || '<root>'}: Invalid value: ${show(value)}: ${messageOf(rule)}` });
@@ -497,12 +504,21 @@ class NodeRule {
   private scalars = new Map<unknown, RuleResult>();
   private objects = new Map<unknown, RuleResult>();
   private generation = resultGeneration;
+  private program?: CompiledRule;
+  /** The JavaScript answer for the common rules, which spares loading the CEL engine. */
+  public readonly known: KnownRule | undefined;
+  public readonly projection: Projection;
 
-  constructor(
-    public readonly rule: { readonly rule: string; readonly message?: string },
-    public readonly compiled: CompiledRule,
-    public readonly projection: Projection,
-  ) {}
+  constructor(public readonly rule: { readonly rule: string; readonly message?: string; readonly parsed?: string }) {
+    this.known = knownRule(rule.rule);
+    this.projection = projectionOf(rule.rule);
+  }
+
+  /** The rule compiled, on first need (compiling loads the CEL engine). */
+  public compiled(): CompiledRule {
+    this.program ??= compileRule(this.rule.rule, this.rule.parsed);
+    return this.program;
+  }
 
   public result(scalar: boolean, key: unknown): RuleResult | undefined {
     if (this.generation !== resultGeneration) {
@@ -532,12 +548,11 @@ let resultGeneration = 0;
 
 const nodeRules = new WeakMap<Node, NodeRule[]>();
 
-/** A node's rules, compiled (once, on first use: compiling loads the CEL engine). */
+/** A node's rules (each compiled on first need). */
 function rulesOf(node: Node): NodeRule[] {
   let rules = nodeRules.get(node);
   if (!rules) {
-    rules = (node.raw['x-kubernetes-validations'] as Array<{ rule: string; message?: string; parsed?: string }>)
-      .map((r) => new NodeRule(r, compileRule(r.rule, r.parsed), projectionOf(r.rule)));
+    rules = (node.raw['x-kubernetes-validations'] as Array<{ rule: string; message?: string; parsed?: string }>).map((r) => new NodeRule(r));
     nodeRules.set(node, rules);
   }
   return rules;
@@ -575,14 +590,7 @@ function projectionOf(rule: string): Projection {
 /** The key under which an object rule's result is kept (see `projectionOf`), or `NO_PROJECTION`. */
 function projectionKey(projection: Projection, schema: Schema, o: Record<string, unknown>): unknown {
   if (!projection || Array.isArray(o) || o === null) return NO_PROJECTION;
-  const props: Record<string, Schema> | undefined = schema.properties;
-  // Presence as CEL sees it (see toCel): declared fields after defaulting, others only where the schema keeps them.
-  const keepsOthers = !props || typeof schema.additionalProperties === 'object' || schema['x-kubernetes-preserve-unknown-fields'];
-  const present = (k: string) => {
-    const declared = props?.[k];
-    const v = declared ? o[k] ?? declared.default : keepsOthers ? o[k] : undefined;
-    return v !== undefined && v !== null;
-  };
+  const present = (k: string) => presentField(schema, o, k);
   if ('presence' in projection) {
     // One digit per field: `101`.
     let bits = '';
