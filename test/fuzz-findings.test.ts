@@ -5,7 +5,8 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AuthorizationAction, AuthorizationPolicy, CanaryRelease, ClusterIssuer, Dataplane, EgressGateway, ExportTo, ExternalService, IssuerConfig, MeshCa,
-  MeshCluster, MeshFederation, MeshService, MtlsMode, MtlsNamespace, PolicyTarget, PrometheusMonitors, Protocol, ReleaseVersion,
+  FindingLevel, MeshAnalysis, MeshCluster, MeshFederation, MeshService, MtlsMode, MtlsNamespace, PolicyTarget, PrometheusMonitors, Protocol,
+  ReleaseVersion,
 } from '../src';
 
 process.env.CDK8S_ISTIO_SILENT = '1';
@@ -120,5 +121,21 @@ describe('PrometheusMonitors istioNamespace', () => {
     new PrometheusMonitors(c0, 'mon', { istioNamespace: 'mesh' });
     const monitor = Testing.synth(c0).find((o) => o.kind === 'ServiceMonitor');
     expect(monitor.spec.namespaceSelector).toEqual({ matchNames: ['mesh'] });
+  });
+});
+
+describe('CIS2002 agrees with the construct on DENY policies that only exclude identities', () => {
+  test('a DENY on notNamespaces under PERMISSIVE mTLS is a warning of both, not an analysis error', () => {
+    // Given a DENY policy matching requests from outside 'shop', in a PERMISSIVE namespace
+    const { c0 } = chart();
+    new MtlsNamespace(c0, 'ns', { name: 'default', mtls: MtlsMode.PERMISSIVE });
+    new AuthorizationPolicy(c0, 'p', { target: PolicyTarget.namespace('default'), action: AuthorizationAction.DENY, rules: [{ from: [{ notNamespaces: ['shop'] }] }] });
+
+    // When it is synthesized and analyzed
+    const findings = MeshAnalysis.analyze(Testing.synth(c0)).filter((f) => f.code === 'CIS2002');
+
+    // Then plaintext requests are denied (they match notNamespaces): a warning, not a bypass
+    expect(findings.map((f) => [f.level, f.message])).toEqual([[FindingLevel.WARNING,
+      'The policy matches on peer identity (notNamespaces) but mTLS is PERMISSIVE here; plaintext requests carry no identity and are rejected.']]);
   });
 });

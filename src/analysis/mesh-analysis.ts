@@ -11,6 +11,7 @@ import { fail } from '../core/validation-error';
 import { checkBoolean, checkEnum, checkEnumList, checkList, checkObject } from '../core/value-types';
 import { recordWarning } from '../core/warnings';
 import { MeshConfig } from '../mesh/mesh-config';
+import { offerRenderings, withdrawRenderings } from '../render/api-object';
 
 /** One finding the user has decided to accept, with the reason why. */
 export interface AnalysisSuppression {
@@ -239,6 +240,7 @@ export class MeshAnalysis {
     // so the result is reused until control returns to the event loop.
     if (this.cache && this.cache.nodes === nodes.length) return this.cache.failing;
     // Chart.toJson() would validate again (and recurse); the objects render on their own.
+    withdrawRenderings();
     const objects = nodes.filter((c): c is ApiObject => c instanceof ApiObject);
     // Each cluster of an app of several MeshClusters is analyzed on its own, as istioctl analyzes one cluster.
     const parts = clusterParts(scope, objects);
@@ -264,6 +266,8 @@ export class MeshAnalysis {
     // Findings below failOn are the app's warnings: recorded (MeshWarnings.of) and printed once each, as every other warning.
     // Each finding names the constructs (and props) behind its object; looked up only when there are findings.
     for (const f of others) recordWarning(scope, describe(f, sourcesOf.get(f)?.()), this.options.printWarnings ?? true);
+    // The synthesis goes on to render these objects: our objects take the renderings made here (no second rendering).
+    if (failing.length === 0 && startsAppSynthesis()) parts.forEach((part, index) => offerRenderings(part.objects, rendered[index]!));
     return this.remember(nodes, failing.map((f) => describe(f, sourcesOf.get(f)?.())));
   }
 
@@ -274,6 +278,35 @@ export class MeshAnalysis {
     return failing;
   }
 }
+
+/**
+ * Whether this validation is the one `App.synth()` or `App.synthYaml()` runs before rendering
+ * every chart (cdk8s names no hook for it: the call stack tells). The validations that
+ * `Chart.toJson()` runs on its own (`Testing.synth`) are not: code of the app may run between them
+ * and rendering, and there the objects render afresh.
+ */
+function startsAppSynthesis(): boolean {
+  // The frames themselves, not the stack text (which source-map support rewrites, slowly).
+  const original = Error.prepareStackTrace;
+  let frames: NodeJS.CallSite[] = [];
+  try {
+    Error.prepareStackTrace = (_error, callSites) => callSites;
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder, startsAppSynthesis);
+    frames = holder.stack ?? [];
+  } finally {
+    Error.prepareStackTrace = original;
+  }
+  let synthesis = false;
+  for (const frame of frames) {
+    const name = frame.getFunctionName();
+    if (name === '_synthChart') return false;
+    if ((name === 'synth' || name === 'synthYaml') && CDK8S_APP.test(frame.getFileName() ?? '')) synthesis = true;
+  }
+  return synthesis;
+}
+
+const CDK8S_APP = /cdk8s[\\/]lib[\\/]app\.js$/;
 
 /**
  * The objects of `scope` grouped by the MeshCluster they belong to (with the cluster as the

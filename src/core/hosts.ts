@@ -71,6 +71,7 @@ export function cidrBlockRule(value: string): string | undefined {
 
 /** A DNS-1123 label: what Kubernetes requires of namespace, service and port names. */
 export const dnsLabelRule: Rule<string> = (value) => {
+  if (value !== undefined && typeof value !== 'string') return 'must be a string';
   if (typeof value !== 'string' || value.length === 0) return 'must not be empty';
   if (value.length > 63) return `must be at most 63 characters (has ${value.length})`;
   if (!DNS_LABEL.test(value)) return "must be a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit)";
@@ -79,6 +80,7 @@ export const dnsLabelRule: Rule<string> = (value) => {
 
 /** A DNS-1123 subdomain: what Kubernetes requires of most object names. */
 export const dnsSubdomainRule: Rule<string> = (value) => {
+  if (value !== undefined && typeof value !== 'string') return 'must be a string';
   if (typeof value !== 'string' || value.length === 0) return 'must not be empty';
   if (value.length > 253) return `must be at most 253 characters (has ${value.length})`;
   if (!value.split('.').every((label) => DNS_LABEL.test(label))) {
@@ -94,8 +96,8 @@ export const dnsSubdomainRule: Rule<string> = (value) => {
  */
 export function hostRule(options: HostRuleOptions = {}): Rule<string> {
   return (host) => {
-    if (typeof host !== 'string') return 'must be a string';
-    if (host.length === 0) return 'must not be empty';
+    if (host !== undefined && typeof host !== 'string') return 'must be a string';
+    if (typeof host !== 'string' || host.length === 0) return 'must not be empty';
     if (host.length > MAX_HOST_LENGTH) return `must be at most ${MAX_HOST_LENGTH} characters, DNS's limit (has ${host.length})`;
     if (host === '*') {
       return options.matchAll ? undefined : "must not be '*' (it matches every host); name the hosts you mean";

@@ -241,8 +241,8 @@ export class SecureGateway extends Construct implements IMeshGateway {
   public readonly credentialName?: string;
   /** The secure port. */
   public readonly httpsPort: number;
-  /** The API of the gateway and its routes. */
-  public readonly routingApi: RoutingApi;
+  /** The API of the gateway and its routes (always set: the prop, or the app default). */
+  public readonly routingApi?: RoutingApi;
   private readonly gatewayHosts: string[];
   private readonly ports: number[];
 

@@ -53,6 +53,7 @@ export class MeshCaRoot {
    * Certificate (in cert-manager's namespace), and a CA ClusterIssuer signs with it.
    */
   public static selfSigned(options: SelfSignedRootOptions = {}): MeshCaRoot {
+    checkObject('MeshCaRoot.selfSigned(options)', 'options', options);
     return new MeshCaRoot('selfSigned', options);
   }
 

@@ -192,6 +192,13 @@ function generalMetadata(metadata: ApiObjectMetadataDefinition): any {
  * test/render/api-object.test.ts compares both paths on every example.
  */
 export function renderWire(obj: ApiObject, producer: SpecProducer, full: () => any): any {
+  if (offered.size > 0) {
+    const json = offered.get(obj);
+    if (json !== undefined) {
+      offered.delete(obj);
+      return json;
+    }
+  }
   // `patches` is cdk8s' private list of JSON patches: anything but an empty array takes cdk8s' path.
   const patches: unknown = (obj as unknown as { patches?: unknown }).patches;
   if (!Array.isArray(patches) || patches.length > 0 || !plainResolvers(obj)) return fullRender(producer, full);
@@ -207,6 +214,25 @@ export function renderWire(obj: ApiObject, producer: SpecProducer, full: () => a
     throw new Error(`Failed serializing construct at path '${obj.node.path}' with name '${obj.name}': ${e}`);
   }
   return { apiVersion: obj.apiVersion, kind: obj.kind, metadata, spec };
+}
+
+/**
+ * Renderings the synth-time analysis made in the validation `App.synth()` and `App.synthYaml()`
+ * run first: cdk8s renders the same objects right after, within the same call and with no code of
+ * the app's in between, so each object takes its rendering once instead of rendering again. What
+ * is not taken is dropped at the next analysis, and when control returns to the event loop.
+ */
+const offered = new Map<ApiObject, any>();
+
+/** Offers the analysis' renderings of `objects` (see `offered`). */
+export function offerRenderings(objects: readonly ApiObject[], manifests: readonly any[]): void {
+  for (let i = 0; i < objects.length; i++) offered.set(objects[i], manifests[i]);
+  queueMicrotask(() => offered.clear());
+}
+
+/** Drops the renderings not taken. */
+export function withdrawRenderings(): void {
+  offered.clear();
 }
 
 /**

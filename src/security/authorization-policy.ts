@@ -335,7 +335,7 @@ export class AuthorizationPolicy extends ApiObject {
       fail(this, 'rules', `must have at most ${MAX_RULES} rules (the CRD's limit)`, index + 1,
         'Merge rules that share sources or operations (values within a field are ORed), or split the policy.');
     }
-    if (rule === null || typeof rule !== 'object') {
+    if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
       fail(this, where, 'must be a rule object', rule, 'Pass { from, to, when } with at least one of them set.');
     }
     if (rule.from === undefined && rule.to === undefined && rule.when === undefined) this.failMatchEverything(where, rule);

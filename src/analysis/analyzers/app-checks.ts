@@ -82,7 +82,8 @@ const IDENTITY_KEYS = ['source.principal', 'source.namespace', 'source.serviceAc
 /**
  * CIS2002: policies on peer identities (principals, namespaces, service accounts) where mTLS is not
  * STRICT. Plaintext requests carry no identity: ALLOW rules silently reject them (Warning), and DENY
- * rules never match them, so plaintext clients bypass the deny (Error: a security hole).
+ * rules that require an identity never match them, so plaintext clients bypass the deny (Error: a
+ * security hole); DENY rules that only exclude identities (notPrincipals) deny them all (Warning).
  */
 export const mtlsIdentityAnalyzer: Analyzer = {
   name: 'cdk8sistio.MtlsIdentityAnalyzer',
@@ -90,14 +91,27 @@ export const mtlsIdentityAnalyzer: Analyzer = {
     const modes = mtlsModes(ctx);
     for (const ap of ctx.all('AuthorizationPolicy')) {
       const used = new Set<string>();
+      // Whether some identity must be present to match (principals, a condition's values), not only absent (notPrincipals, notValues).
+      let requiresIdentity = false;
       for (const rule of arr(ap.spec.rules)) {
-        for (const f of arr(rule?.from)) for (const k of IDENTITY_SOURCE) if (arr(f?.source?.[k]).length > 0) used.add(k);
-        for (const c of arr(rule?.when)) if (IDENTITY_KEYS.includes(str(c?.key))) used.add(str(c.key));
+        for (const f of arr(rule?.from)) {
+          for (const k of IDENTITY_SOURCE) {
+            if (arr(f?.source?.[k]).length === 0) continue;
+            used.add(k);
+            if (!k.startsWith('not')) requiresIdentity = true;
+          }
+        }
+        for (const c of arr(rule?.when)) {
+          if (!IDENTITY_KEYS.includes(str(c?.key))) continue;
+          used.add(str(c.key));
+          if (arr(c.values).length > 0) requiresIdentity = true;
+        }
       }
       if (used.size === 0) continue;
       const declared = modes.of(ap.namespace, matchLabels(ap));
       if (declared === 'STRICT') continue;
-      const deny = str(ap.spec.action) === 'DENY';
+      // A DENY that only excludes identities (notPrincipals) matches plaintext requests: they are denied, not let through.
+      const deny = str(ap.spec.action) === 'DENY' && requiresIdentity;
       const mode = declared ?? 'PERMISSIVE (Istio\'s default: no PeerAuthentication in these files applies)';
       // Only what the files declare is certain; an unstated mode may be set mesh-wide elsewhere.
       const level = declared === undefined ? (deny ? FindingLevel.WARNING : FindingLevel.INFO) : (deny ? FindingLevel.ERROR : FindingLevel.WARNING);
