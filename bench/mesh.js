@@ -7,6 +7,14 @@ const { ApiObject, Chart, Duration } = require('cdk8s');
 
 const SERVICES_PER_NAMESPACE = 50;
 const PORT = 8080;
+/** The DestinationRule traffic policy of CircuitBreakerPreset.BALANCED, as the raw variants write it. */
+const BALANCED_BREAKER_POLICY = {
+  connectionPool: {
+    tcp: { maxConnections: 1000, connectTimeout: '5s' },
+    http: { http1MaxPendingRequests: 1000, http2MaxRequests: 1000 },
+  },
+  outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
+};
 
 function namespaceOf(i) {
   return `mesh-${Math.floor(i / SERVICES_PER_NAMESPACE)}`;
@@ -27,7 +35,8 @@ function namespaces(n) {
   return result;
 }
 
-function constructsMesh(app, n, lib) {
+/** `retries: false` leaves the retries out (for the Gateway API variant). */
+function constructsMesh(app, n, lib, { retries = true } = {}) {
   const chart = meshChart(app);
   for (const namespace of namespaces(n)) {
     new lib.MtlsNamespace(chart, namespace, { name: namespace });
@@ -41,7 +50,7 @@ function constructsMesh(app, n, lib) {
       canaryWeight: 10,
       matchRoutes: [{ matches: [{ headers: { 'x-canary': lib.StringMatch.exact('true') } }], version: 'v2' }],
       timeout: Duration.seconds(10),
-      retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: [lib.RetryOn.GATEWAY_ERROR, lib.RetryOn.CONNECT_FAILURE] },
+      ...(retries ? { retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: [lib.RetryOn.GATEWAY_ERROR, lib.RetryOn.CONNECT_FAILURE] } } : {}),
     });
     new lib.CircuitBreaker(chart, `svc-${i}-breaker`, { service, preset: lib.CircuitBreakerPreset.BALANCED });
     lib.AuthorizationPolicy.allowOnlyFrom(chart, `svc-${i}-allow`, { target: lib.PolicyTarget.selector(namespace, { app: `svc-${i}` }) },
@@ -49,14 +58,25 @@ function constructsMesh(app, n, lib) {
   }
 }
 
-function rawMesh(app, n, security) {
+/**
+ * The raw variants' chart: the namespaces' security objects, then `serviceObjects` for each
+ * service, then the services' security objects (the order our constructs synthesize in).
+ */
+function rawMeshChart(app, n, security, serviceObjects) {
   const chart = meshChart(app);
   for (const namespace of namespaces(n)) {
     if (security) security.namespaceObjects(chart, namespace);
   }
-  for (let i = 0; i < n; i++) {
-    const namespace = namespaceOf(i);
-    const name = `svc-${i}`;
+  for (let i = 0; i < n; i++) serviceObjects(chart, i, namespaceOf(i), `svc-${i}`);
+  if (security) {
+    for (let i = 0; i < n; i++) {
+      security.serviceObjects(chart, `svc-${i}`, namespaceOf(i), `client-${i}`);
+    }
+  }
+}
+
+function rawMesh(app, n, security) {
+  rawMeshChart(app, n, security, (chart, i, namespace, name) => {
     const host = `${name}.${namespace}.svc.cluster.local`;
     const destination = (subset) => ({ host, port: { number: PORT }, subset });
     new ApiObject(chart, `dr-${i}`, {
@@ -66,13 +86,7 @@ function rawMesh(app, n, security) {
       spec: {
         host,
         subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }],
-        trafficPolicy: {
-          connectionPool: {
-            tcp: { maxConnections: 1000, connectTimeout: '5s' },
-            http: { http1MaxPendingRequests: 1000, http2MaxRequests: 1000 },
-          },
-          outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
-        },
+        trafficPolicy: BALANCED_BREAKER_POLICY,
       },
     });
     const policy = { timeout: '10s', retries: { attempts: 3, perTryTimeout: '2s', retryOn: 'gateway-error,connect-failure' } };
@@ -88,12 +102,7 @@ function rawMesh(app, n, security) {
         ],
       },
     });
-  }
-  if (security) {
-    for (let i = 0; i < n; i++) {
-      security.serviceObjects(chart, `svc-${i}`, namespaceOf(i), `client-${i}`);
-    }
-  }
+  });
 }
 
 /**
@@ -103,42 +112,12 @@ function rawMesh(app, n, security) {
  */
 function constructsMeshGatewayApi(app, n, lib) {
   new lib.RoutingDefaults(app, 'routing', { api: lib.RoutingApi.GATEWAY_API });
-  const chart = meshChart(app);
-  for (const namespace of namespaces(n)) {
-    new lib.MtlsNamespace(chart, namespace, { name: namespace });
-  }
-  for (let i = 0; i < n; i++) {
-    const namespace = namespaceOf(i);
-    const service = lib.MeshService.fromName(`svc-${i}`, namespace, { port: PORT });
-    new lib.CanaryRelease(chart, `svc-${i}-release`, {
-      service,
-      versions: [lib.ReleaseVersion.fromLabels('v1'), lib.ReleaseVersion.fromLabels('v2')],
-      canaryWeight: 10,
-      matchRoutes: [{ matches: [{ headers: { 'x-canary': lib.StringMatch.exact('true') } }], version: 'v2' }],
-      timeout: Duration.seconds(10),
-    });
-    new lib.CircuitBreaker(chart, `svc-${i}-breaker`, { service, preset: lib.CircuitBreakerPreset.BALANCED });
-    lib.AuthorizationPolicy.allowOnlyFrom(chart, `svc-${i}-allow`, { target: lib.PolicyTarget.selector(namespace, { app: `svc-${i}` }) },
-      [lib.WorkloadIdentity.fromName(`client-${i}`, namespace)]);
-  }
+  constructsMesh(app, n, lib, { retries: false });
 }
 
 /** The manifests of constructsMeshGatewayApi, as raw ApiObjects in the same order. */
 function rawMeshGatewayApi(app, n, security) {
-  const chart = meshChart(app);
-  for (const namespace of namespaces(n)) {
-    if (security) security.namespaceObjects(chart, namespace);
-  }
-  const policy = {
-    connectionPool: {
-      tcp: { maxConnections: 1000, connectTimeout: '5s' },
-      http: { http1MaxPendingRequests: 1000, http2MaxRequests: 1000 },
-    },
-    outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
-  };
-  for (let i = 0; i < n; i++) {
-    const namespace = namespaceOf(i);
-    const name = `svc-${i}`;
+  rawMeshChart(app, n, security, (chart, i, namespace, name) => {
     new ApiObject(chart, `route-${i}`, {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
@@ -172,15 +151,10 @@ function rawMeshGatewayApi(app, n, security) {
         apiVersion: 'networking.istio.io/v1',
         kind: 'DestinationRule',
         metadata: { name: host, namespace },
-        spec: { host: `${host}.${namespace}.svc.cluster.local`, trafficPolicy: policy },
+        spec: { host: `${host}.${namespace}.svc.cluster.local`, trafficPolicy: BALANCED_BREAKER_POLICY },
       });
     }
-  }
-  if (security) {
-    for (let i = 0; i < n; i++) {
-      security.serviceObjects(chart, `svc-${i}`, namespaceOf(i), `client-${i}`);
-    }
-  }
+  });
 }
 
 module.exports = { constructsMesh, rawMesh, constructsMeshGatewayApi, rawMeshGatewayApi, SERVICES_PER_NAMESPACE, namespaces };

@@ -26,7 +26,7 @@ import {
 import { webhookAnalyzer } from './analyzers/webhook';
 import { applicationUidAnalyzer, multiServiceAnalyzer, portNameAnalyzer } from './analyzers/workloads';
 import { yamlDecodingAnalyzer } from './analyzers/yaml-decoding';
-import { AnalysisContext, Analyzer, isRecord, Manifest, Resource } from './context';
+import { AnalysisContext, Analyzer, isListObject, isRecord, Manifest, Resource } from './context';
 import { DEFAULT_RESOURCES_SOURCE, defaultResources } from './default-resources';
 import { Finding } from './finding';
 import { ISTIOD_VALIDATION_ANALYZERS } from './istiod/validation-analyzer';
@@ -100,11 +100,6 @@ export interface AnalyzeInput {
    * (see default-resources.ts); objects the manifests define themselves win (default: true).
    */
   readonly defaultResources?: boolean;
-}
-
-/** A `kind: List` (or `ServiceList`...) whose `items` are the objects. */
-export function isListObject(m: unknown): m is Manifest {
-  return isRecord(m) && (m.kind === 'List' || (typeof m.kind === 'string' && m.kind.endsWith('List') && Array.isArray(m.items)));
 }
 
 /** Flattens `kind: List` and drops empty YAML documents. */

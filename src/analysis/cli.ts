@@ -1,11 +1,10 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { AnalysisCheck } from './analysis-check';
-import { analyzeManifests, isListObject } from './analyze';
+import { analyzeManifests } from './analyze';
+import { HelpRequest, InputProblem, isFlag, listFiles, parseDocuments, readArguments, readChoice, readList, readText, usageStatus, UsageError } from './cli-input';
 import { isRecord, Manifest } from './context';
 import { Finding, FindingLevel } from './finding';
 import { messageWithFix } from './finding-text';
-import { decodeText, parseYamlStream, parseYamlValue, readTextFile, YamlInputError } from './yaml-input';
+import { parseYamlValue, YamlInputError } from './yaml-input';
 import type * as GraphCliModule from '../graph/cli';
 
 const USAGE = `usage: cdk8s-istio analyze [--output text|json] [--mesh-config FILE] [--mesh-networks FILE] [--checks LIST]
@@ -25,11 +24,6 @@ a Pod labelled istio=ingressgateway and its Service istio-ingressgateway (ports 
 15443) in istio-system. Objects of the files with those names replace them; --no-default-resources
 (or ingressControllerMode: OFF in the mesh config) leaves them out.
 Exit status: 0 no errors, 1 errors found (or unreadable input), 2 usage error.`;
-
-class UsageError extends Error {}
-
-/** Asked for the usage text: printed on stdout, exit status 0. */
-class HelpRequest extends Error {}
 
 interface Options {
   readonly output: 'text' | 'json';
@@ -51,114 +45,16 @@ function parseArgs(argv: readonly string[]): Options {
   let meshNetworks: string | undefined;
   let checks: AnalysisCheck[] | undefined;
   let defaultResources = true;
-  const paths: string[] = [];
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (flag: string) => {
-      const eq = a.indexOf('=');
-      if (eq >= 0) return a.slice(eq + 1);
-      if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
-      return argv[++i];
-    };
-    if (a === '-o' || a === '--output' || a.startsWith('--output=')) {
-      const v = value('--output');
-      if (v !== 'text' && v !== 'json') throw new UsageError(`--output must be 'text' or 'json', got '${v}'`);
-      output = v;
-    } else if (a === '--mesh-config' || a.startsWith('--mesh-config=')) {
-      meshConfig = value('--mesh-config');
-    } else if (a === '--mesh-networks' || a.startsWith('--mesh-networks=')) {
-      meshNetworks = value('--mesh-networks');
-    } else if (a === '--checks' || a.startsWith('--checks=')) {
-      const known = Object.values(AnalysisCheck) as string[];
-      const v = value('--checks').split(',').map((c) => c.trim()).filter((c) => c);
-      const bad = v.filter((c) => c !== 'all' && !known.includes(c));
-      if (bad.length > 0 || v.length === 0) throw new UsageError(`--checks takes a comma-separated list of ${[...known, 'all'].join(', ')}, got '${v.join(',')}'`);
-      checks = v.includes('all') ? undefined : (v as AnalysisCheck[]);
-    } else if (a === '--no-default-resources') {
-      defaultResources = false;
-    } else if (a === '-h' || a === '--help') {
-      throw new HelpRequest();
-    } else if (a.startsWith('-') && a !== '-') {
-      throw new UsageError(`unknown option '${a}'`);
-    } else {
-      paths.push(a);
-    }
-  }
-  if (paths.length === 0) throw new UsageError('no FILE or DIR to analyze');
+  const paths = readArguments(argv.slice(1), 'analyze', (a, value) => {
+    if (a === '-o' || isFlag(a, '--output')) output = readChoice('--output', value('--output'), ['text', 'json']);
+    else if (isFlag(a, '--mesh-config')) meshConfig = value('--mesh-config');
+    else if (isFlag(a, '--mesh-networks')) meshNetworks = value('--mesh-networks');
+    else if (isFlag(a, '--checks')) checks = readList('--checks', value('--checks'), Object.values(AnalysisCheck));
+    else if (a === '--no-default-resources') defaultResources = false;
+    else return false;
+    return true;
+  });
   return { output, meshConfig, meshNetworks, checks, defaultResources, paths };
-}
-
-function listFiles(p: string): string[] {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(p);
-  } catch {
-    throw new UsageError(`${p}: no such file or directory`);
-  }
-  if (!st.isDirectory()) return [p];
-  const out: string[] = [];
-  for (const e of fs.readdirSync(p).sort()) {
-    const child = path.join(p, e);
-    if (fs.statSync(child).isDirectory()) out.push(...listFiles(child));
-    else if (/\.(ya?ml|json)$/.test(e)) out.push(child);
-  }
-  return out;
-}
-
-/** Problems with the input itself (not findings): printed on stderr, they make the exit status 1. */
-interface InputProblem {
-  readonly fatal: boolean;
-  readonly text: string;
-}
-
-/** The objects of one file: documents in order, the items of a `kind: List` in its place. */
-interface ParsedFile {
-  readonly objects: Manifest[];
-  /** `file:line` of each object. */
-  readonly sources: string[];
-}
-
-/** Reads a file's text; binary content is a problem, not a string to parse. */
-function readText(file: string, problems: InputProblem[]): string | undefined {
-  let text: string | undefined;
-  try {
-    text = file === '-' ? decodeText(fs.readFileSync(0)) : readTextFile(file);
-  } catch (e) {
-    throw new UsageError(`${file}: cannot read the file (${(e as Error).message})`);
-  }
-  if (text === undefined) problems.push({ fatal: true, text: `${file}: not a YAML or JSON file (binary content)` });
-  return text;
-}
-
-function parseDocuments(file: string, text: string, problems: InputProblem[]): ParsedFile {
-  const objects: Manifest[] = [];
-  const sources: string[] = [];
-  const stream = parseYamlStream(text);
-  for (const p of stream.problems) problems.push({ fatal: true, text: `${file}${p.line ? `:${p.line}` : ''}: ${p.message}` });
-  for (const doc of stream.documents) {
-    const value = doc.value;
-    if (value === null || value === undefined) continue;
-    if (!isRecord(value)) {
-      problems.push({ fatal: true, text: `${file}:${doc.line}: a document is not a Kubernetes object (got ${Array.isArray(value) ? 'a list' : typeof value})` });
-      continue;
-    }
-    if (!isListObject(value)) {
-      objects.push(value);
-      sources.push(`${file}:${doc.line}`);
-      continue;
-    }
-    // A List is a wrapper (kubectl get -o yaml): its items are the objects.
-    (Array.isArray(value.items) ? value.items : []).forEach((item: unknown, i: number) => {
-      const where = `${file}:${doc.itemLines?.[i] ?? doc.line}`;
-      if (isRecord(item)) {
-        objects.push(item);
-        sources.push(where);
-      } else if (item !== null && item !== undefined) {
-        problems.push({ fatal: true, text: `${where}: items[${i}] of the ${String(value.kind)} is not a Kubernetes object` });
-      }
-    });
-  }
-  return { objects, sources };
 }
 
 const KNOWN_GROUPS = new Set([
@@ -274,14 +170,8 @@ export function main(
     }
     return unreadable || findings.some((f) => f.level === FindingLevel.ERROR) ? 1 : 0;
   } catch (e) {
-    if (e instanceof HelpRequest) {
-      out(`${USAGE}\n`);
-      return 0;
-    }
-    if (e instanceof UsageError) {
-      err(`error: ${e.message}\n\n${USAGE}\n`);
-      return 2;
-    }
+    const status = usageStatus(e, USAGE, out, err);
+    if (status !== undefined) return status;
     err(`internal error in cdk8s-istio analyze: ${(e as Error)?.message ?? e}\nPlease report it with the input that caused it.\n`);
     return 2;
   }

@@ -78,6 +78,11 @@ export function isRecord(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A `kind: List` (or `ServiceList`...) whose `items` are the objects. */
+export function isListObject(m: unknown): m is Manifest {
+  return isRecord(m) && (m.kind === 'List' || (typeof m.kind === 'string' && m.kind.endsWith('List') && Array.isArray(m.items)));
+}
+
 /** Settings of the mesh (MeshConfig) the analysis needs. */
 export interface MeshSettings {
   readonly raw: Manifest;

@@ -1,5 +1,6 @@
 import { AnalysisContext, Resource } from './context';
 import { isDefaultResource } from './default-resources';
+import { remembered } from '../core/remembered';
 
 export const DEFAULT_DOMAIN = 'svc.cluster.local';
 const FQDN = /^(.+)\.(.+)\.svc\.cluster\.local$/;
@@ -22,18 +23,14 @@ export function nameFromFqdn(fqdn: string): { namespace: string; name: string } 
 
 /** The `namespace/name` a destination host refers to (short names resolve in `defaultNs`). */
 export function resourceNameFromHost(defaultNs: string, host: string): string {
-  // A Service FQDN names the same object from every namespace: worked out once per host.
-  let name = fqdnNames.get(host);
-  if (name === undefined) {
-    const n = nameFromFqdn(host);
-    name = n ? `${n.namespace}/${n.name}` : null;
-    if (fqdnNames.size >= 50_000) fqdnNames.clear();
-    fqdnNames.set(host, name);
-  }
-  return name ?? `${defaultNs}/${host}`;
+  return fqdnName(host) ?? `${defaultNs}/${host}`;
 }
 
-const fqdnNames = new Map<string, string | null>();
+// A Service FQDN names the same object from every namespace: worked out once per host.
+const fqdnName = remembered(50_000, (host) => {
+  const n = nameFromFqdn(host);
+  return n ? `${n.namespace}/${n.name}` : undefined;
+});
 
 /** Istio's host matching: true when the two hosts (either may be a wildcard) share any name. */
 export function hostMatches(a: string, b: string): boolean {

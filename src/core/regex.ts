@@ -1,5 +1,6 @@
 import type * as Re2Module from '@bufbuild/re2';
 import { IConstruct } from 'constructs';
+import { remembered } from './remembered';
 import { fail } from './validation-error';
 
 /**
@@ -49,21 +50,11 @@ interface GoVerdict {
   readonly programSize?: number;
 }
 
-const VERDICTS = new Map<string, GoVerdict>();
-
 /**
  * Go's `regexp.Compile` verdict on a pattern. Results are remembered: apps repeat patterns
  * (one per route of every release), and the istiod layer checks each rendered one again.
  */
-function goVerdict(pattern: string): GoVerdict {
-  let verdict = VERDICTS.get(pattern);
-  if (verdict === undefined) {
-    verdict = compileLikeGo(pattern);
-    if (VERDICTS.size >= 4096) VERDICTS.clear();
-    VERDICTS.set(pattern, verdict);
-  }
-  return verdict;
-}
+const goVerdict = remembered(4096, compileLikeGo);
 
 function compileLikeGo(pattern: string): GoVerdict {
   const scan = scanPattern(pattern);
@@ -349,19 +340,8 @@ function literalSize(rune: number, foldCase: boolean): number {
   return foldCase && rune >= 0x80 ? 2 * utf8Bytes(rune) : utf8Bytes(rune);
 }
 
-const CLASS_SIZES = new Map<string, number>();
-
 /** The instructions RE2 compiles a character class (sorted `[lo, hi, lo, hi, ...]`) to; remembered. */
-function classSize(runes: readonly number[]): number {
-  const key = runes.join(',');
-  let size = CLASS_SIZES.get(key);
-  if (size === undefined) {
-    size = new Utf8ClassCompiler().compile(runes);
-    if (CLASS_SIZES.size >= 1024) CLASS_SIZES.clear();
-    CLASS_SIZES.set(key, size);
-  }
-  return size;
-}
+const classSize = remembered(1024, (runes: readonly number[]) => new Utf8ClassCompiler().compile(runes), (runes) => runes.join(','));
 
 /* eslint-disable no-bitwise -- UTF-8 encoding and RE2's splitting of rune ranges are bit operations */
 interface ByteRange { lo: number; hi: number; fold: boolean; out: number; alt?: never }

@@ -54,7 +54,8 @@ export function valuesYaml(values: unknown): string {
   return Yaml.stringify(sortKeys(values));
 }
 
-function sortKeys(value: any): any {
+/** A copy with object keys sorted at every level (lists keep their order). */
+export function sortKeys(value: any): any {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, any> = {};

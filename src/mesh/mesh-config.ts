@@ -1,6 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { App, Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ExtensionProvider } from './extension-provider';
 import { definedProviders, providerProblem, ProviderUse } from './provider-kinds';
@@ -8,10 +5,11 @@ import { TrustAnchor } from './trust-anchor';
 import type * as MeshAnalysisModule from '../analysis/mesh-analysis';
 import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule, hostRule } from '../core/hosts';
-import { clusterScopeOf, perApp, rootOf } from '../core/per-app';
+import { clusterScopeOf, perApp } from '../core/per-app';
 import { prune } from '../core/plain-objects';
 import { check, fail, ValidationError } from '../core/validation-error';
 import { checkInstance, checkList, checkObject } from '../core/value-types';
+import { sortKeys, valuesFileRule, valuesYaml, writeBesideManifests } from '../core/values-file';
 
 /** The providers Istio uses where a Telemetry section (or a policy) names none. */
 export interface DefaultProviders {
@@ -70,8 +68,6 @@ export interface MeshConfigProps {
 
 /** Trust domains: host names, short ones included (`cluster.local`, `example.org`, `td1`). */
 const TRUST_DOMAIN_RULE = hostRule({ shortName: true });
-
-const VALUES_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/;
 
 /** The one MeshConfig of an app, if it declares one. */
 interface Holder {
@@ -150,7 +146,7 @@ export class MeshConfig extends Construct {
     this.trustDomain = this.explicitTrustDomain ?? 'cluster.local';
     this.rootNamespace = this.explicitRootNamespace ?? 'istio-system';
     this.valuesFile = check(this, 'valuesFile', props.valuesFile ?? (cluster ? `${cluster.fileStem}.istiod-values.yaml` : 'istiod-values.yaml'),
-      (f) => (VALUES_FILE.test(f) && !f.endsWith('.k8s.yaml') ? undefined : 'must be a file name ending in .yaml (not .k8s.yaml, the manifests\' suffix)'),
+      valuesFileRule,
       "Use a name such as 'istiod-values.yaml'; it is written into the app's output directory.");
     this.defaults = checkObject(this, 'defaultProviders', props.defaultProviders) ?? {};
     for (const [use, names] of Object.entries(this.defaults)) {
@@ -166,7 +162,7 @@ export class MeshConfig extends Construct {
     props.caCertificates?.forEach((anchor, i) => this.addAnchor(anchor, `caCertificates[${i}]`));
 
     this.node.addValidation({ validate: () => this.validateDefaults() });
-    writeOnSynth(this);
+    writeBesideManifests(this, this.valuesFile, () => this.toValuesYaml());
     // Like every construct of this library, the app is analyzed at synth (here against this mesh configuration).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require('../analysis/mesh-analysis') as typeof MeshAnalysisModule).MeshAnalysis._automatic(this);
@@ -250,7 +246,7 @@ export class MeshConfig extends Construct {
       `# istiod Helm values written by cdk8s-istio (MeshConfig '${this.node.path}'). Install or upgrade istiod with them:`,
       `#   helm upgrade --install istiod istio/istiod -n istio-system -f ${this.valuesFile}`,
       ...this.notes.map((note) => `# ${note}`),
-      Yaml.stringify(this.toValues()),
+      valuesYaml(this.toValues()),
     ].join('\n');
   }
 
@@ -268,15 +264,6 @@ export class MeshConfig extends Construct {
    */
   public _defaultProviderNames(use: keyof DefaultProviders): string[] {
     return [...(this.defaults[use] ?? [])];
-  }
-
-  /**
-   * Writes the values file into `outdir` (done by `app.synth()` for the app's output directory).
-   * @internal
-   */
-  public _writeValuesFile(outdir: string): void {
-    fs.mkdirSync(outdir, { recursive: true });
-    fs.writeFileSync(path.join(outdir, this.valuesFile), this.toValuesYaml());
   }
 
   private renderDefaults(): Record<string, string[]> | undefined {
@@ -302,33 +289,9 @@ function holderOf(scope: IConstruct): Holder {
   return perApp<Holder>(scope, 'mesh-config', () => ({}));
 }
 
-/**
- * Makes `app.synth()` write the values file after the manifests. cdk8s has no hook for files
- * other than manifests; the app's own `synth` is wrapped, so the file is written exactly when
- * the manifests are (not by `Testing.synth` or a chart's `toJson`).
- */
-function writeOnSynth(config: MeshConfig): void {
-  const app = rootOf(config);
-  if (!(app instanceof App)) return;
-  const synth = app.synth.bind(app);
-  app.synth = () => {
-    synth();
-    config._writeValuesFile(app.outdir);
-  };
-}
-
 /** Sets `value` at `keys` in `target`, creating objects on the way. */
 function setPath(target: Record<string, any>, keys: string[], value: unknown): void {
   let current = target;
   for (const key of keys.slice(0, -1)) current = current[key] ??= {};
   current[keys[keys.length - 1]] = value;
-}
-
-/** A copy with object keys sorted at every level (lists keep their order). */
-function sortKeys(value: any): any {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, any> = {};
-  for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key]);
-  return out;
 }

@@ -1,6 +1,4 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { App, Chart, Duration, Yaml } from 'cdk8s';
+import { Chart, Duration, Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { MeshCluster } from './mesh-cluster';
 import { uniqueChildId } from '../core/construct-id';
@@ -8,9 +6,9 @@ import { deferCheck, deferFailure } from '../core/deferred-checks';
 import { CERTIFICATE_DURATION, checkDuration } from '../core/durations';
 import { dnsLabelRule, dnsSubdomainRule } from '../core/hosts';
 import { claimantOf, objectNameFor } from '../core/naming';
-import { rootOf } from '../core/per-app';
 import { check, fail, ValidationError } from '../core/validation-error';
 import { checkEnum, checkInstance, checkObject } from '../core/value-types';
+import { valuesFileRule, writeBesideManifests } from '../core/values-file';
 import { addWarning } from '../core/warnings';
 import { CaChain } from '../edge/ca-chain';
 import { ClusterIssuer } from '../edge/cluster-issuer';
@@ -196,7 +194,6 @@ const ISTIO_CSR_ISSUER = 'istio-ca';
 const ISTIO_NAMESPACE = 'istio-system';
 /** What a CA certificate is for; `cert sign` is what makes it a CA (cert-manager adds it for isCA, Istio needs it). */
 const CA_USAGES = ['cert sign', 'crl sign', 'digital signature', 'key encipherment'];
-const VALUES_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/;
 
 /**
  * The mesh's CA from cert-manager: one root, and under it an intermediate CA per cluster, which
@@ -367,7 +364,7 @@ export class MeshCa extends Construct {
     const maxDuration = checkDuration(scope, 'istioCsr.maxCertificateDuration', options.maxCertificateDuration ?? Duration.hours(1), CERTIFICATE_DURATION);
     const service = `cert-manager-istio-csr.${namespace}.svc`;
     const valuesFile = check(scope, 'istioCsr.valuesFile', options.valuesFile ?? (cluster ? `${cluster.fileStem}.istio-csr-values.yaml` : 'istio-csr-values.yaml'),
-      (f) => (VALUES_FILE.test(f) && !f.endsWith('.k8s.yaml') ? undefined : 'must be a file name ending in .yaml (not .k8s.yaml, the manifests\' suffix)'),
+      valuesFileRule,
       "Use a name such as 'istio-csr-values.yaml'; it is written into the app's output directory.");
     const meshConfig = cluster ? cluster.meshConfig : MeshConfig.of(scope) ?? new MeshConfig(Chart.of(scope), 'mesh-config');
     meshConfig._setValue('global.caAddress', `${service}:443`, this, 'istio-csr signs workload certificates');
@@ -385,26 +382,14 @@ export class MeshCa extends Construct {
         istio: { namespace: ISTIO_NAMESPACE, revisions: ['default'] },
       },
     });
-    writeOnSynth(scope, () => [
+    writeBesideManifests(scope, valuesFile, () => [
       `# istio-csr Helm values written by cdk8s-istio (MeshCa '${this.node.path}'). Install cert-manager, apply the manifests (Issuer ${ISTIO_NAMESPACE}/${ISTIO_CSR_ISSUER}),`,
       '# then istio-csr, then istiod with its values file: installing istio-csr after Istio is not supported.',
       `#   helm upgrade --install cert-manager-istio-csr jetstack/cert-manager-istio-csr -n ${namespace} -f ${valuesFile}`,
       Yaml.stringify(values()),
-    ].join('\n'), valuesFile);
+    ].join('\n'));
     addWarning(scope, `istio-csr must be installed before istiod${cluster ? ` in cluster '${cluster.clusterName}'` : ''} (cert-manager, then the Issuer ${ISTIO_NAMESPACE}/${ISTIO_CSR_ISSUER}, `
       + `then istio-csr with ${valuesFile}, then istiod): installing it after Istio is not supported.`);
   }
-}
-
-/** Writes a file beside the manifests when `app.synth()` runs (not for Testing.synth). */
-function writeOnSynth(scope: IConstruct, content: () => string, file: string): void {
-  const app = rootOf(scope);
-  if (!(app instanceof App)) return;
-  const synth = app.synth.bind(app);
-  app.synth = () => {
-    synth();
-    fs.mkdirSync(app.outdir, { recursive: true });
-    fs.writeFileSync(path.join(app.outdir, file), content());
-  };
 }
 

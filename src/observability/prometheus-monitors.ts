@@ -17,7 +17,9 @@ export interface PrometheusMonitorsProps {
    */
   readonly namespace?: string;
   /**
-   * The namespace istiod and ztunnel run in.
+   * The namespace istiod and ztunnel run in. The ztunnel PodMonitor selects it; when set, the
+   * istiod ServiceMonitor does too (by default it looks for istiod in every namespace, as Istio's
+   * sample does).
    * @default 'istio-system'
    */
   readonly istioNamespace?: string;

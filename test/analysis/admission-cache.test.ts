@@ -32,11 +32,12 @@ test('rules over the keys of a map: results follow the keys, whatever the values
 
 describe('the common rules answered without the CEL engine agree with it', () => {
   // Given a rule, the schema of the node it sits on, and values (valid, invalid, and at the edges)
-  const object = (...fields: string[]) => ({ type: 'object', properties: Object.fromEntries(fields.map((f) => [f, { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }])) });
+  const object = (...fields: string[]) => ({ type: 'object', properties: Object.fromEntries(fields.map((f) => [f, { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true }])) });
   const cases: Array<[string, Record<string, unknown>, unknown[]]> = [
     ["duration(self) >= duration('1ms')", { type: 'string' }, [
       '1ms', '0ms', '0s', '0.5ms', '0.9999999ms', '1.0000001ms', '1.5h', '10s', '2s', '100us', '999us', '1000us', '1000µs', '1000000ns',
-      '999999ns', '1h30m', '0.001s', '0.0009s', '5m', '1m1ms', '1µs', '10', '-1s', '1d', '', '.5s', '1e3s']],
+      '999999ns', '1h30m', '0.001s', '0.0009s', '5m', '1m1ms', '1µs', '10', '-1s', '1d', '', '.5s', '1e3s',
+    ]],
     ['!self.contains("*")', { type: 'string' }, ['a', '*', 'a*b', '', 'cluster.local/ns/a/sa/b']],
     ['0 < self && self <= 65535', { type: 'integer' }, [1, 0, 65535, 65536, -5, 8080]],
     ["!('*' in self && self.size() > 1)", { type: 'array', items: { type: 'string' } }, [['*'], ['*', 'a'], ['a', 'b'], []]],

@@ -35,30 +35,45 @@ const DURATION_PART = /(\d+)(?:\.(\d+))?(h|ms|m|s|us|µs|ns)/g;
 
 /** `duration(self) >= duration('1ms')` for plain durations well away from the limits. */
 function atLeastOneMillisecond(self: unknown): boolean | undefined {
-  if (typeof self !== 'string' || self.length > 40 || !PLAIN_DURATION.test(self)) return undefined;
-  let nanos = 0;
-  for (const [, whole, fraction, unit] of self.matchAll(DURATION_PART)) {
-    const scale = UNIT_NANOS[unit];
-    nanos += Number(whole) * scale + (fraction ? Number(`0.${fraction}`) * scale : 0);
+  if (typeof self !== 'string' || self.length > 40) return undefined;
+  // Manifests repeat a few durations (`10s`, `2s`) thousands of times: each is read once.
+  if (durationVerdicts.has(self)) return durationVerdicts.get(self);
+  if (durationVerdicts.size >= 10_000) durationVerdicts.clear();
+  let verdict: boolean | undefined;
+  if (PLAIN_DURATION.test(self)) {
+    let nanos = 0;
+    for (const [, whole, fraction, unit] of self.matchAll(DURATION_PART)) {
+      const scale = UNIT_NANOS[unit];
+      nanos += Number(whole) * scale + (fraction ? Number(`0.${fraction}`) * scale : 0);
+    }
+    // Far below Go's overflow (292 years), and not within a rounding step of 1ms.
+    verdict = nanos > 1e15 || Math.abs(nanos - 1e6) < 1 ? undefined : nanos >= 1e6;
   }
-  // Far below Go's overflow (292 years), and not within a rounding step of 1ms.
-  if (nanos > 1e15 || Math.abs(nanos - 1e6) < 1) return undefined;
-  return nanos >= 1e6;
+  durationVerdicts.set(self, verdict);
+  return verdict;
 }
 
-/** The keys a CEL map of the object has (a map with no declared properties). */
-function mapKeys(self: unknown, schema: Schema): string[] | undefined {
+const durationVerdicts = new Map<string, boolean | undefined>();
+
+/** Whether every key of a CEL map (an object with no declared properties) passes `test`; undefined for other values. */
+function everyKey(self: unknown, schema: Schema, test: (key: string) => boolean): boolean | undefined {
   if (!isObject(self) || schema.properties) return undefined;
-  return Object.keys(self).filter((k) => self[k] !== undefined && self[k] !== null);
+  for (const k in self) {
+    if (self[k] !== undefined && self[k] !== null && !test(k)) return false;
+  }
+  return true;
 }
+
+const withoutWildcard = (key: string) => !key.includes('*');
+const nonEmpty = (key: string) => key !== '';
 
 const RULES = new Map<string, KnownRule>([
   ["duration(self) >= duration('1ms')", atLeastOneMillisecond],
   ['!self.contains("*")', (self) => (typeof self === 'string' ? !self.includes('*') : undefined)],
   ['0 < self && self <= 65535', (self) => (typeof self === 'number' && Number.isInteger(self) ? self > 0 && self <= 65535 : undefined)],
   ["!('*' in self && self.size() > 1)", (self) => (Array.isArray(self) && self.every((x) => typeof x === 'string') ? !(self.includes('*') && self.length > 1) : undefined)],
-  ['self.all(key, !key.contains("*"))', (self, schema) => mapKeys(self, schema)?.every((k) => !k.includes('*'))],
-  ['self.all(key, key.size() != 0)', (self, schema) => mapKeys(self, schema)?.every((k) => k !== '')],
+  ['self.all(key, !key.contains("*"))', (self, schema) => everyKey(self, schema, withoutWildcard)],
+  ['self.all(key, key.size() != 0)', (self, schema) => everyKey(self, schema, nonEmpty)],
 ]);
 
 /** `(has(self.a) ? 1 : 0) + (has(self.b) ? 1 : 0) ... <= 1` (or `== 1`): how many of the fields are set. */

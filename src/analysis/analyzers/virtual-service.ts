@@ -7,12 +7,19 @@ const ROUTE_SECTIONS = ['tcp', 'tls', 'http'];
 
 /** Every route destination (tcp, tls, http), then every mirror destination, of a VirtualService spec. */
 function forEachDestination(vs: any, visit: (destination: any, mirror: boolean) => void): void {
-  for (const section of ROUTE_SECTIONS) {
-    for (const rule of arr(vs[section])) for (const d of arr(rule?.route)) visit(d?.destination ?? {}, false);
+  // (indexed loops: this runs for every VirtualService of every analysis, often before it is optimized)
+  for (let s = 0; s < ROUTE_SECTIONS.length; s++) {
+    const rules = arr(vs[ROUTE_SECTIONS[s]]);
+    for (let i = 0; i < rules.length; i++) {
+      const routes = arr(rules[i]?.route);
+      for (let j = 0; j < routes.length; j++) visit(routes[j]?.destination ?? {}, false);
+    }
   }
-  for (const rule of arr(vs.http)) {
-    if (rule?.mirror) visit(rule.mirror, true);
-    for (const m of arr(rule?.mirrors)) visit(m?.destination ?? {}, true);
+  const http = arr(vs.http);
+  for (let i = 0; i < http.length; i++) {
+    if (http[i]?.mirror) visit(http[i].mirror, true);
+    const mirrors = arr(http[i]?.mirrors);
+    for (let j = 0; j < mirrors.length; j++) visit(mirrors[j]?.destination ?? {}, true);
   }
 }
 

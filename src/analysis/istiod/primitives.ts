@@ -1,6 +1,7 @@
 import { parseDurationMillis } from '../../core/durations';
 import { isIpAddress, isIpv4 } from '../../core/hosts';
 import { istiodRegexError } from '../../core/regex';
+import { remembered } from '../../core/remembered';
 import { isRecord } from '../context';
 
 /**
@@ -74,15 +75,11 @@ function dnsPreconditions(domain: string): string | undefined {
 
 /** `ValidateWildcardDomain`: a wildcard only in the first label (`*`, `*foo`, `*-foo`). */
 export function validateWildcardDomain(domain: string): string | undefined {
-  // A host is named by its VirtualService, each route destination and its DestinationRule: checked once.
-  if (checkedDomains.has(domain)) return checkedDomains.get(domain);
-  if (checkedDomains.size >= 50_000) checkedDomains.clear();
-  const result = wildcardDomainProblem(domain);
-  checkedDomains.set(domain, result);
-  return result;
+  return checkedDomain(domain);
 }
 
-const checkedDomains = new Map<string, string | undefined>();
+// A host is named by its VirtualService, each route destination and its DestinationRule: checked once.
+const checkedDomain = remembered(50_000, wildcardDomainProblem);
 
 function wildcardDomainProblem(domain: string): string | undefined {
   const pre = dnsPreconditions(domain);
@@ -111,15 +108,11 @@ export function validatePort(port: unknown): string | undefined {
 export function durationMillis(v: unknown): number | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') return undefined;
-  // Manifests repeat a handful of durations (`10s`, `2s`) thousands of times: each is parsed once.
-  if (parsedDurations.has(v)) return parsedDurations.get(v);
-  if (parsedDurations.size >= 10_000) parsedDurations.clear();
-  const ms = parseDurationMillis(v);
-  parsedDurations.set(v, ms);
-  return ms;
+  return parsedDuration(v);
 }
 
-const parsedDurations = new Map<string, number | undefined>();
+// Manifests repeat a handful of durations (`10s`, `2s`) thousands of times: each is parsed once.
+const parsedDuration = remembered(10_000, parseDurationMillis);
 
 /** `ValidateDuration`: at least 1ms and whole milliseconds. */
 export function validateDuration(v: unknown): string | undefined {
