@@ -270,8 +270,10 @@ export class MeshCa extends Construct {
     try {
       return build();
     } catch (error) {
-      if (!(error instanceof ValidationError) || error.where === this.node.path) throw error;
-      throw new ValidationError(this.node.path, propertyOf(error.property), error.rule, error.value, error.hint);
+      if (!(error instanceof ValidationError)) throw error;
+      const property = propertyOf(error.property);
+      if (error.where === this.node.path && property === error.property) throw error;
+      throw new ValidationError(this.node.path, property, error.rule, error.value, error.hint);
     }
   }
 
@@ -323,7 +325,9 @@ export class MeshCa extends Construct {
     // 30 days ahead for a year-long intermediate; for short ones cert-manager's default (a third) applies.
     const renewBefore = options.renewBefore ?? (durationMillis >= Duration.days(90).toMilliseconds() ? Duration.days(30) : undefined);
     const secretName = this.mode === MeshCaMode.PLUGIN_CA ? CACERTS : ISTIO_CSR_ISSUER;
-    const spec = certificateSpec(scope, {
+    // certificateSpec names its props as a certificate's: here they are the root's issuer and the intermediate options.
+    const asIntermediate = (p: string) => (p === 'certificate.issuer' ? 'root' : p.replace(/^certificate\./, `${property}.`));
+    const spec = this.asOwnErrors(asIntermediate, () => certificateSpec(scope, {
       issuer,
       namespace: ISTIO_NAMESPACE,
       secretName,
@@ -339,7 +343,7 @@ export class MeshCa extends Construct {
           ...options.privateKey,
         },
       },
-    });
+    }));
     const other = claimantOf(scope, GVK.Certificate.apiVersion, GVK.Certificate.kind, ISTIO_NAMESPACE, secretName);
     if (other) {
       fail(this, clusterProperty, `already has its Istio CA: Certificate '${ISTIO_NAMESPACE}/${secretName}' is produced by '${other.node.path}'`, cluster?.clusterName ?? owner.node.path,

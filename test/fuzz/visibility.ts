@@ -748,8 +748,10 @@ const checkMeshConfig: Check = (o) => {
   }
   (p.caCertificates ?? []).forEach((v: Value, i: number) => {
     const anchor = o.real(v);
-    const wire = (mc.caCertificates ?? [])
-      .find((c: any) => (anchor.pem !== undefined ? c.pem === anchor.pem : c.spiffeBundleUrl === anchor.spiffeBundleUrl));
+    // The same bundle may be given twice, scoped to different trust domains: one entry must carry all of this anchor's.
+    const entries = (mc.caCertificates ?? [])
+      .filter((c: any) => (anchor.pem !== undefined ? c.pem === anchor.pem : c.spiffeBundleUrl === anchor.spiffeBundleUrl));
+    const wire = entries.find((c: any) => (anchor.trustDomains ?? []).every((d: string) => (c.trustDomains ?? []).includes(d))) ?? entries[0];
     if (!o.require(`caCertificates[${i}]`, anchor.pem ?? anchor.spiffeBundleUrl, wire)) return;
     for (const domain of anchor.trustDomains ?? []) o.expectIn(`caCertificates[${i}].trustDomains`, domain, wire.trustDomains);
   });
