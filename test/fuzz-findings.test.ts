@@ -5,7 +5,7 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AuthorizationAction, AuthorizationPolicy, CanaryRelease, ClusterIssuer, Dataplane, EgressGateway, ExportTo, ExternalService, IssuerConfig, MeshCa,
-  FindingLevel, MeshAnalysis, MeshCluster, MeshFederation, MeshService, MtlsMode, MtlsNamespace, PolicyTarget, PrometheusMonitors, Protocol,
+  FindingLevel, Issuer, MeshAnalysis, MeshCaRoot, MeshCluster, MeshFederation, MeshService, MtlsMode, MtlsNamespace, PolicyTarget, PrometheusMonitors, Protocol,
   ReleaseVersion,
 } from '../src';
 
@@ -137,5 +137,14 @@ describe('CIS2002 agrees with the construct on DENY policies that only exclude i
     // Then plaintext requests are denied (they match notNamespaces): a warning, not a bypass
     expect(findings.map((f) => [f.level, f.message])).toEqual([[FindingLevel.WARNING,
       'The policy matches on peer identity (notNamespaces) but mTLS is PERMISSIVE here; plaintext requests carry no identity and are rejected.']]);
+  });
+});
+
+describe('MeshCa with a namespaced Issuer as root', () => {
+  test('names the root, not the certificate the construct makes of it', () => {
+    const { c0 } = chart();
+    const issuer = new Issuer(c0, 'issuer', { namespace: 'shop', config: IssuerConfig.ca({ secretName: 'internal-ca' }) });
+    expect(() => new MeshCa(c0, 'mesh-ca', { root: MeshCaRoot.fromIssuer(issuer) }))
+      .toThrow(/^c0\/mesh-ca: root is a namespaced Issuer in 'shop', but the certificate is in 'istio-system'/);
   });
 });

@@ -298,7 +298,9 @@ export class MeshCa extends Construct {
     } else if (this.rootIssuer instanceof Construct && MeshCluster.clusterOf(this.rootIssuer) !== cluster) {
       addWarning(scope, `the issuer '${this.rootIssuer.issuerName}' is defined in another chart; it must exist in cluster '${cluster.clusterName}' as well.`);
     }
-    this.asOwnErrors((p) => `addCluster options.${p.split('.').pop()}`, () => this.issueIntermediate(scope, options, issuer, 'addCluster options'));
+    // Errors name the addCluster argument already (or the root); the intermediate's scope under the cluster is ours.
+    const asArgument = (p: string) => (p.startsWith('addCluster ') || p === 'root' ? p : `addCluster options.${p.split('.').pop()}`);
+    this.asOwnErrors(asArgument, () => this.issueIntermediate(scope, options, issuer, 'addCluster options'));
   }
 
   /** `property`: how the user passed the options (`intermediate`, or addCluster's `options`). */
