@@ -5,7 +5,8 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AuthorizationAction, AuthorizationPolicy, CanaryRelease, ClusterIssuer, Dataplane, EgressGateway, ExportTo, ExternalService, IssuerConfig, MeshCa,
-  FindingLevel, Issuer, MeshAnalysis, MeshCaRoot, MeshCluster, MeshFederation, MeshService, MtlsMode, MtlsNamespace, PolicyTarget, PrometheusMonitors, Protocol,
+  FindingLevel, Issuer, MeshAnalysis, MeshCaRoot, MeshCluster, MeshFederation, MeshService, MtlsMode, MtlsNamespace, PolicyTarget,
+  PrometheusMonitors, Protocol,
   ReleaseVersion,
 } from '../src';
 

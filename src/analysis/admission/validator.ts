@@ -147,6 +147,11 @@ class Node {
   public readonly items: Node | undefined;
   /** A list whose items must be unique (list-type set or map, uniqueItems). */
   public readonly uniqueItems: boolean;
+  /**
+   * A node with nothing to check on a scalar but its type: most leaves. Its scalar values are
+   * checked inline by the walk, without entering the node.
+   */
+  public readonly plainLeaf: boolean;
 
   constructor(public readonly raw: Schema) {
     this.nullable = raw.nullable === true;
@@ -162,6 +167,7 @@ class Node {
     this.items = raw.items ? nodeOf(raw.items) : undefined;
     const listType = raw['x-kubernetes-list-type'];
     this.uniqueItems = listType === 'set' || listType === 'map' || raw.uniqueItems === true;
+    this.plainLeaf = !this.intOrString && !this.constrained && !this.combined && !this.hasRules;
   }
 }
 
@@ -350,10 +356,13 @@ class Walk {
   private array(node: Node, v: unknown[], rules: boolean): boolean {
     let ok = true;
     const seen = node.uniqueItems ? new Set<string>() : undefined;
+    const items = node.items;
     for (let i = 0; i < v.length; i++) {
       const item = v[i];
+      // A scalar of the right type where only the type is checked: nothing more to do.
+      if (!seen && items?.plainLeaf && isScalarOf(items.type, item)) continue;
       this.enter(i);
-      if (node.items && !this.value(node.items, item, rules)) ok = false;
+      if (items && !this.value(items, item, rules)) ok = false;
       if (seen) {
         const key = elementKey(node.raw, item);
         if (seen.has(key)) this.schemaError(this.where(), `Duplicate value: ${node.raw['x-kubernetes-list-type'] === 'map' ? key : show(item)}`);
@@ -382,6 +391,8 @@ class Walk {
       if (child === undefined || (root && k === 'metadata')) continue;
       const property = props?.get(k);
       const s = property ?? node.additional;
+      // A scalar of the right type where only the type is checked (most fields): nothing more to do.
+      if (s?.plainLeaf && isScalarOf(s.type, child)) continue;
       if (s) {
         this.enter(k, !property);
         if (!this.value(s, child, rules)) ok = false;
@@ -483,6 +494,16 @@ function conforms(schema: Schema, v: unknown): boolean {
     for (const item of v) if (!conforms(schema.items, item)) return false;
   }
   return true;
+}
+
+/** Whether `v` is a non-null scalar (string, number, boolean) that `type` accepts (any type when none is given). */
+function isScalarOf(type: string | undefined, v: unknown): boolean {
+  switch (typeof v) {
+    case 'string': return type === undefined || type === 'string';
+    case 'boolean': return type === undefined || type === 'boolean';
+    case 'number': return type === undefined || type === 'number' || (type === 'integer' && Number.isInteger(v));
+    default: return false;
+  }
 }
 
 /** Characters (runes) of a string: its length unless it holds surrogate pairs. */
