@@ -238,7 +238,7 @@ export class MtlsNamespace extends Construct {
       if (props.waypoint.name !== undefined) {
         check(this, 'waypoint.name', props.waypoint.name, dnsLabelRule, "Waypoint names are DNS labels such as 'waypoint'.");
       }
-      this.waypoint = new Waypoint(this, 'Waypoint', { namespace: this.name, name: props.waypoint.name, trafficType: props.waypoint.trafficType });
+      this.waypoint = this.ownWaypoint(props.waypoint);
     } else {
       this.waypoint = props.useWaypoint;
     }
@@ -330,6 +330,22 @@ export class MtlsNamespace extends Construct {
    * istiod warns about egress hosts another one already selects (`./*` and `./reviews`, or
    * `shop/*` and `./*` in namespace shop): one of them does nothing, so we ask for one.
    */
+  /**
+   * The namespace's own waypoint. Its checks (a name another Waypoint already uses, say) are
+   * reported as this construct's `waypoint` prop: the user never created the child.
+   */
+  private ownWaypoint(options: NamespaceWaypointOptions): Waypoint {
+    try {
+      return new Waypoint(this, 'Waypoint', { namespace: this.name, name: options.name, trafficType: options.trafficType });
+    } catch (error) {
+      if (error instanceof ValidationError && error.where.startsWith(`${this.node.path}/`)) {
+        const property = error.property === 'metadata.name' || error.property === 'name' ? 'waypoint.name' : `waypoint.${error.property}`;
+        fail(this, property, error.rule, error.value, error.hint);
+      }
+      throw error;
+    }
+  }
+
   private checkEgressOverlap(host: string): void {
     const [namespace, dnsName] = this.egressHostParts(host);
     for (const existing of this.egressHosts) {

@@ -63,7 +63,7 @@ function lateWaypointErrors(scope: IConstruct, decided: Map<string, IConstruct>)
   for (const [namespace, first] of decided) {
     const record = registry.namespaces.get(namespace);
     if (record?.ambient && record.usesWaypoint && routingSettings(scope).api !== 'gateway-api') {
-      errors.push(new ValidationError(pathOf(first), 'routes', `render with Istio's APIs, but MtlsNamespace '${record.path}', created after them, makes namespace '${namespace}' ambient with a waypoint (whose routes must be HTTPRoutes)`,
+      errors.push(new ValidationError(pathOf(first), 'service', `is routed with Istio's APIs in namespace '${namespace}', but MtlsNamespace '${record.path}', created after it, makes that namespace ambient with a waypoint (whose routes must be HTTPRoutes)`,
         namespace, 'Create the MtlsNamespace before the constructs that route its services.').message);
     }
   }

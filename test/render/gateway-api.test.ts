@@ -422,7 +422,7 @@ describe('choosing the API', () => {
     const chart = new Chart(app, 'test', { namespace: 'shop' });
     new CanaryRelease(chart, 'catalog', { service: MeshService.fromName('catalog', 'shop', { port: 8080 }), versions: versions('v1') });
     new MtlsNamespace(chart, 'shop', { dataplane: Dataplane.AMBIENT, waypoint: {} });
-    expect(() => synthApp(app)).toThrow("test/catalog: routes render with Istio's APIs, but MtlsNamespace 'test/shop', created after them, makes namespace 'shop' ambient with a waypoint");
+    expect(() => synthApp(app)).toThrow("test/catalog: service is routed with Istio's APIs in namespace 'shop', but MtlsNamespace 'test/shop', created after it, makes that namespace ambient with a waypoint");
   });
 
   test('one host never gets a mesh VirtualService and a mesh HTTPRoute', () => {

@@ -137,3 +137,13 @@ describe('ambient identities behind a waypoint', () => {
       "test/p: target selects pods by labels in ambient namespace 'shop', but this policy matches source identities (principals), and behind a waypoint ztunnel sees the waypoint's identity instead of the client's, got 'shop'. Waypoints ignore selector policies and ztunnel enforces only L4; target the service (PolicyTarget.service or PolicyTarget.serviceName) or the whole namespace (PolicyTarget.namespace), which attach to the waypoint.");
   });
 });
+
+test("fails at the MtlsNamespace, naming waypoint.name, when its waypoint's name is another Waypoint's", () => {
+  // Given a Waypoint named 'waypoint' in 'default'
+  const chart = newChart();
+  new Waypoint(chart, 'wp', { namespace: 'default' });
+  // When a namespace asks for its own waypoint there, under the same default name
+  // Then the error is the namespace's, not its internal child's
+  expect(() => new MtlsNamespace(chart, 'ns', { name: 'default', dataplane: Dataplane.AMBIENT, waypoint: {} }))
+    .toThrow(/^test\/ns: waypoint\.name must be unique, but KubernetesGateway|^test\/ns: waypoint\.name must be unique/);
+});
