@@ -181,7 +181,9 @@ export class MeshAnalysis {
     // IST0101: referenced object not found; IST0174: DestinationRule host without a Service;
     // IST0173: a subset selecting no pod of the files (the app may deploy that version elsewhere).
     // CIS4001/CIS4002: a Gateway API route's parent or backend not found, the same for Gateway API routes.
-    const levels = { IST0101: FindingLevel.INFO, IST0173: FindingLevel.INFO, IST0174: FindingLevel.INFO, CIS4001: FindingLevel.INFO, CIS4002: FindingLevel.INFO };
+    const levels = {
+      IST0101: FindingLevel.INFO, IST0173: FindingLevel.INFO, IST0174: FindingLevel.INFO, CIS4001: FindingLevel.INFO, CIS4002: FindingLevel.INFO,
+    };
     const analysis = new MeshAnalysis({ levels }, true);
     ENABLED.set(root, analysis);
     root.node.addValidation({ validate: () => analysis.validate(root) });
