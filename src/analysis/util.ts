@@ -17,9 +17,14 @@ export function scopedFqdn(scope: string, namespace: string, host: string): stri
 
 /** Namespace and name of a Kubernetes service FQDN, or undefined for other hosts. */
 export function nameFromFqdn(fqdn: string): { namespace: string; name: string } | undefined {
+  return fqdnParts(fqdn);
+}
+
+// Each host is named by several objects (its VirtualService, routes, DestinationRule): split once.
+const fqdnParts = remembered(50_000, (fqdn: string) => {
   const m = FQDN.exec(fqdn);
   return m ? { namespace: m[2], name: m[1] } : undefined;
-}
+});
 
 /** The `namespace/name` a destination host refers to (short names resolve in `defaultNs`). */
 export function resourceNameFromHost(defaultNs: string, host: string): string {
@@ -209,7 +214,7 @@ export function anyWorkload(ctx: AnalysisContext, namespace: string, selector: R
 function candidates<T>(ctx: AnalysisContext, namespace: string, selector: Record<string, string>,
   extra: ((w: Workload) => Record<string, string>) | undefined, pick: (list: readonly Workload[], matches: (w: Workload) => boolean) => T): T {
   const keys = Object.keys(selector);
-  const values = keys.map((k) => String(selector[k]));
+  const values = keys.length === 1 ? [String(selector[keys[0]])] : keys.map((k) => String(selector[k]));
   const matches = (w: Workload) => {
     for (let i = 0; i < keys.length; i++) if ((w.labels[keys[i]] ?? extra?.(w)[keys[i]]) !== values[i]) return false;
     return true;

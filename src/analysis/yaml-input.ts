@@ -214,6 +214,7 @@ interface JsYaml {
   readonly Type: new (tag: string, options: Record<string, unknown>) => object;
   readonly FAILSAFE_SCHEMA: { extend(definition: { implicit?: object[]; explicit?: object[] }): object };
   load(text: string, options: Record<string, unknown>): unknown;
+  loadAll(text: string, iterator: null, options: Record<string, unknown>): unknown[];
 }
 
 interface JsYamlError {
@@ -349,23 +350,23 @@ function countLines(text: string, from: number, to: number): number {
   return n;
 }
 
-/** 0-based line, within the chunk, of the document's first content (after markers, directives, comments). */
-function contentLine(chunk: string): number {
+/** 0-based line, counted from `from`, of the document's first content (after markers, directives, comments) in text[from, to). */
+function contentLine(text: string, from = 0, to = text.length): number {
   let line = 0;
-  let pos = 0;
+  let pos = from;
   let atLineStart = true;
-  while (pos < chunk.length) {
-    const c = chunk.charCodeAt(pos);
+  while (pos < to) {
+    const c = text.charCodeAt(pos);
     if (c === 0x0a) {
       line++;
       pos++;
       atLineStart = true;
-    } else if (atLineStart && (markerAt(chunk, pos, '---') || markerAt(chunk, pos, '...'))) {
+    } else if (atLineStart && (markerAt(text, pos, '---') || markerAt(text, pos, '...'))) {
       pos += 3;
       atLineStart = false;
     } else if ((atLineStart && c === 0x25 /* % directive */) || c === 0x23 /* # comment */) {
-      const eol = chunk.indexOf('\n', pos);
-      if (eol < 0) return line;
+      const eol = text.indexOf('\n', pos);
+      if (eol < 0 || eol >= to) return line;
       pos = eol;
     } else if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0xfeff) {
       pos++;
@@ -375,6 +376,24 @@ function contentLine(chunk: string): number {
     }
   }
   return 0;
+}
+
+/**
+ * Whether a string occurs in text[from, to), for ranges visited in increasing order: the next
+ * occurrence is searched once and kept, so all the ranges of a text cost one scan in all.
+ */
+class Occurrences {
+  private next = -1;
+
+  constructor(private readonly text: string, private readonly what: string) {}
+
+  public within(from: number, to: number): boolean {
+    if (this.next < from) {
+      const at = this.text.indexOf(this.what, from);
+      this.next = at < 0 ? Infinity : at;
+    }
+    return this.next < to;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -517,20 +536,49 @@ function recordReadings(chunk: string, firstLine: number, value: unknown): void 
   walk(doc.contents, []);
 }
 
+/** How many documents one js-yaml call reads at most (see parseYamlStream). */
+const BATCH = 128;
+
 /** Parses every document of a YAML stream; bad documents become problems, never exceptions. */
 export function parseYamlStream(text: string): YamlStream {
-  const { yaml, schema } = jsYamlModule();
   // A lone CR is a line break to YAML: make it one for the line counts too.
   if (text.includes('\r') && /\r(?!\n)/.test(text)) text = text.replace(/\r\n?/g, '\n');
+  const { starts, lines } = documentStarts(text);
+  return parseDocuments(text, starts, lines);
+}
+
+/** The documents of a text, which start at `starts` (on lines `startLines`), parsed. */
+function parseDocuments(text: string, starts: readonly number[], startLines: readonly number[]): YamlStream {
+  const { yaml, schema } = jsYamlModule();
   const documents: YamlDocument[] = [];
   const problems: YamlProblem[] = [];
-  const { starts, lines: startLines } = documentStarts(text);
-  for (let i = 0; i < starts.length; i++) {
-    const end = i + 1 < starts.length ? starts[i + 1] : text.length;
-    const chunk = text.slice(starts[i], end);
+  const endOf = (i: number) => (i + 1 < starts.length ? starts[i + 1] : text.length);
+  const lists = new Occurrences(text, 'items');
+  const anchors = new Occurrences(text, '&');
+
+  /** A document's value is kept unless its aliases expand too far. */
+  const keep = (i: number, value: unknown, itemLines?: Map<object, number>) => {
     const firstLine = startLines[i];
-    const line = firstLine + contentLine(chunk);
-    let objectLines: Map<object, number> | undefined = chunk.includes('items') && LIST_HINT.test(chunk) ? new Map() : undefined;
+    const line = firstLine + contentLine(text, starts[i], endOf(i));
+    if (anchors.within(starts[i], endOf(i)) && ALIAS_HINT.test(text.slice(starts[i], endOf(i)))
+      && aliasExpansion(value, MAX_ALIAS_EXPANSION) > MAX_ALIAS_EXPANSION) {
+      problems.push({ line, message: aliasProblem() });
+      return;
+    }
+    const lines = isListValue(value) && itemLines
+      ? value.items.map((item) => {
+        const at = typeof item === 'object' && item !== null ? itemLines.get(item) : undefined;
+        return at === undefined ? line : firstLine + at;
+      })
+      : undefined;
+    documents.push({ value, line, ...(lines ? { itemLines: lines } : {}) });
+  };
+
+  /** One document on its own: errors, List item lines and differing readings are found here. */
+  const parseOne = (i: number) => {
+    const chunk = text.slice(starts[i], endOf(i));
+    const firstLine = startLines[i];
+    let objectLines: Map<object, number> | undefined = lists.within(starts[i], endOf(i)) && LIST_HINT.test(chunk) ? new Map() : undefined;
     let value: unknown;
     differingSeen = false;
     try {
@@ -542,22 +590,44 @@ export function parseYamlStream(text: string): YamlStream {
       }
     } catch (e) {
       if ((e as JsYamlError)?.name !== 'YAMLException') throw e;
-      problems.push(diagnose(chunk, firstLine, e as JsYamlError, end === text.length));
-      continue;
+      problems.push(diagnose(chunk, firstLine, e as JsYamlError, endOf(i) === text.length));
+      return;
     }
-    if (value === undefined) continue;
-    if (chunk.includes('&') && ALIAS_HINT.test(chunk) && aliasExpansion(value, MAX_ALIAS_EXPANSION) > MAX_ALIAS_EXPANSION) {
-      problems.push({ line, message: aliasProblem() });
-      continue;
-    }
+    if (value === undefined) return;
     if (differingSeen) recordReadings(chunk, firstLine, value);
-    const lines = isListValue(value) && objectLines
-      ? value.items.map((item) => {
-        const at = typeof item === 'object' && item !== null ? objectLines!.get(item) : undefined;
-        return at === undefined ? line : firstLine + at;
-      })
-      : undefined;
-    documents.push({ value, line, ...(lines ? { itemLines: lines } : {}) });
+    keep(i, value, objectLines);
+  };
+
+  /**
+   * Documents i..j-1, each opening with `---` (so each is one document of the range) and none a
+   * List, in one js-yaml call: a call per document costs a few percent more. Any error, or a
+   * reading that differs from YAML 1.2, sends them through `parseOne` instead.
+   */
+  const parseBatch = (i: number, j: number): boolean => {
+    differingSeen = false;
+    let values: unknown[];
+    try {
+      values = yaml.loadAll(text.slice(starts[i], endOf(j - 1)), null, { schema, maxDepth: MAX_DEPTH });
+    } catch (e) {
+      if ((e as JsYamlError)?.name !== 'YAMLException') throw e;
+      return false;
+    }
+    if (values.length !== j - i || differingSeen) return false;
+    for (let k = i; k < j; k++) if (values[k - i] !== undefined) keep(k, values[k - i]);
+    return true;
+  };
+
+  const plain = (i: number) => text.startsWith('---', starts[i]) && !lists.within(starts[i], endOf(i));
+  for (let i = 0; i < starts.length;) {
+    let j = i;
+    while (j < starts.length && j - i < BATCH && plain(j)) j++;
+    if (j - i > 1 && parseBatch(i, j)) {
+      i = j;
+      continue;
+    }
+    // (a failed batch: its documents one by one)
+    const until = Math.max(j, i + 1);
+    for (; i < until; i++) parseOne(i);
   }
   return { documents, problems };
 }

@@ -110,6 +110,28 @@ describe('positions (issue 12)', () => {
     expect(r.stderr).toMatch(new RegExp(`^${file}:5: invalid YAML: [^\\n]+\\n${file}:8: object 'after' has no kind\\n$`));
   });
 
+  test('long streams (documents read in runs): every line kept past a bad document, a List and a YAML 1.1 reading', () => {
+    // Given 300 documents of three lines each, with a bad one at 200, a List at 150 and `on` at 250
+    const docs: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      if (i === 200) docs.push('---\nbad: [1, 2\n# (three lines too)\n');
+      else if (i === 150) docs.push('---\nkind: List\nitems: [{idx: 150}]\n');
+      else if (i === 250) docs.push(`---\nidx: ${i}\nflag: on\n`);
+      else docs.push(`---\nidx: ${i}\nx: y${i}\n`);
+    }
+    const parsed = parseYamlStream(docs.join(''));
+    // Then each document is at line 3i+2, the bad one is the only problem, and the reading is go-yaml's
+    // (the error's line: where the `]` is found missing, the line after `bad: [1, 2`)
+    expect(parsed.problems).toEqual([{ line: 200 * 3 + 3, message: expect.stringMatching(/^invalid YAML: /) }]);
+    expect(parsed.documents).toHaveLength(299);
+    for (const d of parsed.documents) {
+      const idx = (d.value as any).idx ?? (d.value as any).items[0].idx;
+      expect(d.line).toBe(idx * 3 + 2);
+    }
+    expect(parsed.documents.find((d) => (d.value as any).idx === 250)!.value).toEqual({ idx: 250, flag: true });
+    expect(parsed.documents.find((d) => (d.value as any).kind === 'List')!.itemLines).toEqual([150 * 3 + 3]);
+  });
+
   test('directives and document end markers', () => {
     const text = '%YAML 1.1\n---\na: 1\n...\nb: 2\n...\n%YAML 1.2\n# x\n---\nc: 3\n';
     expect(parseYamlStream(text)).toEqual({

@@ -66,7 +66,8 @@ function mtlsModes(ctx: AnalysisContext) {
     }
     return {
       of(namespace: string, selector: Record<string, string>): string | undefined {
-        const keys = Object.keys(selector).sort();
+        // (workload-level PeerAuthentications are rare: no key is built without any)
+        const keys = workload.size > 0 ? Object.keys(selector).sort() : [];
         const w = keys.length > 0 ? workload.get(`${namespace}|${keys.map((k) => `${k}=${selector[k]}`).join(',')}`) : undefined;
         if (w && w !== 'UNSET') return w;
         const n = ns.get(namespace);

@@ -9,8 +9,8 @@ const ROOT_NAMESPACE = 'istio-system';
 function claimKey(vs: Resource): string | undefined {
   for (const route of arr(vs.spec.http)) {
     for (const m of arr(route?.match)) {
-      const key = Object.keys(isRecord(m?.headers) ? m.headers : {}).find((k) => k.startsWith(CLAIM_PREFIX));
-      if (key) return key;
+      if (!isRecord(m?.headers)) continue;
+      for (const k in m.headers) if (k.startsWith(CLAIM_PREFIX)) return k;
     }
   }
   return undefined;

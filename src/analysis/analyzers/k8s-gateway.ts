@@ -1,6 +1,6 @@
 import { AnalysisContext, Analyzer, isRecord } from '../context';
 import { FindingLevel } from '../finding';
-import { arr, selectWorkloads, str } from '../util';
+import { arr, selectWorkloads, str, workloads } from '../util';
 
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
@@ -11,6 +11,8 @@ const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 export const k8sGatewaySelectorAnalyzer: Analyzer = {
   name: 'k8sgateway.SelectorAnalyzer',
   analyze(ctx: AnalysisContext) {
+    // Without a Gateway's pods in the files no selector can select them: nothing to look up per policy.
+    if (!workloads(ctx).some((w) => w.labels[GATEWAY_NAME_LABEL])) return;
     for (const kind of ['AuthorizationPolicy', 'RequestAuthentication', 'Telemetry', 'WasmPlugin']) {
       for (const r of ctx.all(kind)) {
         const sel = r.spec.selector?.matchLabels;

@@ -3,6 +3,7 @@ import {
   validateRegex, validateStringMatchRegex, validateWildcardDomain, strings,
 } from './primitives';
 import { isIpAddress } from '../../core/hosts';
+import { remembered } from '../../core/remembered';
 import { isRecord } from '../context';
 import { arr, hostMatches, hostSubsetOf } from '../util';
 
@@ -220,13 +221,13 @@ function validateRetries(issues: Issues, retries: unknown): void {
   }
   if (retries.perTryTimeout !== undefined) checkDuration(issues, retries.perTryTimeout);
   if (retries.backoff !== undefined) checkDuration(issues, retries.backoff);
-  if (retries.retryOn) {
-    for (const policy of String(retries.retryOn).split(',')) {
-      const known = (/^\d+$/.test(policy) && HTTP_STATUS.has(Number(policy))) || RETRY_ON.has(policy);
-      if (!known) issues.error(`${q(policy)} is not a valid retryOn policy`);
-    }
-  }
+  if (retries.retryOn) for (const e of retryOnErrors(String(retries.retryOn))) issues.error(e);
 }
+
+// Apps repeat a few retryOn lists (`gateway-error,connect-failure`) on every route: each is checked once.
+const retryOnErrors = remembered(1000, (retryOn: string): readonly string[] => retryOn.split(',')
+  .filter((policy) => !((/^\d+$/.test(policy) && HTTP_STATUS.has(Number(policy))) || RETRY_ON.has(policy)))
+  .map((policy) => `${q(policy)} is not a valid retryOn policy`));
 
 function validateRewrite(issues: Issues, rewrite: unknown): void {
   if (!isRecord(rewrite)) return;
@@ -277,13 +278,15 @@ function validateMatchHeaders(issues: Issues, headers: unknown, where: string): 
   }
 }
 
+const STRING_MATCH_FIELDS = ['uri', 'scheme', 'method', 'authority'];
+
 function validateHttpMatches(issues: Issues, route: any): void {
   for (const m of arr(route.match)) {
     if (!isRecord(m)) continue;
     validateMatchHeaders(issues, m.headers, 'headers');
     validateMatchHeaders(issues, m.withoutHeaders, 'withoutHeaders');
-    for (const f of ['uri', 'scheme', 'method', 'authority']) validateStringMatchRegex(issues, m[f], f);
-    for (const qp of Object.values(isRecord(m.queryParams) ? m.queryParams : {})) validateStringMatchRegex(issues, qp, 'queryParams');
+    for (const f of STRING_MATCH_FIELDS) validateStringMatchRegex(issues, m[f], f);
+    if (isRecord(m.queryParams)) for (const qp of Object.values(m.queryParams)) validateStringMatchRegex(issues, qp, 'queryParams');
     if (m.port !== undefined && Number(m.port) !== 0) issues.error(validatePort(m.port));
     validateLabels(issues, m.sourceLabels);
     validateGatewayNames(issues, m.gateways);
@@ -378,7 +381,8 @@ export function validateVirtualService(name: string, namespace: string, spec: an
     for (const h of arr(spec.http)) {
       for (const m of arr(h?.match)) {
         for (const headers of [m?.headers, m?.withoutHeaders]) {
-          for (const key of Object.keys(isRecord(headers) ? headers : {})) {
+          if (!isRecord(headers)) continue;
+          for (const key in headers) {
             if (key.startsWith(JWT_CLAIM)) {
               issues.error(`JWT claim based routing (key: ${key}) is only supported for gateway, found no gateways: ${goSlice(gateways)}`);
             }
