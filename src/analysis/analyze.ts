@@ -28,7 +28,7 @@ import { applicationUidAnalyzer, multiServiceAnalyzer, portNameAnalyzer } from '
 import { yamlDecodingAnalyzer } from './analyzers/yaml-decoding';
 import { AnalysisContext, Analyzer, isListObject, isRecord, Manifest, Resource } from './context';
 import { DEFAULT_RESOURCES_SOURCE, defaultResources } from './default-resources';
-import { Finding } from './finding';
+import { Finding, FindingLevel } from './finding';
 import { ISTIOD_VALIDATION_ANALYZERS } from './istiod/validation-analyzer';
 
 /** Every analyzer, in the order findings are reported. */
@@ -100,6 +100,13 @@ export interface AnalyzeInput {
    * (see default-resources.ts); objects the manifests define themselves win (default: true).
    */
   readonly defaultResources?: boolean;
+
+  /**
+   * Skip an analyzer that fails on input with schema errors (see runAnalyzer); off in the tests
+   * that look for analyzers failing on input of the wrong shapes (default: true).
+   * @internal
+   */
+  readonly guarded?: boolean;
 }
 
 /** Flattens `kind: List` and drops empty YAML documents. */
@@ -129,8 +136,27 @@ export function analyzeManifests(input: AnalyzeInput): Finding[] {
   }
   const ctx = new AnalysisContext(resources, meshConfig, input.meshNetworks);
   const checks = new Set(input.checks ?? Object.values(AnalysisCheck));
-  for (const a of ANALYZERS) if (checks.has(a.check ?? AnalysisCheck.ISTIOCTL)) a.analyze(ctx);
+  for (const a of ANALYZERS) if (checks.has(a.check ?? AnalysisCheck.ISTIOCTL)) runAnalyzer(a, ctx, input.guarded ?? true);
   return withoutSuppressed(ctx.findings, resources);
+}
+
+/**
+ * Analyzers read objects in the shapes the API server admits. An object it rejects can hold a
+ * shape none expects (e.g. `runAsUser: {valueOf: 1, toString: 1}`): the analyzer that stumbles on it stops and
+ * says so in a finding (CIS1004), the other analyzers run and the report stays whole.
+ */
+function runAnalyzer(a: Analyzer, ctx: AnalysisContext, guarded: boolean): void {
+  if (!guarded) return a.analyze(ctx);
+  try {
+    a.analyze(ctx);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    ctx.findings.push({
+      code: 'CIS1004', level: FindingLevel.WARNING, analyzer: a.name, resource: { kind: 'Analyzer', name: a.name },
+      message: `${a.name} stopped on a value of a shape the API server would not admit (${e.message}); its checks are missing from this report.`,
+      fix: 'Fix the values the other findings name; if none does, report this with the input.',
+    });
+  }
 }
 
 /** The annotation with which an object accepts findings about itself, as istioctl honours it: `IST0118,IST0103` or `*`. */

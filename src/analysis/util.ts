@@ -87,11 +87,25 @@ export function arr<T = any>(v: unknown): T[] {
   return Array.isArray(v) ? (v as T[]) : (NO_ITEMS as T[]);
 }
 
+/** The strings of a list; other items are left to the admission layer, which reports them. */
+export function stringItems(v: unknown): string[] {
+  if (!Array.isArray(v)) return NO_ITEMS;
+  for (const item of v) if (typeof item !== 'string') return v.filter((i): i is string => typeof i === 'string');
+  return v as string[];
+}
+
 /** What `arr` gives for an absent list: one shared, frozen empty array (analyzers read lists, never change them). */
 const NO_ITEMS: never[] = Object.freeze([]) as never[];
 
 export function str(v: unknown): string {
-  return v === undefined || v === null ? '' : String(v);
+  if (typeof v === 'string') return v;
+  if (v === undefined || v === null) return '';
+  try {
+    return String(v);
+  } catch {
+    // (a map with a `toString` or `valueOf` key of its own: not a string in any reading)
+    return '';
+  }
 }
 
 /** Workloads the analysis can see: Pods, and pod templates of Deployments and similar controllers. */

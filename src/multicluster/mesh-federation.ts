@@ -14,7 +14,7 @@ import { checkEnum, checkObject } from '../core/value-types';
 import { addWarning } from '../core/warnings';
 import { SpecProducer, wireObject } from '../render/api-object';
 import { GVK } from '../render/gvk';
-import { meshModel } from '../render/istio-renderer';
+import { meshModel } from '../render/model-renderers';
 
 /** Properties of a {@link MeshFederation}. */
 export interface MeshFederationProps {

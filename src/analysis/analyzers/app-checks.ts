@@ -2,7 +2,7 @@ import { nodeLabels, serviceOfHost } from './destination-rule-pods';
 import { AnalysisContext, Analyzer, isRecord, Resource } from '../context';
 import { isDefaultResource } from '../default-resources';
 import { FindingLevel } from '../finding';
-import { anyWorkload, arr, filesHaveWorkloads, selectWorkloads, str } from '../util';
+import { anyWorkload, arr, filesHaveWorkloads, selectWorkloads, str, stringItems } from '../util';
 
 /*
  * Checks istioctl lacks (codes CIS2xxx). They look only at what the analyzed objects define, and
@@ -211,7 +211,7 @@ export const gatewayCredentialNamespaceAnalyzer: Analyzer = {
       for (const server of arr(gw.spec.servers)) {
         const tls = server?.tls;
         if (!isRecord(tls) || tls.mode === 'ISTIO_MUTUAL') continue;
-        for (const cred of [str(tls.credentialName), ...arr<string>(tls.credentialNames).map(str)]) {
+        for (const cred of [str(tls.credentialName), ...stringItems(tls.credentialNames)]) {
           const name = cred.replace(/^kubernetes:\/\//, '');
           const found = where.get(name);
           if (!name || !found || [...found].some((ns) => gwNamespaces.has(ns))) continue;
@@ -289,7 +289,7 @@ export const registryOnlyEgressAnalyzer: Analyzer = {
     if (entries.length === 0) return;
     const byHost = new Map<string, Resource[]>();
     for (const se of entries) {
-      for (const h of arr<string>(se.spec.hosts)) {
+      for (const h of stringItems(se.spec.hosts)) {
         const list = byHost.get(str(h)) ?? [];
         list.push(se);
         byHost.set(str(h), list);
@@ -298,7 +298,7 @@ export const registryOnlyEgressAnalyzer: Analyzer = {
     for (const sidecar of ctx.all('Sidecar')) {
       if (str(sidecar.spec.outboundTrafficPolicy?.mode) !== 'REGISTRY_ONLY') continue;
       for (const listener of arr(sidecar.spec.egress)) {
-        for (const entry of arr<string>(listener?.hosts).map(str)) {
+        for (const entry of stringItems(listener?.hosts)) {
           const slash = entry.indexOf('/');
           if (slash < 0) continue;
           const importNs = entry.slice(0, slash);
@@ -306,7 +306,7 @@ export const registryOnlyEgressAnalyzer: Analyzer = {
           // Wildcard hosts and cluster-local names are not external destinations.
           if (host.includes('*') || host.endsWith('.svc.cluster.local') || !host.includes('.')) continue;
           const visible = (byHost.get(host) ?? []).some((se) =>
-            exportedTo(arr<string>(se.spec.exportTo).map(str), se.namespace, sidecar.namespace)
+            exportedTo(stringItems(se.spec.exportTo), se.namespace, sidecar.namespace)
             && (importNs === '*' || importNs === se.namespace || (importNs === '.' && se.namespace === sidecar.namespace)));
           if (visible) continue;
           ctx.report(this.name, 'CIS2006', FindingLevel.WARNING, sidecar,

@@ -1,7 +1,7 @@
 import { destinationService, serviceHostIndex } from './services';
 import { AnalysisContext, Analyzer, isRecord } from '../context';
 import { FindingLevel } from '../finding';
-import { anyWorkload, arr, filesHaveWorkloads, nameFromFqdn, str, toFqdn, Workload } from '../util';
+import { anyWorkload, arr, filesHaveWorkloads, nameFromFqdn, str, stringItems, toFqdn, Workload } from '../util';
 
 /** Node labels Istio adds to a Pod's labels when matching subsets (topology and hostname). */
 export function nodeLabels(ctx: AnalysisContext): (w: Workload) => Record<string, string> {
@@ -39,7 +39,7 @@ export const subsetSelectPodAnalyzer: Analyzer = {
     for (const r of ctx.all('DestinationRule')) {
       const host = str(r.spec.host);
       if (!host) continue;
-      const exportTo = arr<string>(r.spec.exportTo);
+      const exportTo = stringItems(r.spec.exportTo);
       if (!destinationService(index, r.namespace, exportTo, host)) {
         ctx.report(this.name, 'IST0174', FindingLevel.WARNING, r,
           `The host ${host} defined in the DestinationRule does not match any services in the mesh.`,

@@ -1,6 +1,6 @@
 import { AnalysisContext, Analyzer, isRecord, Resource } from '../context';
 import { FindingLevel } from '../finding';
-import { arr, hostMatches, str } from '../util';
+import { arr, hostMatches, str, stringItems } from '../util';
 
 /*
  * What the cluster would report in the status of Gateway API routes and gateways, decided
@@ -158,7 +158,7 @@ export const gatewayApiListenerAnalyzer: Analyzer = {
         if (!gateway) continue;
         const listeners = selectedListeners(gateway, ref);
         if (listeners.length === 0) continue;
-        const hostnames = arr<string>(route.spec.hostnames).map(str);
+        const hostnames = stringItems(route.spec.hostnames);
         const matching = listeners.filter((l) => !l.hostname || hostnames.length === 0 || hostnames.some((h) => hostMatches(h, str(l.hostname))));
         if (matching.length === 0) {
           ctx.report(this.name, 'CIS4004', FindingLevel.ERROR, route,
@@ -206,9 +206,9 @@ export const mixedMeshRoutesAnalyzer: Analyzer = {
   analyze(ctx: AnalysisContext) {
     const virtualServices = new Map<string, Resource>();
     for (const vs of ctx.all('VirtualService')) {
-      const gateways = arr<string>(vs.spec.gateways);
+      const gateways = stringItems(vs.spec.gateways);
       if (gateways.length > 0 && !gateways.includes('mesh')) continue;
-      for (const host of arr<string>(vs.spec.hosts)) {
+      for (const host of stringItems(vs.spec.hosts)) {
         const fqdn = host.includes('.') ? host : `${host}.${vs.namespace}.svc.cluster.local`;
         if (!virtualServices.has(fqdn)) virtualServices.set(fqdn, vs);
       }

@@ -1,6 +1,6 @@
 import { AnalysisContext, Analyzer, Resource } from '../context';
 import { FindingLevel } from '../finding';
-import { arr, hostMatches, selectorMatches, selectorString, str, workloads } from '../util';
+import { arr, hostMatches, selectorMatches, selectorString, str, stringItems, workloads } from '../util';
 
 interface ServerEntry {
   readonly gw: Resource;
@@ -22,7 +22,7 @@ export const conflictingGatewayAnalyzer: Analyzer = {
       for (const server of arr(gw.spec.servers)) {
         const num = server?.port?.number;
         if (num === undefined || num === null) continue;
-        const entry: ServerEntry = { gw, selector, port: String(num), hosts: arr<string>(server.hosts).map(str), bind: str(server.bind) };
+        const entry: ServerEntry = { gw, selector, port: String(num), hosts: stringItems(server.hosts), bind: str(server.bind) };
         let ports = bySelector.get(selector);
         if (!ports) bySelector.set(selector, (ports = new Map()));
         let l = ports.get(entry.port);
@@ -49,7 +49,7 @@ export const conflictingGatewayAnalyzer: Analyzer = {
         const num = server?.port?.number;
         if (num === undefined || num === null) continue;
         const port = String(num);
-        const hosts = arr<string>(server.hosts).map(str);
+        const hosts = stringItems(server.hosts);
         const bind = str(server.bind);
         const conflicts: string[] = [];
         for (const sel of [selector, ...(related.get(selector) ?? [])]) {
@@ -162,8 +162,8 @@ export const ingressGatewayPortAnalyzer: Analyzer = {
           if (svc.namespace !== pod.namespace || !svc.spec.selector || !selectorMatches(svc.spec.selector, pod.labels)) continue;
           for (const p of arr(svc.spec.ports)) {
             if (str(p?.protocol) === 'TCP' || !p?.protocol) {
-              if (typeof p.targetPort === 'number') ports.add(p.targetPort);
-              else if (p.targetPort === undefined) ports.add(Number(p.port));
+              if (typeof p?.targetPort === 'number') ports.add(p.targetPort);
+              else if (p?.targetPort === undefined) ports.add(Number(p?.port));
             }
             ports.add(Number(p?.port));
           }

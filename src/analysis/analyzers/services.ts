@@ -1,5 +1,5 @@
 import { AnalysisContext } from '../context';
-import { arr, str, toFqdn } from '../util';
+import { arr, str, stringItems, toFqdn } from '../util';
 
 /** A service as routing sees it: a ServiceEntry, or a Kubernetes Service turned into one. */
 export interface ServiceLike {
@@ -29,8 +29,8 @@ export function serviceHostIndex(ctx: AnalysisContext): ServiceHostIndex {
       const svc: ServiceLike = {
         ports: arr(r.spec.ports).map((p: any) => ({ number: Number(p?.number), name: str(p?.name), protocol: str(p?.protocol) })),
       };
-      const exportTo = arr<string>(r.spec.exportTo);
-      for (const h of arr<string>(r.spec.hosts)) {
+      const exportTo = stringItems(r.spec.exportTo);
+      for (const h of stringItems(r.spec.hosts)) {
         if (exportTo.length === 0 || exportTo.includes('*')) {
           put('*', r.namespace, h, svc);
           continue;
@@ -43,7 +43,7 @@ export function serviceHostIndex(ctx: AnalysisContext): ServiceHostIndex {
         ports: arr(r.spec.ports).map((p: any) => ({ number: Number(p?.port), name: str(p?.name), protocol: str(p?.protocol) })),
       };
       const anno = r.annotations['networking.istio.io/exportTo'];
-      const scopes = anno ? anno.split(',').map((s) => (s === '.' ? r.namespace : s)) : ['*'];
+      const scopes = typeof anno === 'string' && anno ? anno.split(',').map((s) => (s === '.' ? r.namespace : s)) : ['*'];
       for (const scope of scopes) put(scope, r.namespace, r.name, svc);
     }
     return { exact, wildcards };

@@ -1,4 +1,4 @@
-import { AnalysisContext, Analyzer, Resource } from '../context';
+import { AnalysisContext, Analyzer, isRecord, Resource } from '../context';
 import { FindingLevel } from '../finding';
 import { arr, goList, isControlPlane, isSystemNamespace, selectorMatches, str } from '../util';
 
@@ -31,7 +31,7 @@ export const portNameAnalyzer: Analyzer = {
       const externalName = r.spec.type === 'ExternalName';
       for (const p of arr(r.spec.ports)) {
         const name = str(p?.name);
-        const unsupported = portProtocol(Number(p?.port), name, str(p?.protocol), p?.appProtocol) === undefined;
+        const unsupported = portProtocol(Number(p?.port), name, str(p?.protocol), typeof p?.appProtocol === 'string' ? p.appProtocol : undefined) === undefined;
         if (!unsupported && !(name === 'tcp' && externalName)) continue;
         if (externalName) {
           ctx.report(this.name, 'IST0150', FindingLevel.WARNING, r,
@@ -54,9 +54,9 @@ function deploymentInMesh(ctx: AnalysisContext, d: Resource): boolean {
   const t = d.spec.template ?? {};
   const containers = arr(t.spec?.containers);
   if (containers.some((c: any) => c?.name === 'istio-proxy' && c?.image)) return true;
-  const labels = t.metadata?.labels ?? {};
+  const labels = isRecord(t.metadata?.labels) ? t.metadata.labels : {};
   if ('sidecar.istio.io/inject' in labels) return labels['sidecar.istio.io/inject'] === 'true';
-  const annos = t.metadata?.annotations ?? {};
+  const annos = isRecord(t.metadata?.annotations) ? t.metadata.annotations : {};
   if ('sidecar.istio.io/inject' in annos) return annos['sidecar.istio.io/inject'] === 'true';
   const ns = ctx.find('Namespace', '', d.namespace);
   return ns ? ns.labels['istio-injection'] === 'enabled' : false;
