@@ -114,6 +114,20 @@ describe('MtlsNamespace next to a cdk8s-plus Namespace of the same name', () => 
     new MtlsNamespace(c0, 'ns', { name: 'shop', dataplane: Dataplane.AMBIENT, waypoint: {} });
     expect(() => app.synth()).toThrow(/c0\/ns: name is the Namespace 'c0\/kns' of the app defines as well, got 'shop'\. Pass that Namespace/);
   });
+
+  test('a Namespace added after a synth is seen by the next synth (the objects are indexed once per validation pass)', () => {
+    // Given an app that synthesizes
+    const { app, c0 } = chart();
+    new MtlsNamespace(c0, 'ns', { name: 'shop' });
+    new MtlsNamespace(c0, 'other', { name: 'other' });
+    expect(() => Testing.synth(c0)).not.toThrow();
+    // When a Namespace of the same name is added and the app synthesized again (same tick)
+    new kplus.Namespace(c0, 'kns', { metadata: { name: 'shop' } });
+    // Then the duplicate is found, by a chart synth and by the construct's own validation
+    expect(() => Testing.synth(c0)).toThrow(/c0\/ns: name is the Namespace 'c0\/kns' of the app defines as well/);
+    expect(c0.node.findChild('ns').node.validate()).toEqual([expect.stringMatching(/is the Namespace 'c0\/kns'/)]);
+    expect(() => app.synth()).toThrow(/c0\/ns: name is the Namespace 'c0\/kns'/);
+  });
 });
 
 describe('PrometheusMonitors istioNamespace', () => {

@@ -5,6 +5,7 @@ import type * as AnalyzeModule from './analyze';
 import { Finding, FindingLevel } from './finding';
 import type * as FindingSourcesModule from './finding-source';
 import { messageWithFix } from './finding-text';
+import { startValidationPass } from '../core/app-objects';
 import { claimantOf } from '../core/naming';
 import { clusterScopeOf, rootOf } from '../core/per-app';
 import { fail } from '../core/validation-error';
@@ -237,6 +238,8 @@ export class MeshAnalysis {
 
   private validate(scope: IConstruct): string[] {
     if (DISABLED.has(scope)) return [];
+    // (this validation may run before the one that announces a new pass to the constructs' shared index)
+    startValidationPass(scope.node.root);
     const nodes = scope.node.findAll();
     // cdk8s validates the whole app once more for every chart it synthesizes (App.synth ->
     // Chart.toJson). Within one synchronous synth nothing can change but the construct count,

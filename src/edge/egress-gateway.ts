@@ -1,5 +1,5 @@
-import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { appObjectsOfKind, indexAppObjects } from '../core/app-objects';
 import { uniqueChildId } from '../core/construct-id';
 import { overlappingGatewayErrors, registerGatewayServers, selectorKeyOf } from '../core/gateway-overlap';
 import { dnsLabelRule } from '../core/hosts';
@@ -90,6 +90,7 @@ export class EgressGateway extends Construct implements IMeshGateway {
       hint: 'route each host through one egress gateway, or give the gateways different workloads (selector).',
     };
     registerGatewayServers(this, servers);
+    indexAppObjects(this);
     this.node.addValidation({
       validate: () => (this.servers.length === 0
         ? [new ValidationError(this.node.path, 'hosts', `must have at least one host routed through egress gateway '${this.gatewayName}' (istiod rejects a Gateway without servers)`, [],
@@ -109,8 +110,8 @@ export class EgressGateway extends Construct implements IMeshGateway {
     if (Object.keys(serviceSelector).length === 0) return [];
     const has = (labels: Record<string, string>, wanted: Record<string, string>) => Object.entries(wanted).every(([k, v]) => labels[k] === v);
     const selected: Array<{ path: string; labels: Record<string, string> }> = [];
-    for (const obj of this.node.root.node.findAll()) {
-      if (!(obj instanceof ApiObject) || !WORKLOAD_KINDS.has(obj.kind) || objectNamespace(obj) !== this.service.namespace) continue;
+    for (const obj of [...WORKLOAD_KINDS].flatMap((kind) => appObjectsOfKind(this, this, kind))) {
+      if (objectNamespace(obj) !== this.service.namespace) continue;
       const json = obj.toJson();
       const labels: Record<string, string> = (obj.kind === 'Pod' ? json.metadata?.labels : json.spec?.template?.metadata?.labels) ?? {};
       if (has(labels, serviceSelector)) selected.push({ path: (obj.node.scope ?? obj).node.path, labels });

@@ -3,6 +3,7 @@ import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SecurityRegistry } from './security-registry';
 import { checkWaypoint, IWaypoint, Waypoint, WaypointTrafficType } from './waypoint';
+import { appObjectsOfKind, indexAppObjects } from '../core/app-objects';
 import { uniqueChildId } from '../core/construct-id';
 import { deferCheck } from '../core/deferred-checks';
 import { dnsLabelRule, dnsSubdomainRule, hostRule } from '../core/hosts';
@@ -267,6 +268,7 @@ export class MtlsNamespace extends Construct {
       // Namespaces are cluster-scoped, but cdk8s gives every object its chart's namespace.
       if (Chart.of(this).namespace !== undefined) ApiObject.of(this.namespace).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
       const ours = ApiObject.of(this.namespace);
+      indexAppObjects(this);
       this.node.addValidation({ validate: () => this.duplicateNamespaceErrors(ours) });
     }
 
@@ -374,8 +376,7 @@ export class MtlsNamespace extends Construct {
    * for one namespace, the later apply dropping the enrolment labels of the other.
    */
   private duplicateNamespaceErrors(ours: ApiObject): string[] {
-    const other = this.node.root.node.findAll().find((c): c is ApiObject => c instanceof ApiObject && c !== ours && c.kind === 'Namespace'
-      && c.apiVersion === 'v1' && c.name === this.name);
+    const other = appObjectsOfKind(this, this, 'Namespace').find((c) => c !== ours && c.apiVersion === 'v1' && c.name === this.name);
     if (!other) return [];
     const owner = other.node.scope ?? other;
     return [new ValidationError(this.node.path, 'name', `is the Namespace '${owner.node.path}' of the app defines as well`, this.name,
