@@ -152,7 +152,10 @@ function runAnalyzer(a: Analyzer, ctx: AnalysisContext, guarded: boolean): void 
   } catch (e) {
     if (!(e instanceof TypeError)) throw e;
     ctx.findings.push({
-      code: 'CIS1004', level: FindingLevel.WARNING, analyzer: a.name, resource: { kind: 'Analyzer', name: a.name },
+      code: 'CIS1004',
+      level: FindingLevel.WARNING,
+      analyzer: a.name,
+      resource: { kind: 'Analyzer', name: a.name },
       message: `${a.name} stopped on a value of a shape the API server would not admit (${e.message}); its checks are missing from this report.`,
       fix: 'Fix the values the other findings name; if none does, report this with the input.',
     });

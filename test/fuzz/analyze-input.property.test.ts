@@ -36,13 +36,13 @@ function valuePaths(value: unknown, at: (string | number)[] = [], out: (string |
 }
 
 // (keys such as `valueOf` make Number() and String() throw: such input is covered by the guard's own test)
-const key = fc.string({ maxLength: 6 }).filter((k) => !(k in Object.prototype));
+const mapKey = fc.string({ maxLength: 6 }).filter((k) => !(k in Object.prototype));
 const scalar = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double({ noNaN: true }), fc.string({ maxLength: 8 }));
 const wrongValue = fc.oneof(
   fc.constantFrom<unknown>(null, true, 0, -1, 1.5, '', '*', 'a.b', [], {}, [null], [1], [[]], [{}], { a: 1 }, ['*'], { '': '' }),
   scalar,
-  fc.array(fc.oneof(scalar, fc.dictionary(key, scalar, { maxKeys: 2 })), { maxLength: 3 }),
-  fc.dictionary(key, fc.oneof(scalar, fc.array(scalar, { maxLength: 2 })), { maxKeys: 3 }),
+  fc.array(fc.oneof(scalar, fc.dictionary(mapKey, scalar, { maxKeys: 2 })), { maxLength: 3 }),
+  fc.dictionary(mapKey, fc.oneof(scalar, fc.array(scalar, { maxLength: 2 })), { maxKeys: 3 }),
 );
 
 const mutation = fc.record({ pathIndex: fc.nat(), value: wrongValue });
@@ -71,7 +71,9 @@ describe(`analyze never fails inside an analyzer on wrongly typed input (seed ${
   test('an analyzer that stumbles on a shape the API server would not admit says so and the others run (CIS1004)', () => {
     // Given a Pod whose runAsUser is a map with `valueOf` and `toString` keys (Number() of it throws) and a Service without port names
     const pod = {
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'odd', namespace: 'default', labels: { app: 'odd' } },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'odd', namespace: 'default', labels: { app: 'odd' } },
       spec: { securityContext: { runAsUser: { valueOf: 1, toString: 1 } }, containers: [{ name: 'app', image: 'app:1' }] },
     };
     const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'odd', namespace: 'default' }, spec: { selector: { app: 'odd' }, ports: [{ port: 9000 }] } };
