@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { dnsLabelRule } from './hosts';
 import { fail } from './validation-error';
-import { checkInstance, checkList } from './value-types';
+import { checkList, checkRequiredInstance } from './value-types';
 
 /**
  * Where an Istio object (VirtualService, DestinationRule, ServiceEntry) is visible.
@@ -40,7 +40,7 @@ export function renderExportTo(
 ): string[] | undefined {
   if (exportTo === undefined) return undefined;
   checkList(scope, property, exportTo as ExportTo[]);
-  exportTo.forEach((entry, i) => checkInstance(scope, `${property}[${i}]`, entry, ExportTo,
+  exportTo.forEach((entry, i) => checkRequiredInstance(scope, `${property}[${i}]`, entry, ExportTo,
     "Use ExportTo.THIS_NAMESPACE, ExportTo.ALL_NAMESPACES or ExportTo.namespace('shop')."));
   const values = exportTo.map((entry) => entry.value);
   const seen = new Set<string>();

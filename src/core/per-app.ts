@@ -17,6 +17,8 @@ export interface ClusterScope {
 }
 
 const CLUSTERS = new WeakMap<IConstruct, ClusterScope>();
+/** The clusters of each app, by the app's root, in the order they were created. */
+const CLUSTERS_OF_APP = new WeakMap<IConstruct, ClusterScope[]>();
 
 /**
  * Makes `scope` (a MeshCluster) a boundary of per-app state: constructs inside it get the
@@ -25,6 +27,15 @@ const CLUSTERS = new WeakMap<IConstruct, ClusterScope>();
  */
 export function markClusterScope(scope: ClusterScope): void {
   CLUSTERS.set(scope.construct, scope);
+  const root = rootOf(scope.construct);
+  const clusters = CLUSTERS_OF_APP.get(root) ?? [];
+  clusters.push(scope);
+  CLUSTERS_OF_APP.set(root, clusters);
+}
+
+/** The clusters of the app `scope` belongs to, so far (none when the app describes one cluster). */
+export function clusterScopesOfApp(scope: IConstruct): readonly ClusterScope[] {
+  return CLUSTERS_OF_APP.get(rootOf(scope)) ?? [];
 }
 
 /** The cluster `scope` is in, when the app describes several clusters. */

@@ -103,10 +103,21 @@ export function checkInstance<T>(
   scope: IConstruct | string, property: string, value: T | undefined, type: ClassOf<T>, hint: string,
 ): T | undefined {
   if (value === undefined) return value;
-  if (!(value instanceof (type as unknown as abstract new () => T))) fail(scope, property, `must be a ${type.name}`, value, hint);
+  if (!(value instanceof (type as unknown as abstract new () => T))) fail(scope, property, `must be ${withArticle(type.name)}`, value, hint);
   // What its factory found wrong is reported here, against the prop the user wrote.
   reportDeferred(scope, property, value);
   return value;
+}
+
+/** `an ExtensionProvider`, `a TrustAnchor`. */
+function withArticle(name: string): string {
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+}
+
+/** `checkInstance` for a value that must be there: a list item, a required argument. */
+export function checkRequiredInstance<T>(scope: IConstruct | string, property: string, value: T, type: ClassOf<T>, hint: string): T {
+  if (value === undefined) fail(scope, property, `must be ${withArticle(type.name)}`, value, hint);
+  return checkInstance(scope, property, value, type, hint);
 }
 
 /**

@@ -13,7 +13,6 @@ import { check, fail, ValidationError } from '../core/validation-error';
 import { checkApiObject, checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
 import { claimValuesFile, valuesFileRule, valuesYaml, writeBesideManifests } from '../core/values-file';
 import { addWarning } from '../core/warnings';
-import { MeshConfig } from '../mesh/mesh-config';
 import { wireObject } from '../render/api-object';
 import { Dataplane } from '../security/mtls-namespace';
 
@@ -228,7 +227,7 @@ export class IngressNginxFrontDoor extends Construct {
 
     addWarning(this, 'ingress-nginx is retired upstream (no further releases or security fixes since March 2026). '
       + "Plan the move to the Kubernetes Gateway API, which Istio serves itself (a Gateway of class 'istio' with HTTPRoutes): no second proxy in front of the mesh.");
-    this.node.addValidation({ validate: () => [...this.validateNamespace(), ...this.validateValuesFile()] });
+    this.node.addValidation({ validate: () => this.validateNamespace() });
     writeBesideManifests(this, this.valuesFile, () => this.toValuesYaml());
   }
 
@@ -463,13 +462,6 @@ export class IngressNginxFrontDoor extends Construct {
         `Use Dataplane.revision('${revision}'), or remove the label from the namespace.`);
     }
     return [];
-  }
-
-  private validateValuesFile(): string[] {
-    const meshConfig = MeshConfig.of(this);
-    if (meshConfig === undefined || meshConfig.valuesFile !== this.valuesFile) return [];
-    return [new ValidationError(this.node.path, 'valuesFile', `must differ from the istiod values file of MeshConfig '${meshConfig.node.path}'`, this.valuesFile,
-      "Use another name, e.g. 'ingress-nginx-values.yaml': both are written into the app's output directory.").message];
   }
 }
 

@@ -5,11 +5,11 @@ import { TrustAnchor } from './trust-anchor';
 import type * as MeshAnalysisModule from '../analysis/mesh-analysis';
 import { uniqueChildId } from '../core/construct-id';
 import { dnsLabelRule, hostRule } from '../core/hosts';
-import { clusterScopeOf, perApp } from '../core/per-app';
+import { clusterScopeOf, clusterScopesOfApp, perApp } from '../core/per-app';
 import { prune } from '../core/plain-objects';
-import { check, fail, ValidationError } from '../core/validation-error';
-import { checkInstance, checkList, checkObject } from '../core/value-types';
-import { sortKeys, valuesFileRule, valuesYaml, writeBesideManifests } from '../core/values-file';
+import { check, fail, pathOf, ValidationError } from '../core/validation-error';
+import { checkList, checkObject, checkRequiredInstance } from '../core/value-types';
+import { claimValuesFile, sortKeys, valuesFileRule, valuesYaml, writeBesideManifests } from '../core/values-file';
 
 /** The providers Istio uses where a Telemetry section (or a policy) names none. */
 export interface DefaultProviders {
@@ -108,6 +108,12 @@ export class MeshConfig extends Construct {
   public readonly rootNamespace: string;
   /** The file name of the values written at `app.synth()`. */
   public readonly valuesFile: string;
+  /**
+   * The construct that created this MeshConfig for its own istiod values (the app declared none):
+   * it reports a misplacement itself, at a construct the user wrote.
+   * @internal
+   */
+  public _createdBy?: IConstruct;
   private readonly providers = new Map<string, ExtensionProvider>();
   private readonly defaults: DefaultProviders;
   private readonly explicitTrustDomain?: string;
@@ -148,6 +154,7 @@ export class MeshConfig extends Construct {
     this.valuesFile = check(this, 'valuesFile', props.valuesFile ?? (cluster ? `${cluster.fileStem}.istiod-values.yaml` : 'istiod-values.yaml'),
       valuesFileRule,
       "Use a name such as 'istiod-values.yaml'; it is written into the app's output directory.");
+    claimValuesFile(this, 'valuesFile', this.valuesFile);
     this.defaults = checkObject(this, 'defaultProviders', props.defaultProviders) ?? {};
     for (const [use, names] of Object.entries(this.defaults)) {
       checkList(this, `defaultProviders.${use}`, names as string[] | undefined);
@@ -162,6 +169,8 @@ export class MeshConfig extends Construct {
     props.caCertificates?.forEach((anchor, i) => this.addAnchor(anchor, `caCertificates[${i}]`));
 
     this.node.addValidation({ validate: () => this.validateDefaults() });
+    // Checked at synth: the app's MeshClusters may be created after this MeshConfig.
+    if (!cluster) this.node.addValidation({ validate: () => this.validateOutsideClusters() });
     writeBesideManifests(this, this.valuesFile, () => this.toValuesYaml());
     // Like every construct of this library, the app is analyzed at synth (here against this mesh configuration).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -179,7 +188,7 @@ export class MeshConfig extends Construct {
   }
 
   private addProvider(provider: ExtensionProvider, property: string): void {
-    checkInstance(this, property, provider, ExtensionProvider, "Use a factory such as ExtensionProvider.openTelemetry('otel', { service, port }).");
+    checkRequiredInstance(this, property, provider, ExtensionProvider, "Use a factory such as ExtensionProvider.openTelemetry('otel', { service, port }).");
     const existing = this.providers.get(provider.name);
     if (existing) {
       fail(this, 'extensionProviders', `must not define provider '${provider.name}' twice`, provider.kind,
@@ -189,7 +198,7 @@ export class MeshConfig extends Construct {
   }
 
   private addAnchor(anchor: TrustAnchor, property: string): void {
-    checkInstance(this, property, anchor, TrustAnchor, 'Use TrustAnchor.fromPem(pem) or TrustAnchor.fromSpiffeBundleUrl(url).');
+    checkRequiredInstance(this, property, anchor, TrustAnchor, 'Use TrustAnchor.fromPem(pem) or TrustAnchor.fromSpiffeBundleUrl(url).');
     const wire = JSON.stringify(anchor._wire());
     if (!this.caCertificates.some((a) => JSON.stringify(a._wire()) === wire)) this.caCertificates.push(anchor);
   }
@@ -269,6 +278,20 @@ export class MeshConfig extends Construct {
   private renderDefaults(): Record<string, string[]> | undefined {
     const d = prune({ accessLogging: this.defaults.accessLogging, metrics: this.defaults.metrics, tracing: this.defaults.tracing });
     return Object.keys(d).length > 0 ? Object.fromEntries(Object.entries(d).map(([k, v]) => [k, [...v!]])) : undefined;
+  }
+
+  /**
+   * In an app of MeshClusters each cluster's istiod reads the values of the MeshConfig inside that
+   * cluster: one outside every cluster (at the app root, in a plain chart) configures none of them.
+   */
+  private validateOutsideClusters(): string[] {
+    const clusters = clusterScopesOfApp(this);
+    if (clusters.length === 0 || this._createdBy !== undefined) return [];
+    const names = clusters.map((c) => `'${c.clusterName}'`).join(', ');
+    return [new ValidationError(this.node.path, 'scope',
+      `must be the MeshCluster it configures (or a construct inside it): this app has MeshClusters (${names}), and each cluster's istiod reads the values of its own MeshConfig only`,
+      pathOf(this.node.scope!),
+      "Create it inside the cluster, e.g. new MeshConfig(cluster, 'mesh-config', ...), or give its settings to that MeshCluster's meshConfig prop.").message];
   }
 
   private validateDefaults(): string[] {

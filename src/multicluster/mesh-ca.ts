@@ -6,9 +6,10 @@ import { deferCheck, deferFailure } from '../core/deferred-checks';
 import { CERTIFICATE_DURATION, checkDuration } from '../core/durations';
 import { dnsLabelRule, dnsSubdomainRule } from '../core/hosts';
 import { claimantOf, objectNameFor } from '../core/naming';
-import { check, fail, ValidationError } from '../core/validation-error';
-import { checkEnum, checkInstance, checkObject } from '../core/value-types';
-import { valuesFileRule, writeBesideManifests } from '../core/values-file';
+import { clusterScopesOfApp } from '../core/per-app';
+import { check, fail, pathOf, ValidationError } from '../core/validation-error';
+import { checkEnum, checkInstance, checkObject, checkRequiredInstance } from '../core/value-types';
+import { claimValuesFile, valuesFileRule, writeBesideManifests } from '../core/values-file';
 import { addWarning } from '../core/warnings';
 import { CaChain } from '../edge/ca-chain';
 import { ClusterIssuer } from '../edge/cluster-issuer';
@@ -282,12 +283,14 @@ export class MeshCa extends Construct {
    * by, every other cluster of this MeshCa.
    */
   public addCluster(cluster: MeshCluster, options: IntermediateCaOptions = {}): void {
-    checkInstance(this, 'addCluster cluster', cluster, MeshCluster, "Pass a MeshCluster of this app, e.g. new MeshCluster(app, 'cluster-b').");
+    checkRequiredInstance(this, 'addCluster cluster', cluster, MeshCluster, "Pass a MeshCluster of this app, e.g. new MeshCluster(app, 'cluster-b').");
     checkObject(this, 'addCluster options', options);
     if (this.clusters.has(cluster)) {
       fail(this, 'addCluster cluster', 'already has an intermediate of this MeshCa', cluster.clusterName, 'Add each cluster once (the MeshCa\'s own cluster has its intermediate already).');
     }
-    const scope = new Construct(cluster, `${this.node.id}-intermediate`);
+    // Before the intermediate's scope is added to the cluster: a second MeshCa of the same id would clash there first.
+    this.checkNoOtherCa(cluster, 'addCluster cluster');
+    const scope = new Construct(cluster, this.intermediateScopeId(cluster));
     let issuer = this.rootIssuer;
     if (this.rootSecretName !== undefined) {
       // The CA issuer signs with the root key pair, which must be present in this cluster too.
@@ -298,9 +301,60 @@ export class MeshCa extends Construct {
     } else if (this.rootIssuer instanceof Construct && MeshCluster.clusterOf(this.rootIssuer) !== cluster) {
       addWarning(scope, `the issuer '${this.rootIssuer.issuerName}' is defined in another chart; it must exist in cluster '${cluster.clusterName}' as well.`);
     }
-    // Errors name the addCluster argument already (or the root); the intermediate's scope under the cluster is ours.
-    const asArgument = (p: string) => (p.startsWith('addCluster ') || p === 'root' ? p : `addCluster options.${p.split('.').pop()}`);
+    // Errors name the addCluster argument already (or the root, or the istio-csr settings); the intermediate's scope under the cluster is ours.
+    const asArgument = (p: string) => (p.startsWith('addCluster ') || p === 'root' || p.startsWith('istioCsr.') ? p : `addCluster options.${p.split('.').pop()}`);
     this.asOwnErrors(asArgument, () => this.issueIntermediate(scope, options, issuer, 'addCluster options'));
+  }
+
+  /**
+   * The id of the construct holding `cluster`'s intermediate: derived from this MeshCa's id, so a
+   * clash is reported here (the user never named that construct) and fixed by renaming either one.
+   */
+  private intermediateScopeId(cluster: MeshCluster): string {
+    const id = `${this.node.id}-intermediate`;
+    try {
+      return uniqueChildId(cluster, id);
+    } catch (error) {
+      const existing = cluster.node.tryFindChild(id);
+      if (!(error instanceof ValidationError) || existing === undefined) throw error;
+      return fail(this, 'addCluster cluster', `must leave the id '${id}' free for this MeshCa's intermediate, but '${existing.node.path}' uses it`,
+        cluster.clusterName, 'Give this MeshCa or the other construct another id.');
+    }
+  }
+
+  /** The MeshConfig istiod's istio-csr values go to, when the app declares none: created here, and reported as this MeshCa's. */
+  private impliedMeshConfig(scope: Construct): MeshConfig {
+    let config: MeshConfig;
+    try {
+      config = new MeshConfig(Chart.of(scope), 'mesh-config');
+    } catch (error) {
+      // The user never wrote that MeshConfig (its id or its values file taken): the error is this MeshCa's.
+      if (!(error instanceof ValidationError)) throw error;
+      return fail(this, 'mode', `needs a MeshConfig for istiod's istio-csr values, but the one it creates at '${error.where}' fails: ${error.property} ${error.rule}`, error.value,
+        'Declare the MeshConfig yourself before this MeshCa (new MeshConfig(chart, id, { valuesFile })), with an id and a values file no other construct uses.');
+    }
+    config._createdBy = this;
+    return config;
+  }
+
+  /**
+   * In an app of MeshClusters, istio-csr's istiod values reach a cluster only through the MeshConfig
+   * inside it: a MeshCa in the istio-csr mode outside every cluster configures none of them.
+   */
+  private validateOutsideClusters(): string[] {
+    const clusters = clusterScopesOfApp(this);
+    if (clusters.length === 0) return [];
+    const names = clusters.map((c) => `'${c.clusterName}'`).join(', ');
+    return [new ValidationError(this.node.path, 'scope',
+      `must be a MeshCluster (or a construct inside one) in the istio-csr mode: this app has MeshClusters (${names}), and istiod's istio-csr values go to the MeshConfig of the MeshCa's cluster`,
+      pathOf(this.node.scope!), 'Create the MeshCa inside the MeshCluster whose CA it runs, and give it the other clusters with addCluster.').message];
+  }
+
+  /** Fails when `cluster` already has its CA from another MeshCa; `property`: how the user passed the cluster. */
+  private checkNoOtherCa(cluster: MeshCluster, property: string): void {
+    if (cluster._ca && cluster._ca.construct !== this) {
+      fail(this, property, `already has its CA from '${cluster._ca.construct.node.path}'`, cluster.clusterName, 'Issue each cluster\'s CA from one MeshCa.');
+    }
   }
 
   /** `property`: how the user passed the options (`intermediate`, or addCluster's `options`). */
@@ -314,9 +368,7 @@ export class MeshCa extends Construct {
     }
     this.clusters.add(owner);
     if (cluster) {
-      if (cluster._ca && cluster._ca.construct !== this) {
-        fail(this, clusterProperty, `already has its CA from '${cluster._ca.construct.node.path}'`, cluster.clusterName, 'Issue each cluster\'s CA from one MeshCa.');
-      }
+      this.checkNoOtherCa(cluster, clusterProperty);
       cluster._ca = { construct: this, rootKey: this.node.path };
     }
     const clusterLabel = cluster?.clusterName ?? 'cluster';
@@ -372,7 +424,15 @@ export class MeshCa extends Construct {
     const valuesFile = check(scope, 'istioCsr.valuesFile', options.valuesFile ?? (cluster ? `${cluster.fileStem}.istio-csr-values.yaml` : 'istio-csr-values.yaml'),
       valuesFileRule,
       "Use a name such as 'istio-csr-values.yaml'; it is written into the app's output directory.");
-    const meshConfig = cluster ? cluster.meshConfig : MeshConfig.of(scope) ?? new MeshConfig(Chart.of(scope), 'mesh-config');
+    if (options.valuesFile !== undefined && this.clusters.size > 1) {
+      // One name for every cluster would leave only the last cluster's values in the output directory.
+      fail(this, 'istioCsr.valuesFile', 'must be left out when the MeshCa issues intermediates for several clusters, each of which needs its own istio-csr values',
+        options.valuesFile, "Leave it out: each cluster's file is then '<cluster>.istio-csr-values.yaml'.");
+    }
+    claimValuesFile(this, 'istioCsr.valuesFile', valuesFile);
+    const meshConfig = cluster ? cluster.meshConfig : MeshConfig.of(scope) ?? this.impliedMeshConfig(scope);
+    // Checked at synth: the app's MeshClusters may be created after this MeshCa.
+    if (!cluster) this.node.addValidation({ validate: () => this.validateOutsideClusters() });
     meshConfig._setValue('global.caAddress', `${service}:443`, this, 'istio-csr signs workload certificates');
     meshConfig._setValue('pilot.env.ENABLE_CA_SERVER', 'false', this, 'istio-csr replaces istiod\'s CA');
     const values = () => ({

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct, IValidation } from 'constructs';
 import type * as EnvoyExpressionModule from './envoy-expression';
 import { uniqueChildId } from '../core/construct-id';
+import { deferCheck, reportDeferred } from '../core/deferred-checks';
 import { istioDuration } from '../core/durations';
 import { objectNameFor } from '../core/naming';
 import { perApp } from '../core/per-app';
@@ -54,31 +55,40 @@ export enum IstioMetric {
   GRPC_RESPONSE_MESSAGES = 'GRPC_RESPONSE_MESSAGES',
 }
 
-/** A tag added to every span: a fixed value, a request header or an environment variable of the proxy. */
+/**
+ * A tag added to every span: a fixed value, a request header or an environment variable of the proxy.
+ *
+ * The factories check their arguments where the tag is used: a bad one fails the {@link Telemetry}
+ * that receives it, naming its path and the tag (`tracing[0].customTags['user'].name`).
+ */
 export class CustomTag {
   /** The same value on every span, e.g. the environment (`prod`). */
   public static literal(value: string): CustomTag {
-    check('CustomTag.literal', 'value', value, singleLineRule, "Give the tag's value, e.g. 'prod'.");
-    return new CustomTag({ literal: { value } });
+    const tag = new CustomTag({ literal: { value } });
+    deferCheck(tag, 'value', value, singleLineRule, "Give the tag's value, e.g. 'prod'.");
+    return tag;
   }
 
   /** The value of a request header, or `defaultValue` when the request has none. */
   public static header(name: string, defaultValue?: string): CustomTag {
-    check('CustomTag.header', 'name', name, httpHeaderNameRule, "Header names are tokens such as 'x-user'.");
-    return new CustomTag({ header: prune({ name, defaultValue }) });
+    const tag = new CustomTag({ header: prune({ name, defaultValue }) });
+    deferCheck(tag, 'name', name, httpHeaderNameRule, "Header names are tokens such as 'x-user'.");
+    return tag;
   }
 
   /** The value of an environment variable of the proxy, or `defaultValue` when it is unset. */
   public static environment(name: string, defaultValue?: string): CustomTag {
-    check('CustomTag.environment', 'name', name, envVarNameRule, "Use a variable of the proxy's environment, e.g. 'ISTIO_META_CLUSTER_ID'.");
-    return new CustomTag({ environment: prune({ name, defaultValue }) });
+    const tag = new CustomTag({ environment: prune({ name, defaultValue }) });
+    deferCheck(tag, 'name', name, envVarNameRule, "Use a variable of the proxy's environment, e.g. 'ISTIO_META_CLUSTER_ID'.");
+    return tag;
   }
 
   /** The value of an Envoy access-log command operator, e.g. `%REQ(:path)%`. */
   public static formatter(value: string): CustomTag {
-    check('CustomTag.formatter', 'value', value, (v) => singleLineRule(v) ?? (/%[A-Z_]+/.test(v) ? undefined : 'must contain an Envoy command operator such as %REQ(:path)%'),
+    const tag = new CustomTag({ formatter: { value } });
+    deferCheck(tag, 'value', value, (v) => singleLineRule(v) ?? (/%[A-Z_]+/.test(v) ? undefined : 'must contain an Envoy command operator such as %REQ(:path)%'),
       "Use an Envoy command operator such as '%REQ(:path)%' or '%UPSTREAM_CLUSTER%'.");
-    return new CustomTag({ formatter: { value } });
+    return tag;
   }
 
   private constructor(
@@ -87,16 +97,22 @@ export class CustomTag {
   ) {}
 }
 
-/** What a metrics override does to a tag (a metric label). */
+/**
+ * What a metrics override does to a tag (a metric label).
+ *
+ * `upsert` checks its expression where the override is used: an empty one fails the
+ * {@link Telemetry} that receives it (`metrics[0].overrides[0].tagOverrides['host'].expression`).
+ */
 export class TagOverride {
   /**
    * Sets the tag to a CEL expression over Envoy attributes (`request.host`,
    * `string(destination.port)`), adding it when the metric does not have it.
    */
   public static upsert(expression: string): TagOverride {
-    check('TagOverride.upsert', 'expression', expression, (e) => (typeof e === 'string' && e.trim().length > 0 ? undefined : 'must not be empty'),
+    const override = new TagOverride('UPSERT', expression);
+    deferCheck(override, 'expression', expression, (e) => (typeof e === 'string' && e.trim().length > 0 ? undefined : 'must not be empty'),
       "Give a CEL expression over Envoy attributes, e.g. 'request.host'; to drop the tag, use TagOverride.remove().");
-    return new TagOverride('UPSERT', expression);
+    return override;
   }
 
   /** Drops the tag from the metric (e.g. `response_code`, to cut cardinality). */
@@ -411,6 +427,8 @@ export class Telemetry extends Construct {
       if (!(tag instanceof CustomTag)) {
         fail(this, `${property}['${key}']`, 'must be a CustomTag', tag, 'Use CustomTag.literal, CustomTag.header, CustomTag.environment or CustomTag.formatter.');
       }
+      // What the factory found wrong is reported here, against the tag as the user keyed it.
+      reportDeferred(this, `${property}['${key}']`, tag);
       out[key] = tag._wire;
     }
     return out;
@@ -446,6 +464,7 @@ export class Telemetry extends Construct {
       if (!(o instanceof TagOverride)) {
         fail(this, `${property}['${tag}']`, 'must be a TagOverride', o, "Use TagOverride.upsert('request.host') or TagOverride.remove().");
       }
+      reportDeferred(this, `${property}['${tag}']`, o);
       if (o.value !== undefined) this.tagExpressions.push({ property: `${property}['${tag}']`, expression: o.value });
       out[tag] = prune({ operation: o.operation, value: o.value });
     }

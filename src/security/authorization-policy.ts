@@ -14,7 +14,7 @@ import { checkObjectName, toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { isEmpty, prune } from '../core/plain-objects';
 import { check, fail, Rule, ValidationError } from '../core/validation-error';
-import { checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
+import { checkEnum, checkInstance, checkList, checkObject, checkRequiredInstance } from '../core/value-types';
 import { MeshConfig } from '../mesh/mesh-config';
 import { providerNameError } from '../mesh/provider-resolution';
 import { DeferredSpec, renderWire } from '../render/api-object';
@@ -243,7 +243,7 @@ export class AuthorizationPolicy extends ApiObject {
     const policy = new AuthorizationPolicy(scope, id, { ...presetProps(scope, id, options) });
     // Checked here, so errors name the argument the caller passed rather than the rule built from it.
     nonEmptyList(policy, 'identities', identities, "Name at least one identity, e.g. [WorkloadIdentity.fromName('sleep', 'foo')]; AuthorizationPolicy.allowNothing allows none.");
-    identities.forEach((identity, i) => checkInstance(policy, `identities[${i}]`, identity, WorkloadIdentity, IDENTITY_HINT));
+    identities.forEach((identity, i) => checkRequiredInstance(policy, `identities[${i}]`, identity, WorkloadIdentity, IDENTITY_HINT));
     policy.addRule({ from: [{ identities }] });
     return policy;
   }
@@ -389,7 +389,7 @@ export class AuthorizationPolicy extends ApiObject {
       if (ids) {
         const idsField = `${where}.${field === 'principals' ? 'identities' : 'notIdentities'}`;
         nonEmptyList(this, idsField, ids, 'Leave the field out instead.');
-        ids.forEach((identity, i) => checkInstance(this, `${idsField}[${i}]`, identity, WorkloadIdentity, IDENTITY_HINT));
+        ids.forEach((identity, i) => checkRequiredInstance(this, `${idsField}[${i}]`, identity, WorkloadIdentity, IDENTITY_HINT));
       }
       if (raw) values(this, where, field, raw, principalRule, "Use WorkloadIdentity, or 'cluster.local/ns/<namespace>/sa/<account>'.");
       if (!raw) return ids!.map((id) => id.principal);

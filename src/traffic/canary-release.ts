@@ -16,7 +16,7 @@ import { objectNamespace } from '../core/object-namespace';
 import { Protocol, isHttpProtocol } from '../core/protocol';
 import { RoutingApi } from '../core/routing-api';
 import { check, describeValue, fail } from '../core/validation-error';
-import { checkBoolean, checkEnum, checkInstance, checkList, checkObject } from '../core/value-types';
+import { checkBoolean, checkEnum, checkInstance, checkList, checkObject, checkRequiredInstance } from '../core/value-types';
 import { addWarning } from '../core/warnings';
 import { CorsIntent, Destination, HeaderOperationsIntent, HttpRouteIntent, RequestCondition, RetryIntent, RouteApi, RouteDestination, RouteTable } from '../model/mesh-model';
 import { meshModel, renderedObject } from '../render/model-renderers';
@@ -146,7 +146,7 @@ export class CanaryRelease extends Construct {
       fail(this, 'versions', 'must list at least one version', versions, "Add ReleaseVersion.fromLabels('v1').");
     }
     versions.forEach((v, i) => {
-      checkInstance(this, `versions[${i}]`, v, ReleaseVersion, "Use ReleaseVersion.fromLabels('v1') or ReleaseVersion.fromDeployment('v1', deployment).");
+      checkRequiredInstance(this, `versions[${i}]`, v, ReleaseVersion, "Use ReleaseVersion.fromLabels('v1') or ReleaseVersion.fromDeployment('v1', deployment).");
       v._validate(this, i);
     });
     checkList(this, 'matchRoutes', props.matchRoutes);

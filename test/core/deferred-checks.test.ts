@@ -90,7 +90,7 @@ describe('identities, waypoints, data planes, issuers and certificates', () => {
     expect(() => new ClusterIssuer(chart(), 'le', { config: IssuerConfig.acme({ server: AcmeServer.custom('http://acme.example.com'), solvers: [] }) }))
       .toThrow(/^chart\/le: acme\.(server\.url must be an https URL|solvers must have at least one solver)/);
     expect(() => new ClusterIssuer(chart(), 'le', { config: IssuerConfig.acme({ server: AcmeServer.custom('http://acme.example.com'), solvers: [{} as any] }) }))
-      .toThrow('chart/le: acme.solvers[0] must be a AcmeSolver, got {}.');
+      .toThrow('chart/le: acme.solvers[0] must be an AcmeSolver, got {}.');
   });
 });
 
@@ -99,7 +99,7 @@ describe('factories that build their value themselves throw, named by the call',
     expect(() => ExtensionProvider.zipkin('zipkin', { service: 'zipkin', port: 9411 })).toThrow(
       "ExtensionProvider.zipkin('zipkin', ...): service must be a fully-qualified name");
     expect(() => new MeshConfig(chart(), 'mc', { extensionProviders: [{ name: 'x' } as any] })).toThrow(
-      'chart/mc: extensionProviders[0] must be a ExtensionProvider, got {"name":"x"}.');
+      'chart/mc: extensionProviders[0] must be an ExtensionProvider, got {"name":"x"}.');
   });
 
   test('a well-formed value passes through every consumer unchanged', () => {
@@ -110,5 +110,19 @@ describe('factories that build their value themselves throw, named by the call',
     new SecureGateway(c, 'gw', { hosts: ['a.example.com'], certificate: GatewayCertificate.fromSecret('a-tls') }).addRoute({ service });
     expect(Testing.synth(c).map((o) => o.kind)).toEqual(expect.arrayContaining(['VirtualService', 'RequestAuthentication', 'Gateway']));
     expect(Protocol.HTTP).toBe('HTTP');
+  });
+});
+
+describe('list items and required values left undefined (from JavaScript)', () => {
+  test.each([
+    ['caCertificates', (c: Chart) => new MeshConfig(c, 'mc', { caCertificates: [undefined as any] }),
+      'chart/mc: caCertificates[0] must be a TrustAnchor, got nothing. Use TrustAnchor.fromPem(pem)'],
+    ['extensionProviders', (c: Chart) => new MeshConfig(c, 'mc', { extensionProviders: [undefined as any] }),
+      'chart/mc: extensionProviders[0] must be an ExtensionProvider, got nothing.'],
+    ['versions', (c: Chart) => new CanaryRelease(c, 'c', {
+      service: MeshService.fromName('a', 'b', { port: 80 }), versions: [ReleaseVersion.fromLabels('v1'), undefined as any],
+    }), 'chart/c: versions[1] must be a ReleaseVersion, got nothing.'],
+  ])('%s: an error at the construct, not a TypeError', (_name, build, message) => {
+    expect(() => build(chart())).toThrow(message);
   });
 });

@@ -235,9 +235,8 @@ describe('IngressNginxFrontDoor', () => {
     test("on the MeshConfig's values file name", () => {
       const chart = newChart();
       new MeshConfig(chart, 'mesh');
-      frontDoor(chart, { ...SIDECAR, valuesFile: 'istiod-values.yaml' });
-      expect(() => synth(chart)).toThrow(
-        "test/ingress-nginx: valuesFile must differ from the istiod values file of MeshConfig 'test/mesh', got 'istiod-values.yaml'.");
+      expect(() => frontDoor(chart, { ...SIDECAR, valuesFile: 'istiod-values.yaml' })).toThrow(
+        "test/ingress-nginx: valuesFile must differ from the values file of 'test/mesh', got 'istiod-values.yaml'. Give one of them another file name");
     });
 
     test('on an empty or repeated addIngress id', () => {

@@ -2,9 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import {
-  AcmeSolver, ClusterIssuer, IssuerConfig, MeshCa, MeshCaMode, MeshCaRoot, MeshCluster, MeshConfig, MeshWarnings, PrivateKeyAlgorithm,
+  AcmeSolver, ClusterIssuer, IngressNginxFrontDoor, IssuerConfig, MeshCa, MeshCaMode, MeshCaRoot, MeshCluster, MeshConfig, MeshWarnings,
+  PrivateKeyAlgorithm,
 } from '../../src';
 import { findAll, findOne, newChart, synth } from '../helpers';
 
@@ -144,6 +146,42 @@ describe('MeshCa across clusters', () => {
   });
 });
 
+describe('MeshCa.addCluster fails', () => {
+  test('when the id of the cluster\'s intermediate is taken in that cluster', () => {
+    // Given cluster-b holding a construct of the id addCluster would give the intermediate
+    const app = Testing.app();
+    const a = new MeshCluster(app, 'cluster-a');
+    const b = new MeshCluster(app, 'cluster-b');
+    new Construct(b, 'mesh-ca-intermediate');
+    const ca = new MeshCa(a, 'mesh-ca');
+    // Then addCluster fails at the MeshCa, in our format, before the constructs library would
+    expect(() => ca.addCluster(b)).toThrow(
+      "cluster-a/mesh-ca: addCluster cluster must leave the id 'mesh-ca-intermediate' free for this MeshCa's intermediate, "
+      + "but 'cluster-b/mesh-ca-intermediate' uses it, got 'cluster-b'. Give this MeshCa or the other construct another id.");
+  });
+
+  test('when another MeshCa of the same id already issued the cluster\'s CA', () => {
+    const app = Testing.app();
+    const a = new MeshCluster(app, 'cluster-a');
+    const b = new MeshCluster(app, 'cluster-b');
+    const c = new MeshCluster(app, 'cluster-c');
+    new MeshCa(a, 'mesh-ca').addCluster(b);
+    const other = new MeshCa(c, 'mesh-ca');
+    expect(() => other.addCluster(b)).toThrow(
+      "cluster-c/mesh-ca: addCluster cluster already has its CA from 'cluster-a/mesh-ca', got 'cluster-b'. Issue each cluster's CA from one MeshCa.");
+  });
+
+  test('when one istio-csr values file is named for several clusters', () => {
+    const app = Testing.app();
+    const a = new MeshCluster(app, 'cluster-a');
+    const b = new MeshCluster(app, 'cluster-b');
+    const ca = new MeshCa(a, 'mesh-ca', { mode: MeshCaMode.ISTIO_CSR, istioCsr: { valuesFile: 'csr.yaml' } });
+    expect(() => ca.addCluster(b)).toThrow(
+      'cluster-a/mesh-ca: istioCsr.valuesFile must be left out when the MeshCa issues intermediates for several clusters, each of which needs its own istio-csr values, '
+      + "got 'csr.yaml'. Leave it out: each cluster's file is then '<cluster>.istio-csr-values.yaml'.");
+  });
+});
+
 describe('MeshCa in the istio-csr mode', () => {
   test('the istio-ca Issuer, istiod values and istio-csr values with the mesh trust domain', () => {
     // Given a cluster with its own trust domain, in istio-csr mode, for ambient
@@ -169,6 +207,34 @@ describe('MeshCa in the istio-csr mode', () => {
     expect(csr.app.certmanager.issuer).toEqual({ enabled: true, name: 'istio-ca', kind: 'Issuer', group: 'cert-manager.io' });
     expect(csr.app.server).toEqual({ clusterID: 'Kubernetes', maxCertificateDuration: '1h', caTrustedNodeAccounts: 'istio-system/ztunnel' });
     expect(MeshWarnings.of(app).join('\n')).toMatch(/istio-csr must be installed before istiod in cluster 'cluster-a'/);
+  });
+
+  test('fails outside every MeshCluster of an app of MeshClusters (at synth, at the MeshCa)', () => {
+    // Given a MeshCa in a plain chart (its MeshConfig created for it), and a cluster added after it
+    const app = Testing.app();
+    const shared = new Chart(app, 'shared');
+    new MeshCa(shared, 'mesh-ca', { mode: MeshCaMode.ISTIO_CSR });
+    new MeshCluster(app, 'cluster-a');
+    // Then synth names the MeshCa, not the MeshConfig the user never wrote
+    let message = '';
+    try {
+      synth(shared);
+    } catch (error) {
+      message = String(error);
+    }
+    expect(message).toContain(
+      "shared/mesh-ca: scope must be a MeshCluster (or a construct inside one) in the istio-csr mode: this app has MeshClusters ('cluster-a'), "
+      + "and istiod's istio-csr values go to the MeshConfig of the MeshCa's cluster, got 'shared'. "
+      + 'Create the MeshCa inside the MeshCluster whose CA it runs, and give it the other clusters with addCluster.');
+    expect(message).not.toContain('shared/mesh-config:');
+  });
+
+  test('fails at the MeshCa when the MeshConfig it creates cannot be (its values file taken)', () => {
+    const chart = newChart();
+    new IngressNginxFrontDoor(chart, 'front-door', { valuesFile: 'istiod-values.yaml', serviceCidrs: ['10.96.0.0/12'] });
+    expect(() => new MeshCa(chart, 'mesh-ca', { mode: MeshCaMode.ISTIO_CSR })).toThrow(
+      "test/mesh-ca: mode needs a MeshConfig for istiod's istio-csr values, but the one it creates at 'test/mesh-config' fails: "
+      + "valuesFile must differ from the values file of 'test/front-door', got 'istiod-values.yaml'. Declare the MeshConfig yourself before this MeshCa");
   });
 
   test('outside a MeshCluster the app MeshConfig gets the istiod values', () => {

@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import {
-  AuthorizationAction, AuthorizationPolicy, ExtensionProvider, ExtensionProviderKind, MeshConfig, MeshService, OpenTelemetryResourceDetector,
-  PolicyTarget, Telemetry,
+  AuthorizationAction, AuthorizationPolicy, ExtensionProvider, ExtensionProviderKind, MeshCa, MeshCaMode, MeshCluster, MeshConfig, MeshService,
+  OpenTelemetryResourceDetector, PolicyTarget, Telemetry,
 } from '../../src';
 import { newChart, synth } from '../helpers';
 
@@ -170,6 +171,58 @@ describe('MeshConfig', () => {
     test('a values file name that is not a YAML file name', () => {
       expect(() => new MeshConfig(Testing.app(), 'm', { valuesFile: 'values/istiod.yaml' })).toThrow(
         "m: valuesFile must be a file name ending in .yaml (not .k8s.yaml, the manifests' suffix), got 'values/istiod.yaml'. Use a name such as 'istiod-values.yaml'; it is written into the app's output directory.");
+    });
+
+    test('a values file another construct of the app writes too', () => {
+      // Given a MeshConfig writing values.yaml
+      const chart = newChart();
+      new MeshConfig(chart, 'mesh', { valuesFile: 'values.yaml' });
+      // When istio-csr's values are given the same file, the second producer fails, naming the first
+      expect(() => new MeshCa(chart, 'ca', { mode: MeshCaMode.ISTIO_CSR, istioCsr: { valuesFile: 'values.yaml' } })).toThrow(
+        "test/ca: istioCsr.valuesFile must differ from the values file of 'test/mesh', got 'values.yaml'. "
+        + 'Give one of them another file name; both are written into the same output directory.');
+    });
+
+    test('two clusters whose MeshConfigs write one values file', () => {
+      const app = Testing.app();
+      new MeshCluster(app, 'cluster-a', { meshConfig: { valuesFile: 'istiod-values.yaml' } }).meshConfig;
+      const b = new MeshCluster(app, 'cluster-b', { meshConfig: { valuesFile: 'istiod-values.yaml' } });
+      expect(() => b.meshConfig).toThrow(
+        "cluster-b/mesh-config: valuesFile must differ from the values file of 'cluster-a/mesh-config', got 'istiod-values.yaml'. "
+        + 'Give one of them another file name; both are written into the same output directory.');
+    });
+
+    test('a MeshConfig outside every MeshCluster of an app of MeshClusters (at synth)', () => {
+      // Given a MeshConfig at the app root, and clusters created after it
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-config-'));
+      const app = new App({ outdir });
+      new MeshConfig(app, 'mesh-config');
+      new MeshCluster(app, 'cluster-a');
+      new MeshCluster(app, 'cluster-b');
+      // Then synth fails at the MeshConfig, which configures none of the clusters, and writes no values file
+      expect(() => app.synth()).toThrow(
+        "mesh-config: scope must be the MeshCluster it configures (or a construct inside it): this app has MeshClusters ('cluster-a', 'cluster-b'), "
+        + "and each cluster's istiod reads the values of its own MeshConfig only, got '<app>'. "
+        + "Create it inside the cluster, e.g. new MeshConfig(cluster, 'mesh-config', ...), or give its settings to that MeshCluster's meshConfig prop.");
+      expect(fs.existsSync(path.join(outdir, 'istiod-values.yaml'))).toBe(false);
+    });
+
+    test('a MeshConfig in a plain chart beside MeshClusters (at synth)', () => {
+      const app = Testing.app();
+      const shared = new Chart(app, 'shared');
+      new MeshConfig(shared, 'mesh-config');
+      new MeshCluster(app, 'cluster-a');
+      expect(() => synth(shared)).toThrow(
+        "shared/mesh-config: scope must be the MeshCluster it configures (or a construct inside it): this app has MeshClusters ('cluster-a'), "
+        + "and each cluster's istiod reads the values of its own MeshConfig only, got 'shared'.");
+    });
+
+    test('a MeshConfig inside a construct of a MeshCluster is that cluster\'s', () => {
+      const app = Testing.app();
+      const cluster = new MeshCluster(app, 'cluster-a');
+      const config = new MeshConfig(new Construct(cluster, 'platform'), 'mesh-config');
+      expect(cluster.meshConfig).toBe(config);
+      expect(() => synth(cluster)).not.toThrow();
     });
 
     test('an empty default provider name', () => {

@@ -227,27 +227,47 @@ describe('Telemetry', () => {
         "test/t: tracing[0].customTags['env'] must be a CustomTag, got 'prod'. Use CustomTag.literal, CustomTag.header, CustomTag.environment or CustomTag.formatter.");
     });
 
+    // The factories postpone their checks: the call does not throw, the Telemetry using the value does.
     test('an empty literal custom tag', () => {
-      expect(() => CustomTag.literal('')).toThrow("CustomTag.literal: value must not be empty, got ''. Give the tag's value, e.g. 'prod'.");
+      const tag = CustomTag.literal('');
+      fails({ tracing: [{ customTags: { env: tag } }] },
+        "test/t: tracing[0].customTags['env'].value must not be empty, got ''. Give the tag's value, e.g. 'prod'.");
     });
 
     test('a header custom tag with an invalid header name', () => {
-      expect(() => CustomTag.header('x user')).toThrow("CustomTag.header: name must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~), got 'x user'. Header names are tokens such as 'x-user'.");
+      const tag = CustomTag.header('x user');
+      fails({ tracing: [{ customTags: { user: tag } }] },
+        "test/t: tracing[0].customTags['user'].name must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~), got 'x user'. Header names are tokens such as 'x-user'.");
     });
 
     test('an environment custom tag with an invalid variable name', () => {
-      expect(() => CustomTag.environment('1CLUSTER')).toThrow(
-        "CustomTag.environment: name must be an environment variable name (letters, digits and '_', not starting with a digit), got '1CLUSTER'. Use a variable of the proxy's environment, e.g. 'ISTIO_META_CLUSTER_ID'.");
+      const tag = CustomTag.environment('1CLUSTER');
+      fails({ tracing: [{ customTags: { cluster: tag } }] },
+        "test/t: tracing[0].customTags['cluster'].name must be an environment variable name (letters, digits and '_', not starting with a digit), got '1CLUSTER'. Use a variable of the proxy's environment, e.g. 'ISTIO_META_CLUSTER_ID'.");
     });
 
     test('a formatter custom tag without a command operator', () => {
-      expect(() => CustomTag.formatter('path')).toThrow(
-        "CustomTag.formatter: value must contain an Envoy command operator such as %REQ(:path)%, got 'path'. Use an Envoy command operator such as '%REQ(:path)%' or '%UPSTREAM_CLUSTER%'.");
+      const tag = CustomTag.formatter('path');
+      fails({ tracing: [{ customTags: { path: tag } }] },
+        "test/t: tracing[0].customTags['path'].value must contain an Envoy command operator such as %REQ(:path)%, got 'path'. Use an Envoy command operator such as '%REQ(:path)%' or '%UPSTREAM_CLUSTER%'.");
+    });
+
+    test('a bad custom tag added later fails addTracing, naming the entry it is in', () => {
+      const telemetry = new Telemetry(newChart(), 't', { target: PolicyTarget.namespace('shop'), tracing: [{ customTags: { env: CustomTag.literal('prod') } }] });
+      expect(() => telemetry.addTracing({ customTags: { env: CustomTag.literal('prod'), user: CustomTag.header('x user') } })).toThrow(
+        "test/t: tracing[1].customTags['user'].name must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~), got 'x user'. Header names are tokens such as 'x-user'.");
     });
 
     test('UPSERT needs a value', () => {
-      expect(() => TagOverride.upsert('')).toThrow(
-        "TagOverride.upsert: expression must not be empty, got ''. Give a CEL expression over Envoy attributes, e.g. 'request.host'; to drop the tag, use TagOverride.remove().");
+      const override = TagOverride.upsert('');
+      fails({ metrics: [{ overrides: [{ tagOverrides: { request_host: override } }] }] },
+        "test/t: metrics[0].overrides[0].tagOverrides['request_host'].expression must not be empty, got ''. Give a CEL expression over Envoy attributes, e.g. 'request.host'; to drop the tag, use TagOverride.remove().");
+    });
+
+    test('an UPSERT given no expression (JavaScript) fails at the Telemetry, not in the CEL checker', () => {
+      const override = TagOverride.upsert(undefined as any);
+      fails({ metrics: [{ overrides: [{ tagOverrides: { request_host: override } }] }] },
+        "test/t: metrics[0].overrides[0].tagOverrides['request_host'].expression must not be empty, got nothing. Give a CEL expression over Envoy attributes, e.g. 'request.host'; to drop the tag, use TagOverride.remove().");
     });
 
     test('REMOVE carries no value', () => {
@@ -263,6 +283,16 @@ describe('Telemetry', () => {
     test('a reserved tag name', () => {
       fails({ metrics: [{ overrides: [{ tagOverrides: { __name__: TagOverride.remove() } }] }] },
         "test/t: metrics[0].overrides[0].tagOverrides key must not start with '__' (reserved for Prometheus' internal labels), got '__name__'. Tags are Prometheus label names such as 'request_host'.");
+    });
+
+    test('a custom tag left undefined (JavaScript)', () => {
+      fails({ tracing: [{ customTags: { env: undefined as any } }] },
+        "test/t: tracing[0].customTags['env'] must be a CustomTag, got nothing. Use CustomTag.literal, CustomTag.header, CustomTag.environment or CustomTag.formatter.");
+    });
+
+    test('a tag override left undefined (JavaScript)', () => {
+      fails({ metrics: [{ overrides: [{ tagOverrides: { request_host: undefined as any } }] }] },
+        "test/t: metrics[0].overrides[0].tagOverrides['request_host'] must be a TagOverride, got nothing. Use TagOverride.upsert('request.host') or TagOverride.remove().");
     });
 
     test('a tag override that is not a TagOverride', () => {
