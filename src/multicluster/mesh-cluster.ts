@@ -7,7 +7,7 @@ import { labelValueRule } from '../core/labels';
 import { toDnsLabel } from '../core/naming';
 import { portRule } from '../core/numbers';
 import { clusterScopeOf, markClusterScope, perApp, rootOf } from '../core/per-app';
-import { check, fail } from '../core/validation-error';
+import { check, fail, ValidationError } from '../core/validation-error';
 import { checkInstance, checkObject } from '../core/value-types';
 import { MeshConfig, MeshConfigProps } from '../mesh/mesh-config';
 import { TrustAnchor } from '../mesh/trust-anchor';
@@ -186,7 +186,14 @@ export class MeshCluster extends Chart {
   public get meshConfig(): MeshConfig {
     const existing = MeshConfig.of(this);
     if (existing) return existing;
-    const config = new MeshConfig(this, 'mesh-config', { ...this.meshConfigProps, trustDomain: this.meshConfigProps?.trustDomain ?? this.trustDomain });
+    let config: MeshConfig;
+    try {
+      config = new MeshConfig(this, 'mesh-config', { ...this.meshConfigProps, trustDomain: this.meshConfigProps?.trustDomain ?? this.trustDomain });
+    } catch (error) {
+      // The user wrote this cluster's `meshConfig` prop, not the MeshConfig made from it: its errors are the prop's.
+      if (!(error instanceof ValidationError) || error.where !== `${this.node.path}/mesh-config`) throw error;
+      return fail(this, `meshConfig.${error.property}`, error.rule, error.value, error.hint);
+    }
     // istiod names service hosts `<svc>.<ns>.svc.<domain>` from this value (its DOMAIN_SUFFIX).
     if (this.clusterDomain !== DEFAULT_CLUSTER_DOMAIN) config._setValue('global.proxy.clusterDomain', this.clusterDomain, this, `cluster domain of '${this.clusterName}'`);
     return config;

@@ -111,3 +111,14 @@ describe('MeshCluster', () => {
     expect(Testing.synth(b).length).toBeGreaterThan(0);
   });
 });
+
+describe("MeshCluster's meshConfig prop", () => {
+  test('an error of the MeshConfig made from it names the prop of the cluster the user wrote', () => {
+    // Given two clusters whose meshConfig props name the same values file
+    const app = Testing.app();
+    new MeshCluster(app, 'a', { meshConfig: { valuesFile: 'x.yaml' } }).meshConfig;
+    const b = new MeshCluster(app, 'b', { meshConfig: { valuesFile: 'x.yaml' } });
+    // Then the second fails at the cluster's meshConfig.valuesFile, naming the first
+    expect(() => b.meshConfig).toThrow(/^b: meshConfig\.valuesFile must differ from the values file of 'a\/mesh-config', got 'x\.yaml'\./);
+  });
+});
