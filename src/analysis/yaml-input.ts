@@ -17,6 +17,7 @@
 
 import { isUtf8 } from 'buffer';
 import * as fs from 'fs';
+import type { JsYaml } from './js-yaml';
 
 /**
  * How many nodes aliases may expand to in one document. Kubernetes manifests rarely use aliases
@@ -209,14 +210,6 @@ let differingSeen = false;
 // ---------------------------------------------------------------------------------------------
 // js-yaml: the schema, and the parse of one document.
 
-/** The part of js-yaml's API used here (its types are not a dependency). */
-interface JsYaml {
-  readonly Type: new (tag: string, options: Record<string, unknown>) => object;
-  readonly FAILSAFE_SCHEMA: { extend(definition: { implicit?: object[]; explicit?: object[] }): object };
-  load(text: string, options: Record<string, unknown>): unknown;
-  loadAll(text: string, iterator: null, options: Record<string, unknown>): unknown[];
-}
-
 interface JsYamlError {
   readonly name: string;
   readonly reason?: string;
@@ -230,7 +223,7 @@ function jsYamlModule(): { yaml: JsYaml; schema: object } {
   if (!jsYaml || !jsYamlSchema) {
     // Loaded on first use: synth-time analysis never parses YAML.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    jsYaml = require('js-yaml') as JsYaml;
+    jsYaml = (require('./js-yaml') as { jsYaml(): JsYaml }).jsYaml();
     jsYamlSchema = apiServerSchema(jsYaml);
   }
   return { yaml: jsYaml, schema: jsYamlSchema };
