@@ -341,12 +341,12 @@ export class MeshCa extends Construct {
    * In an app of MeshClusters, istio-csr's istiod values reach a cluster only through the MeshConfig
    * inside it: a MeshCa in the istio-csr mode outside every cluster configures none of them.
    */
-  private validateOutsideClusters(): string[] {
+  private validateOutsideClusters(mode: string, why: string): string[] {
     const clusters = clusterScopesOfApp(this);
     if (clusters.length === 0) return [];
     const names = clusters.map((c) => `'${c.clusterName}'`).join(', ');
     return [new ValidationError(this.node.path, 'scope',
-      `must be a MeshCluster (or a construct inside one) in the istio-csr mode: this app has MeshClusters (${names}), and istiod's istio-csr values go to the MeshConfig of the MeshCa's cluster`,
+      `must be a MeshCluster (or a construct inside one) in the ${mode} mode: this app has MeshClusters (${names}), and ${why}`,
       pathOf(this.node.scope!), 'Create the MeshCa inside the MeshCluster whose CA it runs, and give it the other clusters with addCluster.').message];
   }
 
@@ -367,6 +367,12 @@ export class MeshCa extends Construct {
       fail(this, clusterProperty, 'already has an intermediate of this MeshCa', cluster?.clusterName ?? owner.node.path, 'Add each cluster once.');
     }
     this.clusters.add(owner);
+    if (!cluster && this.mode === MeshCaMode.PLUGIN_CA) {
+      // Checked at synth: the app's MeshClusters may be created after this MeshCa.
+      this.node.addValidation({
+        validate: () => this.validateOutsideClusters('plug-in CA', "each cluster's istiod reads its intermediate from istio-system/cacerts in its own cluster's manifests"),
+      });
+    }
     if (cluster) {
       this.checkNoOtherCa(cluster, clusterProperty);
       cluster._ca = { construct: this, rootKey: this.node.path };
@@ -432,7 +438,7 @@ export class MeshCa extends Construct {
     claimValuesFile(this, 'istioCsr.valuesFile', valuesFile);
     const meshConfig = cluster ? cluster.meshConfig : MeshConfig.of(scope) ?? this.impliedMeshConfig(scope);
     // Checked at synth: the app's MeshClusters may be created after this MeshCa.
-    if (!cluster) this.node.addValidation({ validate: () => this.validateOutsideClusters() });
+    if (!cluster) this.node.addValidation({ validate: () => this.validateOutsideClusters('istio-csr', "istiod's istio-csr values go to the MeshConfig of the MeshCa's cluster") });
     meshConfig._setValue('global.caAddress', `${service}:443`, this, 'istio-csr signs workload certificates');
     meshConfig._setValue('pilot.env.ENABLE_CA_SERVER', 'false', this, 'istio-csr replaces istiod\'s CA');
     const values = () => ({

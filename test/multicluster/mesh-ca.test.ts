@@ -245,3 +245,24 @@ describe('MeshCa in the istio-csr mode', () => {
     synth(chart);
   });
 });
+
+describe('MeshCa in the plug-in CA mode outside every MeshCluster', () => {
+  test('fails at synth in an app of MeshClusters (its cacerts reach no cluster)', () => {
+    // Given a plug-in CA MeshCa in a plain chart, and a MeshCluster created after it
+    const app = Testing.app();
+    const shared = new Chart(app, 'shared');
+    new MeshCa(shared, 'mesh-ca');
+    new MeshCluster(app, 'cluster-a');
+    // Then synth names the MeshCa and the fix
+    expect(() => app.synth()).toThrow(
+      "shared/mesh-ca: scope must be a MeshCluster (or a construct inside one) in the plug-in CA mode: this app has MeshClusters ('cluster-a'), "
+      + "and each cluster's istiod reads its intermediate from istio-system/cacerts in its own cluster's manifests, got 'shared'. "
+      + 'Create the MeshCa inside the MeshCluster whose CA it runs');
+  });
+
+  test('is fine in an app without MeshClusters', () => {
+    const chart = new Chart(Testing.app(), 'shared');
+    new MeshCa(chart, 'mesh-ca');
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+});
