@@ -17,6 +17,7 @@ export * from './edge/cluster-issuer';
 export * from './edge/ca-chain';
 export * from './edge/gateway-certificate';
 export * from './edge/secure-gateway';
+export * from './edge/tcp-gateway';
 export * from './edge/egress-gateway';
 export * from './edge/external-service';
 export * from './edge/ingress-nginx-front-door';

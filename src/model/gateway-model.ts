@@ -37,3 +37,19 @@ export interface GatewayIntent {
   /** The FQDN of an existing gateway Service the Gateway binds to (Gateway API), when given. */
   readonly existingServiceHost?: string;
 }
+
+/** A server of a plain TCP gateway: one port, any host (TCP carries no host name). */
+export interface TcpServerIntent {
+  readonly port: number;
+  /** The server port's name, unique in the Gateway. */
+  readonly name: string;
+}
+
+/** A plain TCP ingress gateway (TcpGateway): opaque TCP on each port, to whatever routes bind to it. */
+export interface TcpGatewayIntent {
+  readonly name: string;
+  readonly namespace: string;
+  /** Labels of the gateway pods (Istio's Gateway selects them). */
+  readonly selector: Readonly<Record<string, string>>;
+  readonly servers: readonly TcpServerIntent[];
+}

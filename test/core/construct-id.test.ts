@@ -6,8 +6,8 @@ import { Construct } from 'constructs';
 import {
   AuthorizationPolicy, CaChain, CanaryRelease, CircuitBreaker, CircuitBreakerPreset, ClusterIssuer, EastWestGateway, EgressGateway, ExternalService,
   GatewayCertificate, IngressNginxFrontDoor, Issuer, IssuerConfig, JwtAuthentication, MeshCa, MeshCluster, MeshConfig, MeshFederation, MeshMtls,
-  MeshMulticluster, MeshService, MtlsNamespace, PolicyTarget, PrometheusMonitors, Protocol, ReleaseVersion, RoutingDefaults, SecureGateway, Telemetry,
-  Waypoint,
+  MeshMulticluster, MeshService, MtlsNamespace, PolicyTarget, PrometheusMonitors, Protocol, ReleaseVersion, RoutingDefaults, SecureGateway,
+  TcpGateway, Telemetry, Waypoint,
 } from '../../src';
 import { uniqueChildId } from '../../src/core/construct-id';
 
@@ -34,6 +34,7 @@ const CONSTRUCTS: Array<[string, (scope: Construct, id: string) => unknown]> = [
   ['PrometheusMonitors', (s, id) => new PrometheusMonitors(s, id)],
   ['RoutingDefaults', (s, id) => new RoutingDefaults(s, id)],
   ['SecureGateway', (s, id) => new SecureGateway(s, id, { hosts: ['a.example.com'], certificate: GatewayCertificate.fromSecret('a-tls') })],
+  ['TcpGateway', (s, id) => new TcpGateway(s, id, { ports: [{ port: 31400 }] })],
   ['Telemetry', (s, id) => new Telemetry(s, id, { target: PolicyTarget.namespace('shop'), accessLogging: [{ providers: ['envoy'] }] })],
   ['Waypoint', (s, id) => new Waypoint(s, id, { namespace: 'shop' })],
 ];

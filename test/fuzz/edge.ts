@@ -1,6 +1,6 @@
 /**
  * Generators of the edge family: Issuer, ClusterIssuer, CaChain (with IssuerConfig, AcmeSolver,
- * AcmeServer), GatewayCertificate, SecureGateway (+ addRoute), EgressGateway, ExternalService.
+ * AcmeServer), GatewayCertificate, SecureGateway (+ addRoute), TcpGateway, EgressGateway, ExternalService.
  */
 import * as fc from 'fast-check';
 import { ConstructDraft, Family, FIXTURE_IDS } from './drafts';
@@ -201,6 +201,18 @@ function addRoute(level: Level): fc.Arbitrary<MethodStep> {
   }).map((o) => ({ op: 'method' as const, target: FIXTURE_IDS.gateway, method: 'addRoute', args: [o as Value] }));
 }
 
+/** TcpGateway props: one or two TCP ports (named or not), sometimes a namespace, name, selector; hostile apps repeat ports and names. */
+export function tcpGateway(level: Level): fc.Arbitrary<ConstructDraft> {
+  const tcpPort = props({ port: mix(level.numbers, fc.constantFrom(31400, 15443), port(level)) }, {
+    name: mix(level.strings, fc.constantFrom('tcp', 'tcp-echo'), fc.constantFrom(...HOSTILE_NAMES)),
+  });
+  return props({ ports: list(level, tcpPort, 1, 2) }, {
+    namespace: namespace(level),
+    name: objectName(level),
+    selector: labels(level, { istio: 'ingressgateway' }),
+  }).map((p) => ({ op: 'new' as const, type: 'TcpGateway', props: p as Value }));
+}
+
 export function egressGateway(level: Level): fc.Arbitrary<ConstructDraft> {
   return props({}, {
     namespace: namespace(level),
@@ -304,6 +316,7 @@ export const edgeFamily: Family = {
     ClusterIssuer: clusterIssuer,
     CaChain: caChain,
     SecureGateway: secureGateway,
+    TcpGateway: tcpGateway,
     EgressGateway: egressGateway,
     ExternalService: externalService,
   },

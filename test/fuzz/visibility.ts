@@ -482,6 +482,20 @@ const checkEgressGateway: Check = (o) => {
   o.expectLabels('selector', o.props.selector, gw.spec.selector);
 };
 
+const checkTcpGateway: Check = (o) => {
+  const p = o.props;
+  const gw = o.find('Gateway', (m) => m.apiVersion.startsWith('networking.istio.io/') && m.metadata?.name === o.instance.gatewayName
+    && m.metadata?.namespace === o.instance.gatewayNamespace);
+  if (!o.require('name', o.instance.gatewayName, gw)) return;
+  o.expectLabels('selector', p.selector, gw.spec.selector);
+  const servers: any[] = gw.spec.servers ?? [];
+  for (const [i, entry] of (p.ports ?? []).entries()) {
+    const server = servers.find((s) => s.port?.number === entry.port);
+    if (!o.require(`ports[${i}].port`, entry.port, server)) continue;
+    if (entry.name !== undefined) o.expect(`ports[${i}].name`, entry.name, server.port.name);
+  }
+};
+
 const checkExternalService: Check = (o) => {
   const p = o.props;
   const x = o.instance;
@@ -875,6 +889,7 @@ const CHECKS: Record<string, Check> = {
   ClusterIssuer: checkIssuer,
   CaChain: checkCaChain,
   SecureGateway: checkSecureGateway,
+  TcpGateway: checkTcpGateway,
   EgressGateway: checkEgressGateway,
   ExternalService: checkExternalService,
   MeshMtls: checkMeshMtls,

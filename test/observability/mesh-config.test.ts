@@ -188,7 +188,7 @@ describe('MeshConfig', () => {
       new MeshCluster(app, 'cluster-a', { meshConfig: { valuesFile: 'istiod-values.yaml' } }).meshConfig;
       const b = new MeshCluster(app, 'cluster-b', { meshConfig: { valuesFile: 'istiod-values.yaml' } });
       expect(() => b.meshConfig).toThrow(
-        "cluster-b/mesh-config: valuesFile must differ from the values file of 'cluster-a/mesh-config', got 'istiod-values.yaml'. "
+        "cluster-b: meshConfig.valuesFile must differ from the values file of 'cluster-a/mesh-config', got 'istiod-values.yaml'. "
         + 'Give one of them another file name; both are written into the same output directory.');
     });
 

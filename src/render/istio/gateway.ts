@@ -1,5 +1,5 @@
 import { prune } from '../../core/plain-objects';
-import { GatewayIntent, ServerTlsIntent } from '../../model/gateway-model';
+import { GatewayIntent, ServerTlsIntent, TcpGatewayIntent } from '../../model/gateway-model';
 
 /**
  * The spec of an ingress gateway's `networking.istio.io/v1` Gateway: the secure server for
@@ -17,6 +17,17 @@ export function istioGatewaySpec(g: GatewayIntent): Record<string, any> {
         ? [{ port: { number: g.redirectPort, name: `http-${g.redirectPort}`, protocol: 'HTTP' }, hosts, tls: { httpsRedirect: true } }]
         : []),
     ],
+  };
+}
+
+/**
+ * The spec of a plain TCP gateway's `networking.istio.io/v1` Gateway: one TCP server per port.
+ * Its hosts are `*`: a TCP connection carries no host name, so the server cannot filter on one.
+ */
+export function istioTcpGatewaySpec(g: TcpGatewayIntent): Record<string, any> {
+  return {
+    selector: { ...g.selector },
+    servers: g.servers.map((s) => ({ port: { number: s.port, name: s.name, protocol: 'TCP' }, hosts: ['*'] })),
   };
 }
 
